@@ -1,0 +1,38 @@
+import { FixtureError } from '../config/fixtures.js';
+import { serve, SERVE_HELP } from './serve.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
+
+Usage:
+  session-kit serve [options]        run the mock (npm start)
+  session-kit help                   this text
+
+${SERVE_HELP}`;
+
+/** The command line: the only place that reads process.argv, process.env and decides exit codes. */
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  try {
+    if (command === 'help' || command === '--help' || command === '-h') console.log(HELP);
+    else if (command === 'serve') await serve(rest, process.env);
+    else if (command.startsWith('-')) await serve(argv, process.env);
+    else throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
+      process.exit(2);
+    }
+    if (error instanceof FixtureError) {
+      console.error(`session-kit: cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      console.error(`session-kit: cannot start: the address is already in use (${(error as Error).message})`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
+import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
+import { ControlledClock } from '../runtime/clock.js';
+import { cryptoIds } from '../runtime/ids.js';
+import { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import { UsageError } from './usage-error.js';
+
+export const SERVE_HELP = `session-kit serve: run the LiveVox and LoudVoice mock with its fixtures
+
+Options:
+  --host HOST            address to bind (default 127.0.0.1; anything else needs --admin-token or --no-admin)
+  --port PORT            port (default 4010; 0 picks a free one)
+  --api API              livevox | loudvoice | both (default both)
+  --fixtures PATH        fixture file (default fixtures/default.json)
+  --clock MODE           system | fixed (default system); either can be moved with POST /__admin/clock
+  --clock-start ISO      where a fixed clock starts (default: now)
+  --admin-token TOKEN    require "Authorization: Bearer TOKEN" on /__admin/ (or env SESSION_KIT_ADMIN_TOKEN)
+  --no-admin             no /__admin/ controls and no test identity provider
+  --body-limit BYTES     largest request body (default 1048576)
+  --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
+  --log-requests         one log line per request (ids in paths redacted)
+  --help                 this text`;
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
+
+/** Starts the server as argv says; resolves once it listens. */
+export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '4010' },
+      api: { type: 'string', default: 'both' },
+      fixtures: { type: 'string' },
+      clock: { type: 'string', default: 'system' },
+      'clock-start': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'no-admin': { type: 'boolean', default: false },
+      'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
+      'log-level': { type: 'string', default: 'info' },
+      'log-requests': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(SERVE_HELP);
+    return;
+  }
+  const api = values.api as ApiSelection;
+  if (!['livevox', 'loudvoice', 'both'].includes(api)) throw new UsageError(`--api must be livevox, loudvoice or both, not "${values.api}"`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  const bodyLimit = Number(values['body-limit']);
+  if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be an integer of at least 1024');
+  if (values.clock !== 'system' && values.clock !== 'fixed') throw new UsageError(`--clock must be system or fixed, not "${values.clock}"`);
+  let start = Date.now();
+  if (values['clock-start'] !== undefined) {
+    start = Date.parse(values['clock-start']);
+    if (Number.isNaN(start)) throw new UsageError('--clock-start must be an ISO-8601 date-time');
+  }
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
+
+  const adminEnabled = !values['no-admin'];
+  const adminToken = values['admin-token'] ?? (env.SESSION_KIT_ADMIN_TOKEN || undefined);
+  if (adminEnabled && adminToken === undefined && !LOOPBACK.test(values.host)) {
+    throw new UsageError(
+      `refusing to serve the admin controls on ${values.host} without a token: they move the clock and reset state.\n` +
+        'Set --admin-token TOKEN (or SESSION_KIT_ADMIN_TOKEN), or pass --no-admin.',
+    );
+  }
+
+  const fixturesPath = values.fixtures ?? DEFAULT_FIXTURES_PATH;
+  const fixtures = loadFixtures(fixturesPath);
+  const clock = new ControlledClock(values.clock, start);
+  const idp = adminEnabled ? await TestIdentityProvider.create() : undefined;
+  const app = await buildApp(
+    {
+      ...DEFAULT_CONFIG,
+      api,
+      fixtures,
+      admin: { enabled: adminEnabled, ...(adminToken !== undefined ? { token: adminToken } : {}) },
+      bodyLimit,
+      logLevel: values['log-level'],
+      logRequests: values['log-requests'],
+    },
+    { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
+  );
+  const address = await app.listen({ host: values.host, port });
+  const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
+  console.log(`session-kit ${apis} mock listening on ${address}`);
+  console.log(`  fixtures: ${fixturesPath}`);
+  console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+  if (!adminEnabled) console.log('  admin controls: off');
+  else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`session-kit: ${signal}, closing`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export { FixtureError };

@@ -1,0 +1,313 @@
+import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
+import type { CoreDeps } from '../ports.js';
+import { fail, ok, type Result } from '../result.js';
+import { secretEquals } from '../secrets.js';
+import { isUuid } from '../uuid.js';
+import {
+  SESSION_TTL_MS,
+  type CallCenter,
+  type LiveVoxClientSeed,
+  type LiveVoxSeed,
+  type LiveVoxSession,
+  type LiveVoxSsoSeed,
+  type LiveVoxUserSeed,
+  type LoginResult,
+  type SessionDetails,
+} from './model.js';
+import { createHash } from 'node:crypto';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A client as the core keeps it: its users indexed for the two case rules. */
+interface Client {
+  readonly seed: LiveVoxClientSeed;
+  readonly users: Map<string, User>;
+  readonly agents: Map<string, User>;
+}
+
+/** A user with its current password (which a password change replaces). */
+interface User {
+  readonly seed: LiveVoxUserSeed;
+  password: string;
+}
+
+/** The credentials of a login or password change, already parsed by the edge. */
+export interface Credentials {
+  clientName: string;
+  userName: string;
+  password: string;
+  agent: boolean;
+}
+
+/** A LiveVox session as the admin view shows it. */
+export interface SessionView extends SessionDetails {
+  apiTokenSuffix: string;
+}
+
+/** An API token that names a client, found in constant time; `tokenIndex` identifies it within the client. */
+interface AccessGrant {
+  client: Client;
+  tokenIndex: number;
+}
+
+const tokenDigest = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64');
+
+/** Agents' userNames are case-insensitive, users' are case-sensitive (observed in the .NET client's docs). */
+const agentKey = (userName: string) => userName.toLowerCase();
+
+/**
+ * The LiveVox Session Management domain: API tokens, logins, sessions and their 2-hour inactivity expiry.
+ * Pure apart from its ports: time comes from `deps.clock`, session ids from `deps.ids`.
+ *
+ * Sessions live in a Map kept in order of last activity (a touched session is re-inserted at the end), so the
+ * expired ones are always at the front: forgetting them costs time proportional to what expired, never a scan.
+ */
+export class LiveVoxCore {
+  private readonly clientsByName = new Map<string, Client>();
+  private readonly clientsById = new Map<number, Client>();
+  private readonly grantsByTokenDigest = new Map<string, AccessGrant>();
+  private readonly sessions = new Map<string, LiveVoxSession>();
+  private readonly sessionByIdentity = new Map<string, string>();
+
+  constructor(
+    seed: LiveVoxSeed,
+    private readonly deps: CoreDeps,
+  ) {
+    for (const clientSeed of seed.clients) {
+      const client: Client = { seed: clientSeed, users: new Map(), agents: new Map() };
+      for (const userSeed of clientSeed.users) {
+        const user: User = { seed: userSeed, password: userSeed.password };
+        if (userSeed.agent) client.agents.set(agentKey(userSeed.userName), user);
+        else client.users.set(userSeed.userName, user);
+      }
+      this.clientsByName.set(clientSeed.clientName, client);
+      this.clientsById.set(clientSeed.clientId, client);
+      clientSeed.apiTokens.forEach((token, tokenIndex) => this.grantsByTokenDigest.set(tokenDigest(token), { client, tokenIndex }));
+    }
+  }
+
+  /** Logs in without SSO: checks the API token against the client, then the credentials; reuses a live session. */
+  login(accessToken: string | undefined, credentials: Credentials): Result<LoginResult, ErrorCode> {
+    const grant = this.grant(accessToken, credentials.clientName);
+    if (!grant.ok) return grant;
+    const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
+    // Compare against a dummy when the user is unknown, so timing does not reveal which userNames exist.
+    const passwordOk = secretEquals(credentials.password, user?.password ?? '\u0000no-such-user');
+    if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
+    return ok(this.startSession(grant.value, user));
+  }
+
+  /** First half of an SSO login: the API token must name the client, and the client must have SSO enabled. */
+  ssoClient(accessToken: string | undefined, clientName: string): Result<LiveVoxSsoSeed, ErrorCode> {
+    const grant = this.grant(accessToken, clientName);
+    if (!grant.ok) return grant;
+    const sso = grant.value.client.seed.sso;
+    return sso ? ok(sso) : fail('SSO_NOT_ENABLED');
+  }
+
+  /** Second half of an SSO login, once the edge has verified the ID token: maps the claim to a user. */
+  ssoLogin(accessToken: string | undefined, clientName: string, claims: Record<string, unknown>, agent: boolean): Result<LoginResult, ErrorCode> {
+    const grant = this.grant(accessToken, clientName);
+    if (!grant.ok) return grant;
+    const claimName = grant.value.client.seed.sso?.userClaim ?? 'preferred_username';
+    const userName = claims[claimName];
+    const user = typeof userName === 'string' ? this.findUser(grant.value.client, userName, agent) : undefined;
+    if (!user) return fail('SSO_TOKEN_INVALID', { reason: `no LiveVox ${agent ? 'agent' : 'user'} matches the "${claimName}" claim` });
+    return ok(this.startSession(grant.value, user));
+  }
+
+  /** Authenticates a protected request by its LV-Session value, and counts the request as activity. */
+  authenticate(sessionHeader: string | undefined): Result<LiveVoxSession, ErrorCode> {
+    if (sessionHeader === undefined || sessionHeader === '') return fail('SESSION_MISSING');
+    const session = this.liveSession(sessionHeader);
+    if (!session) return fail('SESSION_INVALID');
+    this.touch(session);
+    return ok(session);
+  }
+
+  /** IsSessionValid: true for a live session. Does not count as activity (see LVX-VALIDATE-NO-REFRESH). */
+  validate(sessionId: string): Result<true, ErrorCode> {
+    return this.liveSession(sessionId) ? ok(true) : fail('SESSION_NOT_FOUND');
+  }
+
+  /** Ends a live session; an unknown or already ended one is SESSION_NOT_FOUND. */
+  logout(sessionId: string): Result<true, ErrorCode> {
+    const session = this.liveSession(sessionId);
+    if (!session) return fail('SESSION_NOT_FOUND');
+    this.forget(session);
+    return ok(true);
+  }
+
+  /** Changes a password after checking the current one, and ends every session of that user. */
+  changePassword(accessToken: string | undefined, credentials: Credentials, newPassword: string): Result<true, ErrorCode> {
+    const grant = this.grant(accessToken, credentials.clientName);
+    if (!grant.ok) return grant;
+    const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
+    const passwordOk = secretEquals(credentials.password, user?.password ?? '\u0000no-such-user');
+    if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
+    const policy = passwordPolicyProblem(credentials.password, newPassword);
+    if (policy) return fail('PASSWORD_POLICY', { reason: policy });
+    user.password = newPassword;
+    this.endSessionsOf(grant.value.client, user);
+    return ok(true);
+  }
+
+  /** The details of the authenticated session (already touched by `authenticate`). */
+  details(session: LiveVoxSession): SessionDetails {
+    const client = this.clientsById.get(session.clientId)!;
+    const user = this.userById(client, session.userId, session.agent)!;
+    return {
+      sessionId: session.sessionId,
+      clientId: session.clientId,
+      clientName: client.seed.clientName,
+      userId: session.userId,
+      userName: user.seed.userName,
+      agent: session.agent,
+      createdAt: session.createdAt,
+      lastActivityAt: session.lastActivityAt,
+      expiresAt: session.lastActivityAt + SESSION_TTL_MS,
+    };
+  }
+
+  /** The client's call centers, a page at a time; agent sessions may not read Configuration (vendor docs: 403). */
+  callCenters(session: LiveVoxSession, offset: number, count: number): { callCenter: CallCenter[]; more: boolean } {
+    const all = [...(this.clientsById.get(session.clientId)?.seed.callCenters ?? [])].sort((a, b) => a.callCenterId - b.callCenterId);
+    return { callCenter: all.slice(offset, offset + count).map((c) => ({ ...c })), more: offset + count < all.length };
+  }
+
+  /** Whether this session may use the Configuration API: agent sessions may not (vendor docs: 403 Forbidden). */
+  mayConfigure(session: LiveVoxSession): Result<true, ErrorCode> {
+    return session.agent ? fail('FORBIDDEN_FOR_AGENT') : ok(true);
+  }
+
+  /** Every live session, oldest activity first: the admin view. Not on any API request path. */
+  liveSessions(): SessionView[] {
+    this.expire();
+    return [...this.sessions.values()].map((s) => {
+      const token = this.clientsById.get(s.clientId)!.seed.apiTokens[s.tokenIndex] ?? '';
+      return { ...this.details(s), apiTokenSuffix: token.slice(-4) };
+    });
+  }
+
+  /** How many sessions are live (for benchmarks and the admin view). */
+  liveSessionCount(): number {
+    this.expire();
+    return this.sessions.size;
+  }
+
+  /** Forgets every expired session now; the server calls this on a timer so memory is returned without traffic. */
+  expire(): void {
+    const deadline = this.deps.clock.now() - SESSION_TTL_MS;
+    for (const session of this.sessions.values()) {
+      if (session.lastActivityAt > deadline) break;
+      this.forget(session);
+    }
+  }
+
+  /** The header check of every login-type request, which needs no body: the API token must exist. */
+  checkAccessToken(accessToken: string | undefined): Result<true, ErrorCode> {
+    const grant = this.findGrant(accessToken);
+    return grant.ok ? ok(true) : grant;
+  }
+
+  private findGrant(accessToken: string | undefined): Result<AccessGrant, ErrorCode> {
+    if (accessToken === undefined || accessToken === '') return fail('ACCESS_TOKEN_MISSING');
+    // Looked up by digest, so the lookup's timing says nothing about how much of a token was right.
+    const grant = this.grantsByTokenDigest.get(tokenDigest(accessToken));
+    return grant ? ok(grant) : fail('ACCESS_TOKEN_INVALID');
+  }
+
+  /** The token must name the client of the body: an unknown client is a credentials error (LVX-LOGIN-CHECK-ORDER). */
+  private grant(accessToken: string | undefined, clientName: string): Result<AccessGrant, ErrorCode> {
+    const grant = this.findGrant(accessToken);
+    if (!grant.ok) return grant;
+    if (!this.clientsByName.has(clientName)) return fail('CREDENTIALS_INVALID');
+    // A token of another client is refused like an unknown one (vendor docs: tokens cannot be shared).
+    if (grant.value.client.seed.clientName !== clientName) return fail('ACCESS_TOKEN_INVALID');
+    return grant;
+  }
+
+  private findUser(client: Client, userName: string, agent: boolean): User | undefined {
+    return agent ? client.agents.get(agentKey(userName)) : client.users.get(userName);
+  }
+
+  private userById(client: Client, userId: number, agent: boolean): User | undefined {
+    for (const user of (agent ? client.agents : client.users).values()) if (user.seed.userId === userId) return user;
+    return undefined;
+  }
+
+  private startSession(grant: AccessGrant, user: User): LoginResult {
+    const now = this.deps.clock.now();
+    const identity = identityKey(grant.client.seed.clientId, user.seed.userId, user.seed.agent, grant.tokenIndex);
+    const existingId = this.sessionByIdentity.get(identity);
+    let session = existingId === undefined ? undefined : this.liveSession(existingId);
+    if (session) this.touch(session);
+    else {
+      session = {
+        sessionId: this.deps.ids.uuid(),
+        clientId: grant.client.seed.clientId,
+        userId: user.seed.userId,
+        agent: user.seed.agent,
+        tokenIndex: grant.tokenIndex,
+        createdAt: now,
+        lastActivityAt: now,
+      };
+      this.sessions.set(session.sessionId, session);
+      this.sessionByIdentity.set(identity, session.sessionId);
+    }
+    const result: LoginResult = { sessionId: session.sessionId, clientId: session.clientId, userId: session.userId };
+    if (user.seed.passwordExpiresAt !== undefined) {
+      const expiresAt = Date.parse(user.seed.passwordExpiresAt);
+      result.daysUntilPasswordExpires = Math.max(0, Math.floor((expiresAt - now) / DAY_MS));
+    }
+    return result;
+  }
+
+  /** The session if it exists and has not expired; an expired one is forgotten on the spot. */
+  private liveSession(sessionId: string): LiveVoxSession | undefined {
+    if (!isUuid(sessionId)) return undefined;
+    const session = this.sessions.get(sessionId.toLowerCase());
+    if (!session) return undefined;
+    if (this.deps.clock.now() - session.lastActivityAt >= SESSION_TTL_MS) {
+      this.forget(session);
+      return undefined;
+    }
+    return session;
+  }
+
+  private touch(session: LiveVoxSession): void {
+    session.lastActivityAt = this.deps.clock.now();
+    // Re-insert to keep the Map in order of last activity.
+    this.sessions.delete(session.sessionId);
+    this.sessions.set(session.sessionId, session);
+  }
+
+  private forget(session: LiveVoxSession): void {
+    this.sessions.delete(session.sessionId);
+    this.sessionByIdentity.delete(identityKey(session.clientId, session.userId, session.agent, session.tokenIndex));
+  }
+
+  private endSessionsOf(client: Client, user: User): void {
+    // At most one session per token of the client: a handful of direct look-ups, no scan over sessions.
+    client.seed.apiTokens.forEach((_token, tokenIndex) => {
+      const id = this.sessionByIdentity.get(identityKey(client.seed.clientId, user.seed.userId, user.seed.agent, tokenIndex));
+      const session = id === undefined ? undefined : this.sessions.get(id);
+      if (session) this.forget(session);
+    });
+  }
+}
+
+function identityKey(clientId: number, userId: number, agent: boolean, tokenIndex: number): string {
+  return `${clientId}:${userId}:${agent ? 'a' : 'u'}:${tokenIndex}`;
+}
+
+/**
+ * The password rules of the LiveVox password-management info sheet: at least 8 characters with a digit, and not the
+ * current password. Returns what is wrong, or null.
+ */
+export function passwordPolicyProblem(current: string, next: string): string | null {
+  if (next.length < 8) return 'the new password must have at least 8 characters';
+  if (!/[0-9]/.test(next)) return 'the new password must contain at least one digit';
+  if (next === current) return 'the new password must differ from the current one';
+  return null;
+}

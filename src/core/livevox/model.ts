@@ -1,0 +1,80 @@
+/** A LiveVox user or agent as the fixtures describe it. */
+export interface LiveVoxUserSeed {
+  userName: string;
+  password: string;
+  userId: number;
+  /** Agents log in with `agent: true`; their userName is case-insensitive (observed in the .NET client's docs). */
+  agent: boolean;
+  /** When the password expires (ISO 8601); reported as `daysUntilPasswordExpires` on login. */
+  passwordExpiresAt?: string;
+}
+
+/** How a client's site accepts OIDC ID tokens for SSO login. */
+export interface LiveVoxSsoSeed {
+  issuer: string;
+  audience: string;
+  /** The claim that names the LiveVox userName; `preferred_username` by default. */
+  userClaim?: string;
+  /** Where the issuer publishes its keys; absent for the built-in test identity provider. */
+  jwksUri?: string;
+}
+
+/** A call center, the object the protected Configuration read returns. */
+export interface CallCenter {
+  callCenterId: number;
+  name: string;
+}
+
+/** A LiveVox customer ("client") with its API tokens and users. */
+export interface LiveVoxClientSeed {
+  clientName: string;
+  clientId: number;
+  apiTokens: string[];
+  users: LiveVoxUserSeed[];
+  callCenters?: CallCenter[];
+  sso?: LiveVoxSsoSeed;
+}
+
+/** The LiveVox part of a fixture file. */
+export interface LiveVoxSeed {
+  clients: LiveVoxClientSeed[];
+}
+
+/** At most this many API tokens per client (vendor docs: "up to 5 API Tokens may be created"). */
+export const MAX_API_TOKENS = 5;
+
+/** Sessions end after this long without activity (vendor docs: 2 hours of inactivity). */
+export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
+
+/** A live session as the core keeps it. */
+export interface LiveVoxSession {
+  readonly sessionId: string;
+  readonly clientId: number;
+  readonly userId: number;
+  readonly agent: boolean;
+  /** Index of the API token in its client's token list; the token itself is not kept per session. */
+  readonly tokenIndex: number;
+  readonly createdAt: number;
+  lastActivityAt: number;
+}
+
+/** What a successful login returns, in the contract's words. */
+export interface LoginResult {
+  sessionId: string;
+  clientId: number;
+  userId: number;
+  daysUntilPasswordExpires?: number;
+}
+
+/** What the session-details read returns. */
+export interface SessionDetails {
+  sessionId: string;
+  clientId: number;
+  clientName: string;
+  userId: number;
+  userName: string;
+  agent: boolean;
+  createdAt: number;
+  lastActivityAt: number;
+  expiresAt: number;
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { secretEquals } from '../core/secrets.js';
+import type { ControlledClock } from '../runtime/clock.js';
+import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import { singleHeader } from './headers.js';
+import { UnreadableBody } from './request-body.js';
+import type { ServerState } from './server-state.js';
+
+/** What the admin controls act on. */
+export interface AdminDeps {
+  state: ServerState;
+  clock: ControlledClock;
+  idp: TestIdentityProvider | undefined;
+  /** When set, every admin request must send `Authorization: Bearer <token>`. */
+  token: string | undefined;
+}
+
+const adminError = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
+
+/** The clock as the admin API shows it. */
+const clockView = (clock: ControlledClock) => {
+  const now = clock.now();
+  return { now: new Date(now).toISOString(), epochMs: now, mode: clock.mode };
+};
+
+/**
+ * Controls for tests and integrators under /__admin/: move the clock, reset to the fixtures, see what is live;
+ * and the test identity provider under /__idp/ (public keys, and minting ID tokens).
+ */
+export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const { state, clock } = deps;
+
+  const guarded = (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => (request: FastifyRequest, reply: FastifyReply) => {
+    if (deps.token !== undefined) {
+      const auth = singleHeader(request, 'authorization');
+      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
+      if (!secretEquals(given, deps.token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
+    }
+    return handler(request, reply);
+  };
+
+  /** A JSON object body, or a 400 already sent. */
+  const objectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
+    const body = request.body;
+    if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
+    }
+    return body as Record<string, unknown>;
+  };
+
+  app.get('/__admin/clock', guarded((_request, reply) => reply.send(clockView(clock))));
+
+  app.post(
+    '/__admin/clock',
+    guarded((request, reply) => {
+      const body = objectBody(request, reply);
+      if (!body) return reply;
+      const { advanceMs, now } = body;
+      if ((advanceMs === undefined) === (now === undefined)) {
+        return adminError(reply, 400, 'BODY_INVALID', 'Send exactly one of {"advanceMs": N} and {"now": "ISO-8601"}');
+      }
+      let problem;
+      if (advanceMs !== undefined) {
+        if (typeof advanceMs !== 'number') return adminError(reply, 400, 'CLOCK_INVALID', 'advanceMs must be a non-negative integer');
+        problem = clock.advance(advanceMs);
+      } else {
+        const at = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : Number.NaN;
+        if (Number.isNaN(at)) return adminError(reply, 400, 'CLOCK_INVALID', 'now must be an ISO-8601 date-time');
+        problem = clock.set(at);
+      }
+      if (problem === 'CLOCK_BACKWARDS') return adminError(reply, 409, problem, 'The clock never goes backwards');
+      if (problem) return adminError(reply, 400, problem, 'advanceMs must be a non-negative integer, and the time must stay representable');
+      state.expire();
+      return reply.send(clockView(clock));
+    }),
+  );
+
+  app.post(
+    '/__admin/reset',
+    guarded((_request, reply) => {
+      state.reset();
+      return reply.code(204).send();
+    }),
+  );
+
+  app.get(
+    '/__admin/sessions',
+    guarded((_request, reply) => reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions() })),
+  );
+
+  const idp = deps.idp;
+  if (!idp) return;
+
+  app.get('/__idp/jwks.json', (_request, reply) => reply.send(idp.jwks()));
+
+  app.post(
+    '/__idp/token',
+    guarded(async (request, reply) => {
+      const body = objectBody(request, reply);
+      if (!body) return reply;
+      const { clientName, userName, claims, audience, issuer, expiresInSeconds, subject } = body;
+      const strings = { clientName, userName, audience, issuer, subject };
+      for (const [name, value] of Object.entries(strings)) {
+        if (value !== undefined && typeof value !== 'string') return adminError(reply, 400, 'BODY_INVALID', `${name} must be a string`);
+      }
+      if (claims !== undefined && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) {
+        return adminError(reply, 400, 'BODY_INVALID', 'claims must be an object');
+      }
+      if (expiresInSeconds !== undefined && !Number.isSafeInteger(expiresInSeconds)) {
+        return adminError(reply, 400, 'BODY_INVALID', 'expiresInSeconds must be an integer');
+      }
+      // Naming a LiveVox client fills in its SSO audience and user claim, so one call mints a token that logs in.
+      const sso = typeof clientName === 'string' ? state.fixtures.livevox.clients.find((c) => c.clientName === clientName)?.sso : undefined;
+      if (clientName !== undefined && !sso) return adminError(reply, 400, 'BODY_INVALID', `client ${String(clientName)} has no SSO configuration`);
+      const allClaims: Record<string, unknown> = { ...((claims as Record<string, unknown>) ?? {}) };
+      if (typeof userName === 'string') allClaims[sso?.userClaim ?? 'preferred_username'] = userName;
+      const idToken = await idp.mint(
+        {
+          claims: allClaims,
+          ...(typeof subject === 'string' ? { subject } : {}),
+          ...(typeof issuer === 'string' ? { issuer } : {}),
+          ...(typeof audience === 'string' ? { audience } : sso ? { audience: sso.audience } : {}),
+          ...(typeof expiresInSeconds === 'number' ? { expiresInSeconds } : {}),
+        },
+        clock.now(),
+      );
+      return reply.send({ id_token: idToken });
+    }),
+  );
+}

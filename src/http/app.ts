@@ -1,0 +1,148 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Fixtures } from '../config/fixtures.js';
+import type { IdSource } from '../core/ports.js';
+import type { ControlledClock } from '../runtime/clock.js';
+import { IdTokenVerifier } from '../sso/id-token-verifier.js';
+import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import { sendLiveVoxError } from './livevox/livevox-errors.js';
+import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
+import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
+import { registerBodyParser } from './request-body.js';
+import { rfc2822 } from './loudvoice/rfc2822.js';
+import { redactUrl } from './redact.js';
+import { ServerState } from './server-state.js';
+
+/** Which APIs a server answers. */
+export type ApiSelection = 'livevox' | 'loudvoice' | 'both';
+
+/** Everything that shapes a server, read from argv/env by the CLI or given by a test. */
+export interface AppConfig {
+  api: ApiSelection;
+  fixtures: Fixtures;
+  /** Admin controls under /__admin/ (clock, reset, state views) and the test identity provider's minting. */
+  admin: { enabled: boolean; token?: string };
+  /** Largest request body accepted, in bytes; larger is a 413 in the API's own shape. */
+  bodyLimit: number;
+  /** pino log level, or false for no logging; request lines only with `logRequests`. */
+  logLevel: string | false;
+  logRequests: boolean;
+  /** Where log lines go (a test passes a stream to read them); standard output by default. */
+  logStream?: NodeJS.WritableStream;
+  /** How often expired state is forgotten without traffic, in ms (0: never on a timer). */
+  sweepIntervalMs: number;
+}
+
+/** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
+export interface AppDeps {
+  clock: ControlledClock;
+  ids: IdSource;
+  idp?: TestIdentityProvider;
+}
+
+/** Sensible defaults for everything but the fixtures. */
+export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
+  api: 'both',
+  admin: { enabled: true },
+  bodyLimit: 1024 * 1024,
+  logLevel: false,
+  logRequests: false,
+  sweepIntervalMs: 60_000,
+};
+
+/** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+/** Paths of the LoudVoice API; everything else a LiveVox-side server answers in LiveVox's shape. */
+const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/') || url === '/loudvoice';
+
+/**
+ * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
+ * Tests drive it with `app.inject()`; the CLI calls `listen()`.
+ */
+export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState }> {
+  const app = Fastify({
+    logger:
+      config.logLevel === false
+        ? false
+        : {
+            level: config.logLevel,
+            ...(config.logStream ? { stream: config.logStream } : {}),
+            // Only method and path: no headers (they hold keys and session ids), and ids in paths are redacted.
+            serializers: {
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+    disableRequestLogging: !config.logRequests,
+    bodyLimit: config.bodyLimit,
+    maxParamLength: 512,
+    return503OnClosing: true,
+    requestIdHeader: false,
+  });
+  const state = new ServerState(config.fixtures, deps);
+  const now = () => deps.clock.now();
+  const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
+
+  registerBodyParser(app);
+
+  /** Every error leaves in the shape of the API its path belongs to. */
+  const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
+    const url = request.url;
+    if (url.startsWith('/__admin') || url.startsWith('/__idp')) {
+      const status = { ROUTE_NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, BODY_INVALID: 400, METHOD_NOT_ALLOWED: 405 }[code];
+      return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
+    }
+    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(url))) {
+      return sendLoudVoiceError(request, reply, now(), code === 'BODY_INVALID' ? 'BODY_NOT_JSON' : code);
+    }
+    return sendLiveVoxError(reply, code);
+  };
+
+  app.setNotFoundHandler((request, reply) => nativeError(request, reply, 'ROUTE_NOT_FOUND'));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return nativeError(request, reply, 'PAYLOAD_TOO_LARGE');
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');
+    // Anything else is a bug in session-kit: logged without the request's headers, answered in the native shape.
+    request.log.error({ err: { message: error.message, stack: error.stack } }, 'unexpected error');
+    const url = request.url;
+    const status = 500;
+    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(url))) {
+      return reply.code(status).send({
+        response: { request: { date: rfc2822(now()), resource: url, status: { flag: 'error', code: status, info: 'An internal error occurred' } } },
+      });
+    }
+    return reply.code(status).send({ code: 500, message: 'An internal error occurred' });
+  });
+
+  // Collect every path's methods, so a defined path called with another method answers 405 with Allow.
+  const methodsByUrl = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const known = methodsByUrl.get(route.url) ?? new Set<string>();
+    for (const m of methods) known.add(m);
+    methodsByUrl.set(route.url, known);
+  });
+
+  const verifier = new IdTokenVerifier(deps.idp);
+  if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now });
+  if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now });
+  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp: deps.idp, token: config.admin.token });
+
+  for (const [url, defined] of [...methodsByUrl]) {
+    const missing = ALL_METHODS.filter((m) => !defined.has(m));
+    if (missing.length === 0) continue;
+    const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
+    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, reply.header('allow', allow), 'METHOD_NOT_ALLOWED') });
+  }
+
+  if (config.sweepIntervalMs > 0) {
+    const timer = setInterval(() => state.expire(), config.sweepIntervalMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+
+  app.decorate('state', state);
+  return app as unknown as FastifyInstance & { state: ServerState };
+}

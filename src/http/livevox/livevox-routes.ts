@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LiveVoxSession } from '../../core/livevox/model.js';
+import type { components } from '../../generated/livevox-session.js';
+import type { IdTokenVerifier } from '../../sso/id-token-verifier.js';
+import { singleHeader } from '../headers.js';
+import type { ServerState } from '../server-state.js';
+import { readCredentials, readPasswordChange, readSsoLogin } from './livevox-bodies.js';
+import { sendLiveVoxError, type LiveVoxErrorCode } from './livevox-errors.js';
+
+type Schemas = components['schemas'];
+
+/** The version segments LiveVox's own client inserts (observed); any other segment is an unknown route. */
+export const LIVEVOX_VERSIONS = ['v3.0', 'v3.1', 'v3.2', 'v3.3', 'v3.4', 'v3.5', 'v5.0', 'v6.0'] as const;
+const versions = new Set<string>(LIVEVOX_VERSIONS);
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+
+/** What the LiveVox routes need from the server. */
+export interface LiveVoxRouteDeps {
+  state: ServerState;
+  verifier: IdTokenVerifier;
+  now: () => number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Registers the LiveVox Session API (and the Configuration read) on a fastify instance. */
+export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDeps): void {
+  const { state } = deps;
+
+  /** Registers `/session<path>` and `/session/{version}<path>`; an unknown version is an unknown route. */
+  const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
+    app.route({ method, url: `/session${path}`, handler });
+    app.route({
+      method,
+      url: `/session/:version${path}`,
+      handler: (request, reply) => {
+        const { version } = request.params as { version: string };
+        if (!versions.has(version)) return sendLiveVoxError(reply, 'ROUTE_NOT_FOUND');
+        return handler(request, reply);
+      },
+    });
+  };
+
+  /** Reads a header that authenticates, refusing a repeated one. */
+  const header = (request: FastifyRequest, name: string): { value: string | undefined } | { error: LiveVoxErrorCode } => {
+    const read = singleHeader(request, name);
+    if (read.kind === 'repeated') return { error: 'HEADER_REPEATED' };
+    return { value: read.kind === 'value' ? read.value : undefined };
+  };
+
+  /** Runs `then` for a request whose LV-Session names a live session (which this request refreshes). */
+  const withSession = (then: (session: LiveVoxSession, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
+    return (request, reply) => {
+      const lvSession = header(request, 'lv-session');
+      if ('error' in lvSession) return sendLiveVoxError(reply, lvSession.error);
+      const auth = state.livevox.authenticate(lvSession.value);
+      if (!auth.ok) return sendLiveVoxError(reply, auth.error, auth.detail);
+      return then(auth.value, request, reply);
+    };
+  };
+
+  const login: Handler = (request, reply) => {
+    const access = header(request, 'lv-access');
+    if ('error' in access) return sendLiveVoxError(reply, access.error);
+    // The header is checked before the body: a login without an API token is an authorization error whatever it sends.
+    const known = state.livevox.checkAccessToken(access.value);
+    if (!known.ok) return sendLiveVoxError(reply, known.error);
+    const credentials = readCredentials(request.body);
+    if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
+    const result = state.livevox.login(access.value, credentials.value);
+    if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
+    const body: Schemas['LoginResponse'] = result.value;
+    return reply.code(200).send(body);
+  };
+
+  const ssoLogin: Handler = async (request, reply) => {
+    const access = header(request, 'lv-access');
+    if ('error' in access) return sendLiveVoxError(reply, access.error);
+    const known = state.livevox.checkAccessToken(access.value);
+    if (!known.ok) return sendLiveVoxError(reply, known.error);
+    const input = readSsoLogin(request.body);
+    if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
+    const sso = state.livevox.ssoClient(access.value, input.value.clientName);
+    if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
+    const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
+    if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
+    const result = state.livevox.ssoLogin(access.value, input.value.clientName, verified.claims, input.value.agent);
+    if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
+    const body: Schemas['LoginResponse'] = result.value;
+    return reply.code(200).send(body);
+  };
+
+  const validate: Handler = (request, reply) => {
+    const { sessionId } = request.params as { sessionId: string };
+    const result = state.livevox.validate(sessionId);
+    if (!result.ok) return sendLiveVoxError(reply, result.error);
+    return reply.code(204).send();
+  };
+
+  const logout: Handler = (request, reply) => {
+    const { sessionId } = request.params as { sessionId: string };
+    const result = state.livevox.logout(sessionId);
+    if (!result.ok) return sendLiveVoxError(reply, result.error);
+    return reply.code(204).send();
+  };
+
+  const changePassword: Handler = (request, reply) => {
+    const access = header(request, 'lv-access');
+    if ('error' in access) return sendLiveVoxError(reply, access.error);
+    const known = state.livevox.checkAccessToken(access.value);
+    if (!known.ok) return sendLiveVoxError(reply, known.error);
+    const input = readPasswordChange(request.body);
+    if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
+    const result = state.livevox.changePassword(access.value, input.value.credentials, input.value.newPassword);
+    if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
+    return reply.code(204).send();
+  };
+
+  const details = withSession((session, _request, reply) => {
+    const d = state.livevox.details(session);
+    const body: Schemas['SessionDetails'] = {
+      ...d,
+      createdAt: iso(d.createdAt),
+      lastActivityAt: iso(d.lastActivityAt),
+      expiresAt: iso(d.expiresAt),
+    };
+    return reply.code(200).send(body);
+  });
+
+  session('POST', '/login', login);
+  session('POST', '/sso/login', ssoLogin);
+  session('GET', '/validate/:sessionId', validate);
+  session('DELETE', '/logout/:sessionId', logout);
+  session('POST', '/password', changePassword);
+  session('GET', '/details', details);
+
+  app.get(
+    '/configuration/v6.0/callCenters',
+    withSession((session, request, reply) => {
+      const allowed = state.livevox.mayConfigure(session);
+      if (!allowed.ok) return sendLiveVoxError(reply, allowed.error);
+      const query = request.query as Record<string, string | string[] | undefined>;
+      const count = integerParam(query.count, 1000, 1, 1000);
+      if (count === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'count must be an integer from 1 to 1000' });
+      const offset = integerParam(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
+      if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'offset must be a non-negative integer' });
+      const page = state.livevox.callCenters(session, offset, count);
+      const body: Schemas['CallCenterList'] = {
+        callCenter: page.callCenter,
+        next: page.more ? `/configuration/v6.0/callCenters?offset=${offset + count}&count=${count}` : null,
+      };
+      return reply.code(200).send(body);
+    }),
+  );
+}
+
+/** A query integer within bounds, its default when absent, or null when present but not acceptable. */
+export function integerParam(raw: string | string[] | undefined, fallback: number, min: number, max: number): number | null {
+  if (raw === undefined) return fallback;
+  if (Array.isArray(raw) || !/^(0|[1-9][0-9]{0,15})$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : null;
+}
