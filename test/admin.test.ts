@@ -1,0 +1,90 @@
+// Admin controls: the clock moves forward only, reset returns to the fixtures, the sessions view shows what is
+// live, and an admin token, when configured, is required.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO, T0, testApp } from './helpers/test-app.js';
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+
+async function open(overrides: Parameters<typeof testApp>[0] = {}) {
+  const made = await testApp(overrides);
+  apps.push(made.app);
+  return made;
+}
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST' as const,
+  url,
+  headers: { 'content-type': 'application/json', ...headers },
+  payload: JSON.stringify(payload),
+});
+
+describe('admin clock', () => {
+  it('reads and advances the clock', async () => {
+    const { app } = await open();
+    expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).json()).toEqual({ now: new Date(T0).toISOString(), epochMs: T0, mode: 'fixed' });
+    const moved = await app.inject(post('/__admin/clock', { advanceMs: 7_200_000 }));
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json().epochMs).toBe(T0 + 7_200_000);
+    const set = await app.inject(post('/__admin/clock', { now: '2026-02-01T00:00:00Z' }));
+    expect(set.json().now).toBe('2026-02-01T00:00:00.000Z');
+  });
+
+  it('never goes backwards, and refuses nonsense', async () => {
+    const { app } = await open();
+    const back = await app.inject(post('/__admin/clock', { now: '2020-01-01T00:00:00Z' }));
+    expect(back.statusCode).toBe(409);
+    expect(back.json().code).toBe('CLOCK_BACKWARDS');
+    for (const body of [{ advanceMs: -1 }, { advanceMs: 1.5 }, { advanceMs: '10' }, { now: 'yesterday' }, {}, { advanceMs: 1, now: '2027-01-01T00:00:00Z' }]) {
+      const res = await app.inject(post('/__admin/clock', body));
+      expect(res.statusCode, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+    }
+    expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).json().epochMs).toBe(T0);
+  });
+});
+
+describe('admin reset and sessions', () => {
+  it('shows live sessions without their secrets, and reset forgets them', async () => {
+    const { app } = await open();
+    const login = await app.inject(post('/session/login', DEMO.user, { 'lv-access': DEMO.token1 }));
+    const sessionId = login.json().sessionId;
+    const view = (await app.inject({ method: 'GET', url: '/__admin/sessions' })).json();
+    expect(view.livevox).toHaveLength(1);
+    expect(view.livevox[0]).toMatchObject({ sessionId, userName: 'demo.user', apiTokenSuffix: '1111' });
+    expect(JSON.stringify(view)).not.toContain(DEMO.token1);
+    expect(JSON.stringify(view)).not.toContain(DEMO.user.password);
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/__admin/sessions' })).json().livevox).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/session/details', headers: { 'lv-session': sessionId } })).statusCode).toBe(401);
+  });
+
+  it('restores changed passwords on reset', async () => {
+    const { app } = await open();
+    const changed = await app.inject(post('/session/password', { ...DEMO.user, newPassword: 'Changed-99' }, { 'lv-access': DEMO.token1 }));
+    expect(changed.statusCode).toBe(204);
+    await app.inject({ method: 'POST', url: '/__admin/reset' });
+    expect((await app.inject(post('/session/login', DEMO.user, { 'lv-access': DEMO.token1 }))).statusCode).toBe(200);
+  });
+});
+
+describe('admin token', () => {
+  it('is required on every admin route when configured, and compared exactly', async () => {
+    const { app } = await open({ admin: { enabled: true, token: 's3cret-admin-token' } });
+    for (const auth of [undefined, 'Bearer wrong', 'Bearer s3cret-admin-token-', 's3cret-admin-token']) {
+      const res = await app.inject({ method: 'GET', url: '/__admin/clock', headers: auth ? { authorization: auth } : {} });
+      expect(res.statusCode).toBe(401);
+    }
+    const ok = await app.inject({ method: 'GET', url: '/__admin/clock', headers: { authorization: 'Bearer s3cret-admin-token' } });
+    expect(ok.statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset' })).statusCode).toBe(401);
+    expect((await app.inject(post('/__idp/token', { clientName: 'DEMO', userName: 'demo.user' }))).statusCode).toBe(401);
+  });
+
+  it('is absent when admin is disabled: the routes do not exist', async () => {
+    const { app } = await open({ admin: { enabled: false } });
+    expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).statusCode).toBe(404);
+  });
+});
