@@ -1,0 +1,62 @@
+// The CLI: `serve` starts on loopback with the fixtures, answers the README's first calls, stops cleanly on SIGTERM;
+// bad fixtures, bad options and an unguarded non-loopback bind are refused with clear messages and exit codes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO } from '../helpers/test-app.js';
+import { runCli, startServer } from '../helpers/spawn-server.js';
+
+describe('session-kit serve', () => {
+  it('serves the fixtures on loopback: login 200, no LV-Access 401, protected read 200, then 401 after 2 h', async () => {
+    const server = await startServer(['serve', '--port', '0']);
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const login = await fetch(`${server.url}/session/login`, {
+        method: 'POST',
+        headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' },
+        body: JSON.stringify(DEMO.user),
+      });
+      expect(login.status).toBe(200);
+      const { sessionId } = (await login.json()) as { sessionId: string };
+      const noAccess = await fetch(`${server.url}/session/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
+      expect(noAccess.status).toBe(401);
+      expect((await fetch(`${server.url}/session/details`, { headers: { 'LV-Session': sessionId } })).status).toBe(200);
+      const moved = await fetch(`${server.url}/__admin/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"advanceMs":7200000}' });
+      expect(moved.status).toBe(200);
+      expect((await fetch(`${server.url}/session/details`, { headers: { 'LV-Session': sessionId } })).status).toBe(401);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('refuses a bad fixture file at start-up, naming the problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixtures-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ livevox: { clients: [{ clientName: 'X', clientId: 1, apiTokens: ['a1b2c3d4e5', 'a1b2c3d4e6', 'a1b2c3d4e7', 'a1b2c3d4e8', 'a1b2c3d4e9', 'a1b2c3d4f0'], users: [] }] } }));
+    const run = await runCli(['serve', '--port', '0', '--fixtures', file]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('at most 5 API tokens');
+    expect(run.output).toContain(file);
+    writeFileSync(file, '{ not json');
+    const notJson = await runCli(['serve', '--port', '0', '--fixtures', file]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.output).toContain('not valid JSON');
+    const missing = await runCli(['serve', '--port', '0', '--fixtures', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain('ENOENT');
+  });
+
+  it('refuses admin controls on a non-loopback bind without an admin token (exit 2)', async () => {
+    const run = await runCli(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/refusing to serve the admin controls on 0\.0\.0\.0/);
+  });
+
+  it('refuses unknown options and bad values with exit 2', async () => {
+    expect((await runCli(['serve', '--bogus'])).code).toBe(2);
+    expect((await runCli(['serve', '--api', 'soap'])).code).toBe(2);
+    expect((await runCli(['serve', '--clock', 'sundial'])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+  });
+});
