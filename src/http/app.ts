@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Fixtures } from '../config/fixtures.js';
 import type { IdSource } from '../core/ports.js';
 import type { ControlledClock } from '../runtime/clock.js';
@@ -75,9 +75,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
-    disableRequestLogging: !config.logRequests,
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
     bodyLimit: config.bodyLimit,
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
     requestIdHeader: false,
   });

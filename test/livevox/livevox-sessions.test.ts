@@ -8,7 +8,7 @@ import { DEMO, T0, testApp } from '../helpers/test-app.js';
 
 const TWO_HOURS = 2 * 60 * 60 * 1000;
 
-let app: FastifyInstance & { state: { livevox: { liveSessionCount(): number } } };
+let app: FastifyInstance & { state: { livevox: { liveSessionCount(): number; expire(): void } } };
 let clock: ControlledClock;
 beforeEach(async () => ({ app, clock } = await testApp()));
 afterEach(() => app.close());
