@@ -154,6 +154,15 @@ export const errors = {
       "grade": "assumed",
       "source": "Project choice (LVX-HEADER-REPEATED): a repeated credential header is ambiguous and is refused."
     }
+  },
+  "INTERNAL_ERROR": {
+    "status": 500,
+    "code": 10500,
+    "message": "An internal error occurred",
+    "provenance": {
+      "grade": "observed",
+      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table: 500 = unexpected error. The mock answers it only for a bug of its own, always in the {code, message} shape; the code is session-kit's."
+    }
   }
 } as const;
 
@@ -344,7 +353,7 @@ export const rules = [
   },
   {
     "id": "LVX-PAYLOAD-LIMIT",
-    "rule": "A request body larger than 1 048 576 bytes answers 413 code 10015 without being parsed.",
+    "rule": "A request body larger than 1 048 576 bytes answers 413 code 10015 before any other check, without being read.",
     "operation": null,
     "provenance": {
       "grade": "assumed",
@@ -452,7 +461,7 @@ export const rules = [
   },
   {
     "id": "LVX-LOGIN-CHECK-ORDER",
-    "rule": "Checks run in this order and the first failure answers: repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); body too large (413, 10015), wrong media type (415, 10016), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); userName unknown or password wrong (401, 10003).",
+    "rule": "Checks run in this order and the first failure answers: body too large (413, 10015, refused before it is read); repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); wrong media type (415, 10016), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); userName unknown or password wrong (401, 10003).",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "assumed",
@@ -551,7 +560,7 @@ export const rules = [
   },
   {
     "id": "LVX-SSO-CHECK-ORDER",
-    "rule": "Checks run in this order: repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); body too large (413), wrong media type (415), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); SSO not enabled (403, 10010); ID token checks and user mapping (401, 10011).",
+    "rule": "Checks run in this order: body too large (413, refused before it is read); repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); wrong media type (415), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); SSO not enabled (403, 10010); ID token checks and user mapping (401, 10011).",
     "operation": "POST /session/sso/login",
     "provenance": {
       "grade": "assumed",
@@ -686,7 +695,7 @@ export const rules = [
   },
   {
     "id": "LVX-PASSWORD-CHECK-ORDER",
-    "rule": "Checks run in this order: repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); body too large (413), wrong media type (415), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); userName unknown or current password wrong (401, 10003); password policy (400, 10009).",
+    "rule": "Checks run in this order: body too large (413, refused before it is read); repeated LV-Access (400, 10017); LV-Access missing (401, 10001); LV-Access unknown (401, 10002); wrong media type (415), body invalid (400, 10008); clientName unknown (401, 10003); token of another client (401, 10002); userName unknown or current password wrong (401, 10003); password policy (400, 10009).",
     "operation": "POST /session/password",
     "provenance": {
       "grade": "assumed",

@@ -10,7 +10,6 @@ import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
-import { rfc2822 } from './loudvoice/rfc2822.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 
@@ -95,7 +94,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
     }
     if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(url))) {
-      return sendLoudVoiceError(request, reply, now(), code === 'BODY_INVALID' ? 'BODY_NOT_JSON' : code);
+      const detail = { resource: url.split('?')[0]!, method: request.method, limit: String(config.bodyLimit) };
+      return sendLoudVoiceError(request, reply, now(), code === 'BODY_INVALID' ? 'BODY_NOT_JSON' : code, detail);
     }
     return sendLiveVoxError(reply, code);
   };
@@ -106,14 +106,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');
     // Anything else is a bug in session-kit: logged without the request's headers, answered in the native shape.
     request.log.error({ err: { message: error.message, stack: error.stack } }, 'unexpected error');
-    const url = request.url;
-    const status = 500;
-    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(url))) {
-      return reply.code(status).send({
-        response: { request: { date: rfc2822(now()), resource: url, status: { flag: 'error', code: status, info: 'An internal error occurred' } } },
-      });
-    }
-    return reply.code(status).send({ code: 500, message: 'An internal error occurred' });
+    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(request.url))) return sendLoudVoiceError(request, reply, now(), 'INTERNAL_ERROR');
+    return sendLiveVoxError(reply, 'INTERNAL_ERROR');
   });
 
   // Collect every path's methods, so a defined path called with another method answers 405 with Allow.
