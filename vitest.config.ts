@@ -2,11 +2,26 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'conformance/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The machines have 2 cores; the suites start servers, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'conformance',
+          include: ['conformance/**/*.test.ts'],
+          globalSetup: ['conformance/kit/reference-server.ts'],
+          // One deployment, one clock: files run one after another so no suite moves time under another.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

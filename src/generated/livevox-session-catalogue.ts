@@ -172,6 +172,15 @@ export type ErrorCode = keyof typeof errors;
 /** Every behavioural rule of the contract, with where it comes from. */
 export const rules = [
   {
+    "id": "LVX-CONTRACT-RESPONSES",
+    "rule": "Every response to an operation this contract defines has a status the operation declares (or a root-level catalogue status: 404, 405, 413, 415) and a body that validates against the schema declared for that status.",
+    "operation": null,
+    "provenance": {
+      "grade": "observed",
+      "source": "Schemas of this contract, checked by the conformance kit on every exchange; the response schemas of this contract: {code, message} on errors is observed (L6 ErrorResponse.cs, L7), LoginResponse fields observed (L5, L6); SessionDetails and the status codes of the project-designed operations are assumed."
+    }
+  },
+  {
     "id": "LVX-HEADER-CASE",
     "rule": "Header names are case-insensitive: `LV-Access`, `lv-access` and `LV-ACCESS` are the same header, likewise for `LV-Session` and `Content-Type`. Header values are compared exactly (tokens and session ids are case-sensitive strings).",
     "operation": null,

@@ -218,6 +218,15 @@ export type ErrorCode = keyof typeof errors;
 /** Every behavioural rule of the contract, with where it comes from. */
 export const rules = [
   {
+    "id": "LDV-CONTRACT-RESPONSES",
+    "rule": "Every response to an operation this contract defines has a status the operation declares (or a root-level catalogue status: 404, 405, 413, 415) and a body that validates against the schema declared for that status.",
+    "operation": null,
+    "provenance": {
+      "grade": "documented",
+      "source": "Schemas of this contract, checked by the conformance kit on every exchange; the envelope and its status node are documented (O2 responses-and-errors, O4 sessions list example, the seed resultset); node fields beyond the seed example are observed or assumed as their schemas say."
+    }
+  },
+  {
     "id": "LDV-ENVELOPE-EVERY-RESPONSE",
     "rule": "Every response, including 401, unknown paths (404 ROUTE_NOT_FOUND), 405, 413, 415 and 500, is a JSON body {\"response\":{\"request\":{date, resource, status:{flag, code, info}}, ...}} with Content-Type application/json.",
     "operation": null,

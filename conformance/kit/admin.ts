@@ -1,0 +1,32 @@
+// The deployment's test controls, when it offers them (capabilities in the target file): clock, reset, ID tokens.
+import type { Target } from './target.js';
+
+/** Calls the target's admin API; throws when the call fails, since a suite cannot go on without it. */
+async function adminCall(target: Target, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (target.adminToken) headers.authorization = `Bearer ${target.adminToken}`;
+  const res = await fetch(target.baseUrl + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`admin call ${method} ${path} failed with ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Moves the target's clock forward by `ms`. */
+export async function advanceClock(target: Target, ms: number): Promise<void> {
+  await adminCall(target, 'POST', '/__admin/clock', { advanceMs: ms });
+}
+
+/** Puts the target back to its fixtures. */
+export async function resetTarget(target: Target): Promise<void> {
+  await adminCall(target, 'POST', '/__admin/reset');
+}
+
+/** Mints an ID token with the target's test identity provider. */
+export async function mintIdToken(
+  target: Target,
+  request: { clientName?: string; userName?: string; audience?: string; issuer?: string; expiresInSeconds?: number; claims?: Record<string, unknown> },
+): Promise<string> {
+  const res = (await adminCall(target, 'POST', '/__idp/token', request)) as { id_token: string };
+  return res.id_token;
+}

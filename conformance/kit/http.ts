@@ -1,0 +1,108 @@
+// The kit's only way to reach a deployment: plain HTTP through fetch, every exchange recorded (for counterexamples)
+// and every response checked against the contract.
+import type { ApiName, ContractValidator, ContractViolation } from './contract.js';
+import { redact, type Target } from './target.js';
+
+/** One request and its response, as a counterexample shows them. */
+export interface Exchange {
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody: string;
+}
+
+/** What a test sends: a path (with query), headers (an array repeats a header), and a JSON value or raw text. */
+export interface KitRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+  path: string;
+  headers?: Record<string, string | string[] | undefined>;
+  json?: unknown;
+  body?: string;
+}
+
+/** A response with its body parsed when it is JSON. */
+export interface KitResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+const SHOWN_RESPONSE_HEADERS = ['content-type', 'allow'];
+
+/** An HTTP client bound to one target and one API's contract. */
+export class KitHttp {
+  /** Every exchange since the last `clearLog()`. */
+  readonly log: Exchange[] = [];
+  /** Every contract violation seen since the file started. */
+  readonly violations: ContractViolation[] = [];
+
+  constructor(
+    readonly target: Target,
+    readonly api: ApiName,
+    private readonly contract: ContractValidator,
+  ) {}
+
+  /** Sends a request and records the exchange; never throws on an HTTP status, only on a broken connection. */
+  async send(request: KitRequest): Promise<KitResponse> {
+    const headers: [string, string][] = [];
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.push([name, v]);
+    }
+    let body = request.body;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+    }
+    const res = await fetch(this.target.baseUrl + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    const exchange: Exchange = {
+      method: request.method,
+      path: request.path,
+      requestHeaders: Object.fromEntries(headers.map(([n, v]) => [n, n.toLowerCase() === 'authorization' ? `${v.split(' ')[0]} «redacted»` : v])),
+      ...(body !== undefined ? { requestBody: body } : {}),
+      status: res.status,
+      responseHeaders: Object.fromEntries(SHOWN_RESPONSE_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
+      responseBody: text,
+    };
+    this.log.push(exchange);
+    const pathOnly = request.path.split('?')[0]!;
+    const problem = this.contract.check(request.method, pathOnly, res.status, text === '' ? undefined : parsed);
+    if (problem) this.violations.push({ api: this.api, request: `${request.method} ${request.path}`, status: res.status, problem });
+    return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  /** Forgets the recorded exchanges (a property run starts a fresh log). */
+  clearLog(): void {
+    this.log.length = 0;
+  }
+
+  /** The recorded exchanges as text, secrets redacted: what a failure report shows. */
+  formatLog(limit = 40): string {
+    const shown = this.log.slice(-limit);
+    const lines = shown.map((e) => {
+      const req = [`> ${e.method} ${e.path}`, ...Object.entries(e.requestHeaders).map(([n, v]) => `> ${n}: ${v}`)];
+      if (e.requestBody !== undefined) req.push(`> ${truncate(e.requestBody)}`);
+      const res = [`< ${e.status}`, ...Object.entries(e.responseHeaders).map(([n, v]) => `< ${n}: ${v}`)];
+      if (e.responseBody !== '') res.push(`< ${truncate(e.responseBody)}`);
+      return [...req, ...res].join('\n');
+    });
+    const skipped = this.log.length - shown.length;
+    return redact((skipped > 0 ? `(${skipped} earlier exchanges not shown)\n` : '') + lines.join('\n\n'), this.target.secrets);
+  }
+}
+
+const truncate = (s: string) => (s.length > 600 ? `${s.slice(0, 600)}… (${s.length} characters)` : s);

@@ -1,0 +1,52 @@
+// Property runs with fixed seeds, and failures that show the shrunk counterexample as the exact HTTP exchanges
+// plus the one command that replays it.
+import fc from 'fast-check';
+import type { KitHttp } from './http.js';
+
+/** The seed of every property in a run: fixed by default, so a run is repeatable; `--seed` changes it. */
+export const SEED = Number(process.env.SESSION_KIT_SEED ?? 20261123);
+/** Runs per property: `--runs` changes it. */
+export const RUNS = Number(process.env.SESSION_KIT_RUNS ?? 40);
+
+/** The command that replays this run (set by the runner; a plain vitest run gets the npm equivalent). */
+const replayCommand = () => process.env.SESSION_KIT_REPLAY ?? `SESSION_KIT_SEED=${SEED} npx vitest run --project conformance`;
+
+/**
+ * Checks a property; on failure replays the shrunk counterexample once more with a fresh log, and throws an error
+ * that carries the counterexample, its exchanges, the seed and path, and the replay command.
+ */
+export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
+  http: KitHttp | KitHttp[],
+  property: fc.IAsyncPropertyWithHooks<Ts>,
+  options: { numRuns?: number } = {},
+): Promise<void> {
+  const clients = Array.isArray(http) ? http : [http];
+  const details = await fc.check(property, { seed: SEED, numRuns: options.numRuns ?? RUNS, endOnFailure: false });
+  if (!details.failed) return;
+  const counterexample = details.counterexample ?? [];
+  const shown = fc.stringify(counterexample);
+  // Replay the minimal case alone so the log holds exactly its exchanges.
+  for (const c of clients) c.clearLog();
+  let replayError: unknown;
+  try {
+    const replayArgs = counterexample.map((v) => (fc.hasCloneMethod(v) ? v[fc.cloneMethod]() : v)) as Ts;
+    const ok = await property.run(replayArgs);
+    if (ok !== null) replayError = ok;
+  } catch (error) {
+    replayError = error;
+  }
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? replayError);
+  const exchanges = clients.map((c) => c.formatLog()).filter(Boolean).join('\n\n');
+  throw new Error(
+    [
+      `Property failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s) (seed ${details.seed}, path "${details.counterexamplePath}").`,
+      `Counterexample: ${shown}`,
+      `Why: ${firstLines(cause, 12)}`,
+      'HTTP exchanges of the counterexample:',
+      exchanges || '(none)',
+      `Replay: ${replayCommand()}`,
+    ].join('\n'),
+  );
+}
+
+const firstLines = (text: string, n: number) => text.split('\n').slice(0, n).join('\n');

@@ -1,0 +1,174 @@
+// What the kit runs against: a base URL, credentials (read from environment variables, never from the file
+// itself unless they are public test fixtures), and which capabilities the deployment offers.
+import { readFileSync } from 'node:fs';
+
+/** A credential in a target file: a literal (public test fixtures only) or `{ "env": "NAME" }`. */
+export type SecretRef = string | { env: string };
+
+/** A target file as written by a vendor or CI. */
+export interface TargetFile {
+  name: string;
+  baseUrl: string;
+  apis?: ('livevox' | 'loudvoice')[];
+  /** clock: POST /__admin/clock moves time; reset: POST /__admin/reset; idp: POST /__idp/token mints ID tokens. */
+  capabilities?: { clock?: boolean; reset?: boolean; idp?: boolean };
+  adminToken?: SecretRef;
+  livevox?: {
+    /** A client with at least two API tokens, a user and an agent. */
+    primary: { clientName: string; apiTokens: SecretRef[]; user: Principal; agent?: Principal; ssoAudience?: string };
+    /** A second client (for "a token of another client is refused"). */
+    secondary?: { clientName: string; apiToken: SecretRef; user: Principal };
+    /** A user whose password the kit may change (it changes it back). Omit to skip the password-change rules. */
+    passwordUser?: Principal;
+  };
+  loudvoice?: {
+    publicKey: SecretRef;
+    privateKey: SecretRef;
+    /** A Social Login identity token the deployment knows (for the identity_token session variant). */
+    identityToken?: SecretRef;
+  };
+}
+
+/** A user or agent's credentials. */
+export interface Principal {
+  userName: string;
+  password: SecretRef;
+}
+
+/** A target with every secret resolved, as the suites receive it. */
+export interface Target {
+  name: string;
+  baseUrl: string;
+  apis: ('livevox' | 'loudvoice')[];
+  capabilities: { clock: boolean; reset: boolean; idp: boolean };
+  adminToken?: string;
+  livevox?: {
+    primary: { clientName: string; apiTokens: string[]; user: ResolvedPrincipal; agent?: ResolvedPrincipal; ssoAudience?: string };
+    secondary?: { clientName: string; apiToken: string; user: ResolvedPrincipal };
+    passwordUser?: ResolvedPrincipal;
+  };
+  loudvoice?: { publicKey: string; privateKey: string; identityToken?: string };
+  /** Every resolved secret, so reports can redact them. */
+  secrets: string[];
+}
+
+/** Resolved credentials of a user or agent. */
+export interface ResolvedPrincipal {
+  userName: string;
+  password: string;
+}
+
+/** A target that cannot be used, with the reason. */
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+/** The environment variable through which the runner hands the resolved target to the suites. */
+export const TARGET_ENV = 'SESSION_KIT_TARGET';
+
+/** The session-kit reference with its default fixtures: what `--target URL` means. */
+export function referenceTarget(baseUrl: string): TargetFile {
+  return {
+    name: `session-kit reference at ${baseUrl}`,
+    baseUrl,
+    apis: ['livevox', 'loudvoice'],
+    capabilities: { clock: true, reset: true, idp: true },
+    adminToken: { env: 'SESSION_KIT_ADMIN_TOKEN' },
+    livevox: {
+      primary: {
+        clientName: 'DEMO',
+        apiTokens: ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'],
+        user: { userName: 'demo.user', password: 'Demo-Pass-1' },
+        agent: { userName: 'demo.agent', password: 'Agent-Pass-1' },
+        ssoAudience: 'livevox-demo',
+      },
+      secondary: { clientName: 'OTHER', apiToken: '33333333-3333-4333-8333-333333333333', user: { userName: 'other.user', password: 'Other-Pass-1' } },
+      passwordUser: { userName: 'demo.user', password: 'Demo-Pass-1' },
+    },
+    loudvoice: {
+      publicKey: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+      privateKey: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+      identityToken: 'd86196e7-969d-48ad-8fe1-63a1f074f9b0',
+    },
+  };
+}
+
+/** Reads a target file (JSON) or takes a URL as the session-kit reference at that address. */
+export function readTargetFile(fileOrUrl: string): TargetFile {
+  if (/^https?:\/\//.test(fileOrUrl)) return referenceTarget(fileOrUrl.replace(/\/+$/, ''));
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(fileOrUrl, 'utf8'));
+  } catch (error) {
+    throw new TargetError(`cannot read target file ${fileOrUrl}: ${(error as Error).message}`);
+  }
+  const file = data as TargetFile;
+  if (typeof file?.baseUrl !== 'string' || !/^https?:\/\//.test(file.baseUrl)) throw new TargetError(`${fileOrUrl}: baseUrl must be an http(s) URL`);
+  if (typeof file.name !== 'string') throw new TargetError(`${fileOrUrl}: name is required`);
+  return { ...file, baseUrl: file.baseUrl.replace(/\/+$/, '') };
+}
+
+/** Resolves every secret reference from the environment; a missing variable is an error that names it. */
+export function resolveTarget(file: TargetFile, env: NodeJS.ProcessEnv): Target {
+  const secrets: string[] = [];
+  const secret = (ref: SecretRef, where: string, optional = false): string | undefined => {
+    const value = typeof ref === 'string' ? ref : env[ref.env];
+    if (value === undefined || value === '') {
+      if (optional) return undefined;
+      throw new TargetError(`${where}: environment variable ${(ref as { env: string }).env} is not set`);
+    }
+    secrets.push(value);
+    return value;
+  };
+  const principal = (p: Principal, where: string): ResolvedPrincipal => ({ userName: p.userName, password: secret(p.password, `${where}.password`)! });
+  const apis = file.apis ?? (['livevox', 'loudvoice'] as const).filter((a) => file[a] !== undefined);
+  const target: Target = {
+    name: file.name,
+    baseUrl: file.baseUrl,
+    apis: [...apis],
+    capabilities: { clock: !!file.capabilities?.clock, reset: !!file.capabilities?.reset, idp: !!file.capabilities?.idp },
+    secrets,
+  };
+  const adminToken = file.adminToken === undefined ? undefined : secret(file.adminToken, 'adminToken', true);
+  if (adminToken !== undefined) target.adminToken = adminToken;
+  if (file.livevox && apis.includes('livevox')) {
+    const { primary, secondary, passwordUser } = file.livevox;
+    target.livevox = {
+      primary: {
+        clientName: primary.clientName,
+        apiTokens: primary.apiTokens.map((t, i) => secret(t, `livevox.primary.apiTokens.${i}`)!),
+        user: principal(primary.user, 'livevox.primary.user'),
+        ...(primary.agent ? { agent: principal(primary.agent, 'livevox.primary.agent') } : {}),
+        ...(primary.ssoAudience ? { ssoAudience: primary.ssoAudience } : {}),
+      },
+      ...(secondary
+        ? { secondary: { clientName: secondary.clientName, apiToken: secret(secondary.apiToken, 'livevox.secondary.apiToken')!, user: principal(secondary.user, 'livevox.secondary.user') } }
+        : {}),
+      ...(passwordUser ? { passwordUser: principal(passwordUser, 'livevox.passwordUser') } : {}),
+    };
+  }
+  if (file.loudvoice && apis.includes('loudvoice')) {
+    const identityToken = file.loudvoice.identityToken === undefined ? undefined : secret(file.loudvoice.identityToken, 'loudvoice.identityToken', true);
+    target.loudvoice = {
+      publicKey: secret(file.loudvoice.publicKey, 'loudvoice.publicKey')!,
+      privateKey: secret(file.loudvoice.privateKey, 'loudvoice.privateKey')!,
+      ...(identityToken ? { identityToken } : {}),
+    };
+  }
+  return target;
+}
+
+/** The target the runner handed over, or undefined when the suites run outside the runner. */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target | undefined {
+  const raw = env[TARGET_ENV];
+  return raw ? (JSON.parse(raw) as Target) : undefined;
+}
+
+/** Replaces every secret in a text by a marker, so reports and counterexamples can be shared. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (s.length >= 4) out = out.split(s).join(`«redacted…${s.slice(-2)}»`);
+  }
+  return out;
+}
