@@ -1,4 +1,5 @@
 import { FixtureError } from '../config/fixtures.js';
+import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
 
@@ -6,9 +7,12 @@ const HELP = `session-kit: mock server and conformance kit for the LiveVox Sessi
 
 Usage:
   session-kit serve [options]        run the mock (npm start)
+  session-kit conformance [options]  certify a deployment against the contracts
   session-kit help                   this text
 
-${SERVE_HELP}`;
+${SERVE_HELP}
+
+${CONFORMANCE_HELP}`;
 
 /** The command line: the only place that reads process.argv, process.env and decides exit codes. */
 export async function main(argv: string[]): Promise<void> {
@@ -16,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === 'help' || command === '--help' || command === '-h') console.log(HELP);
     else if (command === 'serve') await serve(rest, process.env);
+    else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {

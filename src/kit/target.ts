@@ -1,4 +1,4 @@
-// What the kit runs against: a base URL, credentials (read from environment variables, never from the file
+// What the conformance kit runs against: a base URL, credentials (read from environment variables, never from the file
 // itself unless they are public test fixtures), and which capabilities the deployment offers.
 import { readFileSync } from 'node:fs';
 

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { readTargetFile, resolveTarget, TargetError } from '../kit/target.js';
+import { UsageError } from './usage-error.js';
+
+export const CONFORMANCE_HELP = `session-kit conformance: certify a deployment against the contracts
+
+Options:
+  --target FILE|URL   a target file (JSON: base URL, credentials from environment variables, capabilities),
+                      or the URL of a session-kit reference server (its default fixtures and admin controls)
+  --api API           livevox | loudvoice | both (default: what the target offers)
+  --seed N            seed of every property (default 20261123); the report's replay command repeats a run
+  --runs N            runs per property (default 40)
+  --rule ID           only the tests that name this rule (e.g. LVX-EXPIRY-2H)
+  --junit FILE        JUnit XML for CI
+  --json FILE         every rule's verdict and every test, as JSON
+  --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
+  --strict            exit 1 when any rule fails, not only documented ones
+
+Exit codes: 0 every documented rule holds; 1 a documented rule failed (or any rule, with --strict), or the run
+could not complete; 2 bad usage.`;
+
+/** Runs the conformance kit as argv says; returns the process exit code. */
+export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string' },
+      api: { type: 'string' },
+      seed: { type: 'string', default: '20261123' },
+      runs: { type: 'string', default: '40' },
+      rule: { type: 'string' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
+      report: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(CONFORMANCE_HELP);
+    return 0;
+  }
+  if (!values.target) throw new UsageError('--target FILE|URL is required');
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError('--seed must be an integer');
+  const runs = Number(values.runs);
+  if (!Number.isSafeInteger(runs) || runs < 1 || runs > 100_000) throw new UsageError('--runs must be an integer from 1 to 100000');
+  if (values.rule !== undefined && !/^(LVX|LDV)-[A-Z0-9-]+$/.test(values.rule)) throw new UsageError('--rule takes a rule id such as LVX-EXPIRY-2H');
+  let target;
+  try {
+    target = resolveTarget(readTargetFile(values.target), env);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
+  }
+  let apis = target.apis;
+  if (values.api !== undefined) {
+    if (!['livevox', 'loudvoice', 'both'].includes(values.api)) throw new UsageError(`--api must be livevox, loudvoice or both, not "${values.api}"`);
+    apis = values.api === 'both' ? apis : apis.filter((a) => a === values.api);
+    if (apis.length === 0) throw new UsageError(`the target offers no ${values.api} API`);
+  }
+  const { runConformance } = await import('../kit/runner.js');
+  const result = await runConformance({
+    target,
+    targetArg: values.target,
+    apis,
+    seed,
+    runs,
+    ...(values.rule ? { rule: values.rule } : {}),
+    ...(values.junit ? { junit: values.junit } : {}),
+    ...(values.json ? { json: values.json } : {}),
+    ...(values.report ? { report: values.report } : {}),
+  });
+  const s = result.summary;
+  console.log(
+    `\nsession-kit conformance: ${s.conforms ? 'CONFORMS' : 'DOES NOT CONFORM'} ` +
+      `(${s.documentedFailures} documented and ${s.otherFailures} other rule(s) failed; ${s.passed} tests passed, ${s.failed} failed, ${s.skipped} skipped)`,
+  );
+  for (const [label, file] of [['JUnit', values.junit], ['JSON', values.json], ['report', values.report]] as const) {
+    if (file) console.log(`  ${label}: ${file}`);
+  }
+  if (!s.conforms) return 1;
+  if (values.strict && s.otherFailures > 0) return 1;
+  return 0;
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Reporter, TestModule } from 'vitest/node';
+import { redact, TARGET_ENV, type Target } from './target.js';
+import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from './verdict.js';
+
+/** How to run the kit. */
+export interface RunOptions {
+  target: Target;
+  /** How the target was named on the command line (for the replay command). */
+  targetArg: string;
+  apis: ('livevox' | 'loudvoice')[];
+  seed: number;
+  runs: number;
+  /** Only tests naming this rule. */
+  rule?: string;
+  junit?: string;
+  json?: string;
+  report?: string;
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Collects every test's outcome for the verdict. */
+class OutcomeCollector implements Reporter {
+  readonly tests: TestOutcome[] = [];
+  readonly runErrors: string[] = [];
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string; stack?: string }>): void {
+    for (const module of modules) {
+      const file = relative(root, module.moduleId);
+      for (const error of module.errors()) this.runErrors.push(`${file}: ${error.message}`);
+      for (const test of module.children.allTests()) {
+        const result = test.result();
+        const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
+        this.tests.push({
+          file,
+          name: test.name,
+          rules: rulesOfTitle(test.name),
+          state,
+          ...(result.state === 'skipped' && result.note ? { note: result.note } : {}),
+          errors: (result.errors ?? []).map((e) => e.message ?? String(e)),
+          durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+        });
+      }
+    }
+    for (const error of unhandled) this.runErrors.push(error.message ?? String(error));
+  }
+}
+
+/** The command that reruns exactly this run. */
+function replayCommand(options: RunOptions): string {
+  const parts = ['npx session-kit conformance', `--target ${options.targetArg}`];
+  if (options.apis.length === 1) parts.push(`--api ${options.apis[0]}`);
+  parts.push(`--seed ${options.seed}`, `--runs ${options.runs}`);
+  if (options.rule) parts.push(`--rule ${options.rule}`);
+  return parts.join(' ');
+}
+
+/** Runs the conformance suites against the target and writes the reports; resolves with the graded result. */
+export async function runConformance(options: RunOptions): Promise<RunResult> {
+  const { startVitest } = await import('vitest/node');
+  const started = Date.now();
+  const replay = replayCommand(options);
+  process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis });
+  process.env.SESSION_KIT_SEED = String(options.seed);
+  process.env.SESSION_KIT_RUNS = String(options.runs);
+  process.env.SESSION_KIT_REPLAY = replay;
+  const collector = new OutcomeCollector();
+  const reporters: unknown[] = ['default', collector];
+  if (options.junit) {
+    mkdirSync(dirname(options.junit), { recursive: true });
+    reporters.push(['junit', { outputFile: options.junit, suiteName: `session-kit conformance: ${options.target.name}` }]);
+  }
+  const filters = options.apis.map((api) => `conformance/${api}/`);
+  const vitest = await startVitest(
+    'test',
+    filters,
+    {
+      root,
+      project: 'conformance',
+      watch: false,
+      reporters: reporters as never,
+      ...(options.rule ? { testNamePattern: `\\b${options.rule}\\b` } : {}),
+    },
+    {},
+    {},
+  );
+  await vitest?.close();
+  const rules = gradeRules(options.apis, collector.tests);
+  const result: RunResult = {
+    tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
+    target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, apis: options.apis },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    seed: options.seed,
+    runs: options.runs,
+    node: process.versions.node,
+    replay,
+    runErrors: collector.runErrors,
+    rules,
+    tests: collector.tests,
+    summary: summarise(rules, collector.tests, collector.runErrors),
+  };
+  const secrets = options.target.secrets;
+  // Assertion messages in the JUnit file may quote request bodies: redact it like the other reports.
+  if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
+  if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
+  if (options.report) write(options.report, markdownReport(result, secrets));
+  return result;
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+}
