@@ -1,5 +1,6 @@
 // The deployment's test controls, when it offers them (capabilities in the target file): clock, reset, ID tokens.
 import type { Target } from '../../src/kit/target.js';
+import type { KitHttp } from './http.js';
 
 /** Calls the target's admin API; throws when the call fails, since a suite cannot go on without it. */
 async function adminCall(target: Target, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
@@ -12,10 +13,18 @@ async function adminCall(target: Target, method: 'GET' | 'POST', path: string, b
   return text ? JSON.parse(text) : undefined;
 }
 
-/** Moves the target's clock forward by `ms`. */
-export async function advanceClock(target: Target, ms: number): Promise<void> {
-  await adminCall(target, 'POST', '/__admin/clock', { advanceMs: ms });
+/** Moves the target's clock forward by `ms`, and notes it in the client's log so counterexamples show it. */
+export async function advanceClock(http: KitHttp, ms: number): Promise<void> {
+  await adminCall(http.target, 'POST', '/__admin/clock', { advanceMs: ms });
+  http.note(`the clock moves forward ${ms} ms (${formatDuration(ms)}) via POST /__admin/clock`);
 }
+
+const formatDuration = (ms: number) => {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h} h ${m} min ${s} s`;
+};
 
 /** Puts the target back to its fixtures. */
 export async function resetTarget(target: Target): Promise<void> {

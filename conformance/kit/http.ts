@@ -3,8 +3,9 @@
 import type { ApiName, ContractValidator, ContractViolation } from './contract.js';
 import { redact, type Target } from '../../src/kit/target.js';
 
-/** One request and its response, as a counterexample shows them. */
+/** One request and its response, as a counterexample shows them; `note` marks a step that is not an API call. */
 export interface Exchange {
+  note?: string;
   method: string;
   path: string;
   requestHeaders: Record<string, string>;
@@ -85,6 +86,11 @@ export class KitHttp {
     return { status: res.status, headers: res.headers, text, body: parsed };
   }
 
+  /** Records a step that is part of the story but not an API call (for example: the clock moved). */
+  note(text: string): void {
+    this.log.push({ note: text, method: '', path: '', requestHeaders: {}, status: 0, responseHeaders: {}, responseBody: '' });
+  }
+
   /** Forgets the recorded exchanges (a property run starts a fresh log). */
   clearLog(): void {
     this.log.length = 0;
@@ -94,6 +100,7 @@ export class KitHttp {
   formatLog(limit = 40): string {
     const shown = this.log.slice(-limit);
     const lines = shown.map((e) => {
+      if (e.note !== undefined) return `# ${e.note}`;
       const req = [`> ${e.method} ${e.path}`, ...Object.entries(e.requestHeaders).map(([n, v]) => `> ${n}: ${v}`)];
       if (e.requestBody !== undefined) req.push(`> ${truncate(e.requestBody)}`);
       const res = [`< ${e.status}`, ...Object.entries(e.responseHeaders).map(([n, v]) => `< ${n}: ${v}`)];

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
+import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -20,6 +21,8 @@ Options:
   --body-limit BYTES     largest request body (default 1048576)
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
+  --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
+  --enable-test-faults   allow --fault; never use it for a mock people rely on
   --help                 this text`;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
@@ -40,6 +43,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
+      fault: { type: 'string', multiple: true, default: [] },
+      'enable-test-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -63,6 +68,13 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
+  const faults = new Set<FaultName>();
+  for (const name of values.fault) {
+    if (!values['enable-test-faults']) throw new UsageError('--fault is for testing the conformance kit only: it needs --enable-test-faults');
+    if (!isFaultName(name)) throw new UsageError(`unknown fault "${name}"; known: ${Object.keys(FAULTS).join(', ')}`);
+    faults.add(name);
+  }
+
   const adminEnabled = !values['no-admin'];
   const adminToken = values['admin-token'] ?? (env.SESSION_KIT_ADMIN_TOKEN || undefined);
   if (adminEnabled && adminToken === undefined && !LOOPBACK.test(values.host)) {
@@ -85,6 +97,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       bodyLimit,
       logLevel: values['log-level'],
       logRequests: values['log-requests'],
+      faults,
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );
@@ -93,6 +106,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   console.log(`session-kit ${apis} mock listening on ${address}`);
   console.log(`  fixtures: ${fixturesPath}`);
   console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+  if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
   if (!adminEnabled) console.log('  admin controls: off');
   else if (adminToken !== undefined) console.log('  admin controls: on, token required');
 

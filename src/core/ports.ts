@@ -1,3 +1,5 @@
+import type { FaultSet } from './faults.js';
+
 /** The only way the core learns the time: epoch milliseconds, never going backwards. */
 export interface Clock {
   now(): number;
@@ -8,8 +10,9 @@ export interface IdSource {
   uuid(): string;
 }
 
-/** The ports every core service is built with. */
+/** The ports every core service is built with; `faults` is empty except in the kit's own tests. */
 export interface CoreDeps {
   clock: Clock;
   ids: IdSource;
+  faults?: FaultSet;
 }

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Fixtures } from '../config/fixtures.js';
+import { NO_FAULTS, type FaultSet } from '../core/faults.js';
 import type { IdSource } from '../core/ports.js';
 import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
@@ -31,6 +32,8 @@ export interface AppConfig {
   logStream?: NodeJS.WritableStream;
   /** How often expired state is forgotten without traffic, in ms (0: never on a timer). */
   sweepIntervalMs: number;
+  /** Test-only defects (see src/core/faults.ts); empty except when the kit proves it catches them. */
+  faults?: FaultSet;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -80,7 +83,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return503OnClosing: true,
     requestIdHeader: false,
   });
-  const state = new ServerState(config.fixtures, deps);
+  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS });
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
 

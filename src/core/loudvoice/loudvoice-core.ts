@@ -1,19 +1,69 @@
+import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import type { CoreDeps } from '../ports.js';
+import type { Result } from '../result.js';
+import { LoudVoiceSite } from './loudvoice-site.js';
 import type { LoudVoiceSeed } from './model.js';
+import { SiteRegistry } from './site-registry.js';
 
-/** Placeholder until the LoudVoice domain lands: knows the sites, holds no sessions. */
+/** A live author session as the admin view shows it: no keys, dates as epoch ms. */
+export interface AdminSessionView {
+  site: string;
+  authorSessionToken: string;
+  authorToken: string;
+  authorReference: string | null;
+  name: string;
+  dateCreation: number;
+  dateLastUpdate: number | null;
+  dateExpiration: number;
+  expiresIn: number;
+}
+
+/**
+ * The LoudVoice domain: sites, each with its own authors, author sessions, discussions and comments. Pure apart
+ * from its ports: time comes from `deps.clock`, tokens from `deps.ids`. A request first authenticates to a site;
+ * every operation then runs on that site only, so one site's keys see nothing of another's.
+ */
 export class LoudVoiceCore {
-  constructor(
-    readonly seed: LoudVoiceSeed,
-    private readonly deps: CoreDeps,
-  ) {}
+  private readonly sites: LoudVoiceSite[] = [];
+  private readonly registry = new SiteRegistry<LoudVoiceSite>();
 
-  /** Live author sessions for the admin view. */
-  liveSessions(): unknown[] {
-    void this.deps;
-    return [];
+  constructor(seed: LoudVoiceSeed, deps: CoreDeps) {
+    for (const siteSeed of seed.sites) {
+      const site = new LoudVoiceSite(siteSeed, deps);
+      this.sites.push(site);
+      this.registry.add(siteSeed.publicKey, siteSeed.privateKey, site);
+    }
   }
 
-  /** Forgets expired author sessions. */
-  expire(): void {}
+  /** The site whose public and private key these are (constant-time on the private key), or CREDENTIALS_INVALID. */
+  authenticate(publicKey: string, privateKey: string): Result<LoudVoiceSite, ErrorCode> {
+    return this.registry.authenticate(publicKey, privateKey);
+  }
+
+  /** Every live author session of every site: the admin view. Not on any API request path. */
+  liveSessions(): AdminSessionView[] {
+    return this.sites.flatMap((site) =>
+      site.liveSessions().map((s) => ({
+        site: site.seed.subdomain,
+        authorSessionToken: s.authorSessionToken,
+        authorToken: s.author.authorToken,
+        authorReference: s.author.authorReference,
+        name: s.author.name,
+        dateCreation: s.dateCreation,
+        dateLastUpdate: s.dateLastUpdate,
+        dateExpiration: s.dateExpiration,
+        expiresIn: s.expiresIn,
+      })),
+    );
+  }
+
+  /** How many author sessions are live across all sites. */
+  liveSessionCount(): number {
+    return this.sites.reduce((n, site) => n + site.liveSessionCount(), 0);
+  }
+
+  /** Forgets every expired author session now; the server calls this on a timer. */
+  expire(): void {
+    for (const site of this.sites) site.expire();
+  }
 }

@@ -1,0 +1,86 @@
+import type { Author, AuthorSession } from './entities.js';
+import { ExpiryHeap } from './expiry-heap.js';
+
+/**
+ * The live author sessions of one site: by token (in creation order, the list order), by author (one live session
+ * per author, LDV-SESSION-ONE-PER-AUTHOR), and in an expiry heap. A session is live while now < date_expiration
+ * (LDV-SESSION-EXPIRY-BOUNDARY); an expired one is forgotten when read and by `expire()`.
+ */
+export class AuthorSessionStore {
+  private readonly byToken = new Map<string, AuthorSession>();
+  private readonly byAuthor = new Map<Author, AuthorSession>();
+  private readonly heap = new ExpiryHeap<AuthorSession>();
+
+  /** The live session with this token, if any. */
+  live(token: string, now: number): AuthorSession | undefined {
+    return this.alive(this.byToken.get(token.toLowerCase()), now);
+  }
+
+  /** The author's live session, if any. */
+  liveOf(author: Author, now: number): AuthorSession | undefined {
+    return this.alive(this.byAuthor.get(author), now);
+  }
+
+  /**
+   * Starts a session for the author or refreshes its live one: a refresh keeps token and date_creation
+   * (LDV-SESSION-TOKEN-KEPT-ON-REFRESH) and pushes the expiry from now.
+   */
+  start(author: Author, expiresIn: number, now: number, newToken: () => string): AuthorSession {
+    const existing = this.liveOf(author, now);
+    if (existing) {
+      existing.updatedAt = now;
+      existing.lastActivityAt = now;
+      existing.expiresIn = expiresIn;
+      existing.expiresAt = now + expiresIn * 1000;
+      this.heap.update(existing);
+      return existing;
+    }
+    const session: AuthorSession = {
+      token: newToken(),
+      author,
+      createdAt: now,
+      updatedAt: null,
+      expiresIn,
+      lastActivityAt: now,
+      expiresAt: now + expiresIn * 1000,
+      heapIndex: -1,
+    };
+    this.byToken.set(session.token, session);
+    this.byAuthor.set(author, session);
+    this.heap.push(session);
+    return session;
+  }
+
+  /** Ends a session at once. */
+  remove(session: AuthorSession): void {
+    this.byToken.delete(session.token);
+    if (this.byAuthor.get(session.author) === session) this.byAuthor.delete(session.author);
+    this.heap.remove(session);
+  }
+
+  /** Every live session in creation order. */
+  all(now: number): AuthorSession[] {
+    this.expire(now);
+    return [...this.byToken.values()];
+  }
+
+  /** How many sessions are live. */
+  count(now: number): number {
+    this.expire(now);
+    return this.byToken.size;
+  }
+
+  /** Forgets every expired session: the heap hands them out soonest first, so this costs O(expired · log n). */
+  expire(now: number): void {
+    for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) this.remove(next);
+  }
+
+  private alive(session: AuthorSession | undefined, now: number): AuthorSession | undefined {
+    if (!session) return undefined;
+    if (now >= session.expiresAt) {
+      this.remove(session);
+      return undefined;
+    }
+    return session;
+  }
+}

@@ -1,0 +1,98 @@
+import type { Author } from './entities.js';
+import type { AuthorFieldsInput } from './inputs.js';
+import type { IdentitySeed } from './model.js';
+
+/** The author fields that a write may change, as stored. */
+type StoredFields = Pick<Author, 'reference' | 'identityToken' | 'name' | 'email' | 'description' | 'pictureUrl' | 'websiteUrl'>;
+
+const FIELD_OF: Record<keyof AuthorFieldsInput, keyof StoredFields> = {
+  authorReference: 'reference',
+  identityToken: 'identityToken',
+  name: 'name',
+  email: 'email',
+  description: 'description',
+  pictureUrl: 'pictureUrl',
+  websiteUrl: 'websiteUrl',
+};
+
+/**
+ * The authors of one site with the indexes every request path looks them up by (token, author_reference,
+ * identity_token), and the site's Social Login identities. The Map by token is in creation order, which is the
+ * list order.
+ */
+export class AuthorStore {
+  private readonly byToken = new Map<string, Author>();
+  private readonly byReference = new Map<string, Author>();
+  private readonly byIdentity = new Map<string, Author>();
+  private readonly identities = new Map<string, IdentitySeed>();
+
+  constructor(identities: readonly IdentitySeed[]) {
+    for (const identity of identities) this.identities.set(identity.identityToken.toLowerCase(), identity);
+  }
+
+  /** The author with this token, if any. */
+  get(token: string): Author | undefined {
+    return this.byToken.get(token.toLowerCase());
+  }
+
+  /** The author with this author_reference (case-sensitive), if any. */
+  byAuthorReference(reference: string): Author | undefined {
+    return this.byReference.get(reference);
+  }
+
+  /** The author linked to this Social Login identity, if any. */
+  byIdentityToken(identityToken: string): Author | undefined {
+    return this.byIdentity.get(identityToken.toLowerCase());
+  }
+
+  /** The site's Social Login identity with this token, if any. */
+  identity(identityToken: string): IdentitySeed | undefined {
+    return this.identities.get(identityToken.toLowerCase());
+  }
+
+  /** Every author in creation order. */
+  all(): Author[] {
+    return [...this.byToken.values()];
+  }
+
+  /** Stores a new author; the caller has checked that its reference and identity are free. */
+  create(token: string, fields: StoredFields, now: number): Author {
+    const author: Author = { token, ...fields, createdAt: now, updatedAt: null, comments: new Set(), lastCommentAt: null };
+    this.byToken.set(token, author);
+    this.index(author);
+    return author;
+  }
+
+  /** Applies the fields sent; date_last_update moves only when a stored value changed (LDV-LAST-UPDATE-ON-CHANGE). */
+  update(author: Author, fields: AuthorFieldsInput, now: number): void {
+    this.unindex(author);
+    let changed = false;
+    for (const [key, value] of Object.entries(fields) as [keyof AuthorFieldsInput, string | null | undefined][]) {
+      if (value === undefined) continue;
+      const field = FIELD_OF[key];
+      if (author[field] === value) continue;
+      (author as Record<keyof StoredFields, string | null>)[field] = value;
+      changed = true;
+    }
+    if (changed) author.updatedAt = now;
+    this.index(author);
+  }
+
+  /** Forgets an author and its index entries. */
+  remove(author: Author): void {
+    this.unindex(author);
+    this.byToken.delete(author.token);
+  }
+
+  private index(author: Author): void {
+    if (author.reference !== null) this.byReference.set(author.reference, author);
+    if (author.identityToken !== null) this.byIdentity.set(author.identityToken.toLowerCase(), author);
+  }
+
+  private unindex(author: Author): void {
+    if (author.reference !== null && this.byReference.get(author.reference) === author) this.byReference.delete(author.reference);
+    if (author.identityToken !== null && this.byIdentity.get(author.identityToken.toLowerCase()) === author) {
+      this.byIdentity.delete(author.identityToken.toLowerCase());
+    }
+  }
+}
