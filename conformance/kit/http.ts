@@ -60,7 +60,10 @@ export class KitHttp {
       body = JSON.stringify(request.json);
       if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
     }
-    const res = await fetch(this.target.baseUrl + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+    // Prism's proxy answers a body it cannot parse itself instead of forwarding it, so such bodies go direct.
+    const viaProxy = this.target.apiBaseUrls?.[this.api];
+    const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : this.target.baseUrl;
+    const res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') {
@@ -111,5 +114,14 @@ export class KitHttp {
     return redact((skipped > 0 ? `(${skipped} earlier exchanges not shown)\n` : '') + lines.join('\n\n'), this.target.secrets);
   }
 }
+
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const truncate = (s: string) => (s.length > 600 ? `${s.slice(0, 600)}… (${s.length} characters)` : s);

@@ -14,6 +14,8 @@ Options:
   --junit FILE        JUnit XML for CI
   --json FILE         every rule's verdict and every test, as JSON
   --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
+  --prism             send the traffic through \`prism proxy\` on each contract: an independent validator whose
+                      response findings count against LVX/LDV-CONTRACT-RESPONSES
   --strict            exit 1 when any rule fails, not only documented ones
 
 Exit codes: 0 every documented rule holds; 1 a documented rule failed (or any rule, with --strict), or the run
@@ -33,6 +35,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
       json: { type: 'string' },
       report: { type: 'string' },
       strict: { type: 'boolean', default: false },
+      prism: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -71,6 +74,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     ...(values.junit ? { junit: values.junit } : {}),
     ...(values.json ? { json: values.json } : {}),
     ...(values.report ? { report: values.report } : {}),
+    prism: values.prism,
   });
   const s = result.summary;
   console.log(

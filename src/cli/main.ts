@@ -1,5 +1,6 @@
 import { FixtureError } from '../config/fixtures.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
+import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
 
@@ -8,11 +9,14 @@ const HELP = `session-kit: mock server and conformance kit for the LiveVox Sessi
 Usage:
   session-kit serve [options]        run the mock (npm start)
   session-kit conformance [options]  certify a deployment against the contracts
+  session-kit proxy [options]        check your own client's traffic against the contracts, through Prism
   session-kit help                   this text
 
 ${SERVE_HELP}
 
-${CONFORMANCE_HELP}`;
+${CONFORMANCE_HELP}
+
+${PROXY_HELP}`;
 
 /** The command line: the only place that reads process.argv, process.env and decides exit codes. */
 export async function main(argv: string[]): Promise<void> {
@@ -21,6 +25,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'help' || command === '--help' || command === '-h') console.log(HELP);
     else if (command === 'serve') await serve(rest, process.env);
     else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
+    else if (command === 'proxy') await proxy(rest);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {

@@ -493,6 +493,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The version segment is not one this API serves (LVX-VERSION-SEGMENT): the path is an unknown route. */
+        UnknownVersion: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Request body larger than 1 MiB. */
         PayloadTooLarge: {
             headers: {
@@ -593,6 +602,7 @@ export interface operations {
             200: components["responses"]["LoginSucceeded"];
             400: components["responses"]["LoginBadRequest"];
             401: components["responses"]["AccessUnauthorized"];
+            404: components["responses"]["UnknownVersion"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -633,6 +643,7 @@ export interface operations {
             400: components["responses"]["LoginBadRequest"];
             401: components["responses"]["SsoUnauthorized"];
             403: components["responses"]["SsoForbidden"];
+            404: components["responses"]["UnknownVersion"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -757,6 +768,7 @@ export interface operations {
             204: components["responses"]["PasswordChanged"];
             400: components["responses"]["PasswordBadRequest"];
             401: components["responses"]["AccessUnauthorized"];
+            404: components["responses"]["UnknownVersion"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -793,6 +805,7 @@ export interface operations {
             200: components["responses"]["SessionDetailsOk"];
             400: components["responses"]["HeaderRepeated"];
             401: components["responses"]["SessionUnauthorized"];
+            404: components["responses"]["UnknownVersion"];
         };
     };
     listCallCenters: {

@@ -3,6 +3,7 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestModule } from 'vitest/node';
 import { redact, TARGET_ENV, type Target } from './target.js';
+import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 /** How to run the kit. */
@@ -18,6 +19,8 @@ export interface RunOptions {
   junit?: string;
   json?: string;
   report?: string;
+  /** Send the suites' traffic through `prism proxy` on each contract, as an independent validator. */
+  prism?: boolean;
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,6 +58,7 @@ function replayCommand(options: RunOptions): string {
   if (options.apis.length === 1) parts.push(`--api ${options.apis[0]}`);
   parts.push(`--seed ${options.seed}`, `--runs ${options.runs}`);
   if (options.rule) parts.push(`--rule ${options.rule}`);
+  if (options.prism) parts.push('--prism');
   return parts.join(' ');
 }
 
@@ -67,6 +71,16 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   process.env.SESSION_KIT_SEED = String(options.seed);
   process.env.SESSION_KIT_RUNS = String(options.runs);
   process.env.SESSION_KIT_REPLAY = replay;
+  const proxies: { api: 'livevox' | 'loudvoice'; proxy: PrismProxy }[] = [];
+  if (options.prism) {
+    const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
+    for (const api of options.apis) {
+      const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
+      proxies.push({ api, proxy });
+      apiBaseUrls[api] = proxy.url;
+    }
+    process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis, apiBaseUrls });
+  }
   const collector = new OutcomeCollector();
   const reporters: unknown[] = ['default', collector];
   if (options.junit) {
@@ -88,7 +102,17 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     {},
   );
   await vitest?.close();
+  for (const { proxy } of proxies) proxy.stop();
+  // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
+  const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
   const rules = gradeRules(options.apis, collector.tests);
+  for (const v of prismViolations) {
+    const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
+    if (verdict) {
+      verdict.status = 'fail';
+      verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
+    }
+  }
   const result: RunResult = {
     tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
     target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, apis: options.apis },
@@ -99,6 +123,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     node: process.versions.node,
     replay,
     runErrors: collector.runErrors,
+    ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
     rules,
     tests: collector.tests,
     summary: summarise(rules, collector.tests, collector.runErrors),

@@ -48,6 +48,8 @@ export interface Target {
     passwordUser?: ResolvedPrincipal;
   };
   loudvoice?: { publicKey: string; privateKey: string; identityToken?: string };
+  /** Where each API's traffic goes when it differs from baseUrl (through a Prism proxy); admin calls use baseUrl. */
+  apiBaseUrls?: Partial<Record<'livevox' | 'loudvoice', string>>;
   /** Every resolved secret, so reports can redact them. */
   secrets: string[];
 }

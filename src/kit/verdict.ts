@@ -38,6 +38,8 @@ export interface RunResult {
   replay: string;
   /** Errors outside any test (a suite that could not start, an unreachable target). */
   runErrors: string[];
+  /** With --prism: the responses Prism's proxy found to break the contracts. */
+  prism?: { responseViolations: { api: string; request: string; message: string }[] };
   rules: RuleVerdict[];
   tests: TestOutcome[];
   summary: { conforms: boolean; documentedFailures: number; otherFailures: number; passed: number; failed: number; skipped: number; notCovered: number };
@@ -119,6 +121,12 @@ export function markdownReport(result: RunResult, secrets: readonly string[]): s
   ];
   if (result.runErrors.length > 0) {
     lines.push('## Errors outside the tests', '', ...result.runErrors.map((e) => '```\n' + e + '\n```'), '');
+  }
+  if (result.prism) {
+    const v = result.prism.responseViolations;
+    lines.push('## Independent check by Prism', '', v.length === 0 ? 'Every response passed through `prism proxy` matched the contracts.' : `Prism found ${v.length} response(s) that break the contracts:`, '');
+    for (const x of v.slice(0, 100)) lines.push(`- ${x.api}: \`${x.request}\`: ${x.message}`);
+    lines.push('');
   }
   const failures = result.tests.filter((t) => t.state === 'failed');
   if (failures.length > 0) {
