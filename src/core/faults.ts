@@ -15,7 +15,7 @@ export const FAULTS = {
   'loudvoice-delete-without-confirm': { rule: 'LDV-DELETE-CONFIRM', what: 'deletes go through without confirm_deletion=true' },
   'loudvoice-date-format': { rule: 'LDV-DATE-RFC2822', what: 'envelope dates are ISO 8601 instead of RFC 2822' },
   'loudvoice-pagination-total-off-by-one': { rule: 'LDV-PAGINATION-NODE', what: 'total_entries in the pagination node is one too many' },
-  'loudvoice-session-token-shared': { rule: 'LDV-SESSION-ONE-PER-AUTHOR', what: 'every new author session reuses the previous author_session_token' },
+  'loudvoice-session-token-shared': { rule: 'LDV-TOKEN-UUID-V4', what: 'every new author session reuses the previous author_session_token' },
   'loudvoice-no-expiry': { rule: 'LDV-SESSION-EXPIRY-BOUNDARY', what: 'LoudVoice author sessions never expire' },
 } as const;
 

@@ -1,0 +1,114 @@
+// LoudVoice authentication and the response envelope.
+// - HTTP Basic auth with the site's public key (username) and private key (password) on every call; missing or
+//   wrong credentials are 401 with the documented info text (vendor docs O1, O2); /tools/ping.json checks keys
+//   (observed: OneAll's WordPress plugin).
+// - Every response, success or error, is the {"response": {"request": {date, resource, status}}} envelope; errors
+//   have no result; status.code equals the HTTP status; dates are RFC 2822 with a numeric offset; resource echoes
+//   the path and query (vendor docs O2, O4).
+// - Unknown paths are 404 and wrong methods 405, in the same envelope (assumed).
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kitHttp, rule } from '../kit/context.js';
+import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
+import type { KitHttp, KitResponse } from '../kit/http.js';
+import { assertProperty } from '../kit/property.js';
+import { CREDENTIALS_INFO, LoudVoiceCalls, loudvoiceOf, RFC2822, statusOf } from './loudvoice-client.js';
+
+let http: KitHttp;
+let ldv: LoudVoiceCalls;
+beforeAll(async () => {
+  http = await kitHttp('loudvoice');
+  ldv = new LoudVoiceCalls(http);
+});
+
+const PATHS = [
+  { method: 'GET' as const, path: '/tools/ping.json' },
+  { method: 'GET' as const, path: '/loudvoice/authors.json' },
+  { method: 'GET' as const, path: '/loudvoice/authors/sessions.json' },
+  { method: 'PUT' as const, path: '/loudvoice/authors/sessions.json', json: { request: { author_session: { author: { author_reference: 'x', name: 'X' } } } } },
+  { method: 'GET' as const, path: '/loudvoice/discussions.json?page=1' },
+  { method: 'GET' as const, path: '/loudvoice/no-such-thing.json' },
+];
+
+/** Asserts the envelope of any answer, success or error. */
+function expectEnvelope(res: KitResponse, path: string): void {
+  expect(res.headers.get('content-type') ?? '').toContain('application/json');
+  const request = res.body?.response?.request;
+  expect(request, 'response.request').toBeTypeOf('object');
+  expect(request.status.code, 'status.code equals the HTTP status').toBe(res.status);
+  expect(request.status.flag).toBe(res.status < 300 ? 'success' : 'error');
+  expect(request.status.info).toBeTypeOf('string');
+  expect(request.date, 'request.date is RFC 2822 with a numeric offset').toMatch(RFC2822);
+  expect(request.resource, 'request.resource echoes path and query').toBe(path);
+  if (res.status >= 400) expect(res.body.response.result, 'errors have no result').toBeUndefined();
+  else expect(res.body.response.result?.data, 'success has result.data').toBeTypeOf('object');
+}
+
+describe('LoudVoice authentication', () => {
+  it(rule(['LDV-AUTH-BASIC-EVERY-CALL', 'LDV-PING-401'], 'missing, malformed or wrong credentials are 401 with the documented info text, on every path'), async () => {
+    const { publicKey, privateKey } = loudvoiceOf(http.target);
+    const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+    const badAuth = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(basic(publicKey, `${privateKey}x`)),
+      fc.constant(basic(privateKey, publicKey)),
+      fc.constant(basic(publicKey, '')),
+      fc.constant(`Bearer ${privateKey}`),
+      fc.constant('Basic !!!not-base64!!!'),
+      fc.uuid().map((u) => basic(publicKey, u)),
+      fc.uuid().map((u) => basic(u, privateKey)),
+    );
+    await assertProperty(
+      http,
+      fc.asyncProperty(fc.constantFrom(...PATHS), badAuth, async (call, auth) => {
+        const res = await http.send({ method: call.method, path: call.path, headers: { Authorization: auth }, ...(call.json ? { json: call.json } : {}) });
+        expect(res.status).toBe(401);
+        expect(statusOf(res).info).toBe(CREDENTIALS_INFO);
+        expectEnvelope(res, call.path);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it(rule('LDV-PING-200', 'GET /tools/ping.json with the right keys answers 200'), async () => {
+    const res = await ldv.send('GET', '/tools/ping.json');
+    expect(res.status).toBe(200);
+    expectEnvelope(res, '/tools/ping.json');
+  });
+});
+
+describe('LoudVoice envelope', () => {
+  it(
+    rule(
+      ['LDV-ENVELOPE-EVERY-RESPONSE', 'LDV-ENVELOPE-STATUS', 'LDV-ENVELOPE-ERROR-NO-RESULT', 'LDV-DATE-RFC2822', 'LDV-RESOURCE-ECHO'],
+      'every answer, success or error, is the envelope with an RFC 2822 date and the resource echoed',
+    ),
+    async () => {
+      const calls: { method: 'GET' | 'PUT' | 'DELETE' | 'POST'; path: string; json?: unknown; body?: string }[] = [
+        ...PATHS,
+        { method: 'GET', path: '/loudvoice/authors.json?entries_per_page=2&order_direction=desc' },
+        { method: 'GET', path: '/loudvoice/authors.json?entries_per_page=501' },
+        { method: 'PUT', path: '/loudvoice/authors/sessions.json', body: '{"request":' },
+        { method: 'DELETE', path: '/loudvoice/authors/sessions/00000000-0000-4000-8000-000000000000.json?confirm_deletion=true' },
+        { method: 'POST', path: '/tools/ping.json', json: {} },
+      ];
+      for (const call of calls) {
+        const res = await http.send({ method: call.method, path: call.path, headers: { Authorization: ldv.auth }, ...(call.json !== undefined ? { json: call.json } : {}), ...(call.body !== undefined ? { body: call.body } : {}) });
+        expectEnvelope(res, call.path);
+      }
+    },
+  );
+
+  it(rule(['LDV-ROUTE-NOT-FOUND', 'LDV-METHOD-NOT-ALLOWED'], 'unknown paths are 404 and wrong methods 405 with Allow, in the envelope'), async () => {
+    for (const path of ['/loudvoice/authors.xml', '/loudvoice/nothing.json', '/loudvoice/authors/a/b/c.json']) {
+      const res = await ldv.send('GET', path);
+      expect(res.status, path).toBe(404);
+      expectEnvelope(res, path);
+    }
+    const wrong = await ldv.send('POST', '/tools/ping.json', {});
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toContain('GET');
+  });
+});
+
+everyResponseMatchesTheContract('loudvoice', () => http);

@@ -1,0 +1,71 @@
+// LoudVoice calls the suites make, in the API's own words, over the kit's recording HTTP client.
+import type { KitHttp, KitResponse } from '../kit/http.js';
+import type { Target } from '../../src/kit/target.js';
+
+/** The LoudVoice part of the target, which every LoudVoice suite needs. */
+export function loudvoiceOf(target: Target): NonNullable<Target['loudvoice']> {
+  if (!target.loudvoice) throw new Error('the target file has no loudvoice section');
+  return target.loudvoice;
+}
+
+/** The author node of a session PUT: details, an identity token, or an author token. */
+export type SessionAuthor = Record<string, unknown>;
+
+/** The documented 401 info text (vendor docs O2), exactly. */
+export const CREDENTIALS_INFO = 'Authentication credentials are missing or incorrect: http://docs.oneall.com/api/basic/authentication/';
+
+/** RFC 2822 with a numeric offset, as LoudVoice writes dates (vendor docs O4). */
+export const RFC2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
+
+/** Calls of the LoudVoice API with the target's site keys. */
+export class LoudVoiceCalls {
+  readonly auth: string;
+
+  constructor(readonly http: KitHttp) {
+    const { publicKey, privateKey } = loudvoiceOf(http.target);
+    this.auth = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
+  }
+
+  send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown, headers: Record<string, string | undefined> = {}): Promise<KitResponse> {
+    return this.http.send({ method, path, headers: { Authorization: this.auth, ...headers }, ...(json !== undefined ? { json } : {}) });
+  }
+
+  startSession(author: SessionAuthor, session?: { expires_in?: number }): Promise<KitResponse> {
+    return this.send('PUT', '/loudvoice/authors/sessions.json', { request: { author_session: { author, ...(session ? { session } : {}) } } });
+  }
+
+  sessionsOf(authorToken: string): Promise<KitResponse> {
+    return this.send('GET', `/loudvoice/authors/sessions.json?filters=author_token:eq:${authorToken}`);
+  }
+
+  deleteSession(token: string, confirm = true): Promise<KitResponse> {
+    return this.send('DELETE', `/loudvoice/authors/sessions/${token}.json${confirm ? '?confirm_deletion=true' : ''}`);
+  }
+
+  createAuthor(author: Record<string, unknown>): Promise<KitResponse> {
+    return this.send('POST', '/loudvoice/authors.json', { request: { author } });
+  }
+
+  authorByReference(reference: string): Promise<KitResponse> {
+    return this.send('GET', `/loudvoice/authors/author.json?author_reference=${encodeURIComponent(reference)}`);
+  }
+
+  author(token: string): Promise<KitResponse> {
+    return this.send('GET', `/loudvoice/authors/${token}.json`);
+  }
+
+  deleteAuthor(token: string, confirm = true): Promise<KitResponse> {
+    return this.send('DELETE', `/loudvoice/authors/${token}.json${confirm ? '?confirm_deletion=true' : ''}`);
+  }
+
+  list(path: string, query = ''): Promise<KitResponse> {
+    return this.send('GET', `${path}${query}`);
+  }
+}
+
+/** The `response.request.status` node of any LoudVoice answer. */
+export const statusOf = (res: KitResponse): { flag?: string; code?: number; info?: string } => res.body?.response?.request?.status ?? {};
+
+/** `result.data` of a success answer. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const dataOf = (res: KitResponse): any => res.body?.response?.result?.data;
