@@ -14,6 +14,12 @@ export class UnreadableBody {
 const isJsonType = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i.test(contentType);
 
+/** Content types that name a non-JSON format: multipart bodies and XML. */
+const namesOtherFormat = (contentType: string | undefined) => contentType !== undefined && /^\s*(?:multipart\/|[a-z0-9.+-]+\/(?:[a-z0-9.+-]*\+)?xml\b)/i.test(contentType);
+
+/** Paths of the LoudVoice API (the same test as the app's). */
+const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/');
+
 /** Deepest JSON nesting accepted; deeper bodies are refused before they can exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -26,7 +32,11 @@ export function registerBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.length > 0 && !isJsonType(request.headers['content-type'])) {
+    const contentType = request.headers['content-type'];
+    // LoudVoice parses JSON whatever the Content-Type says (its clients post JSON as form data or untyped); only a
+    // type that names another format is refused (LDV-BODY-CONTENT-TYPE-LENIENT).
+    const refused = isLoudVoicePath(request.url) ? namesOtherFormat(contentType) : !isJsonType(contentType);
+    if (text.length > 0 && refused) {
       done(null, new UnreadableBody('the request body must be sent as Content-Type: application/json', 'media'));
       return;
     }

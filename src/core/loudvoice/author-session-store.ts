@@ -11,6 +11,9 @@ export class AuthorSessionStore {
   private readonly byAuthor = new Map<Author, AuthorSession>();
   private readonly heap = new ExpiryHeap<AuthorSession>();
 
+  /** `neverExpire` is the test-only fault loudvoice-no-expiry (src/core/faults.ts); false in every normal run. */
+  constructor(private readonly neverExpire = false) {}
+
   /** The live session with this token, if any. */
   live(token: string, now: number): AuthorSession | undefined {
     return this.alive(this.byToken.get(token.toLowerCase()), now);
@@ -72,12 +75,13 @@ export class AuthorSessionStore {
 
   /** Forgets every expired session: the heap hands them out soonest first, so this costs O(expired · log n). */
   expire(now: number): void {
+    if (this.neverExpire) return;
     for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) this.remove(next);
   }
 
   private alive(session: AuthorSession | undefined, now: number): AuthorSession | undefined {
     if (!session) return undefined;
-    if (now >= session.expiresAt) {
+    if (now >= session.expiresAt && !this.neverExpire) {
       this.remove(session);
       return undefined;
     }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import type { FaultName } from '../faults.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { AuthorSessionStore } from './author-session-store.js';
@@ -41,7 +42,9 @@ const notFound = (object: string, key: string, value: string) => fail('RESOURCE_
  */
 export class LoudVoiceSite {
   private readonly authors: AuthorStore;
-  private readonly sessions = new AuthorSessionStore();
+  private readonly sessions: AuthorSessionStore;
+  /** The last author_session_token handed out, only kept for the loudvoice-session-token-shared fault. */
+  private lastSessionToken: string | undefined;
   private readonly discussions = new DiscussionStore();
   private readonly comments = new CommentStore();
 
@@ -50,6 +53,7 @@ export class LoudVoiceSite {
     private readonly deps: CoreDeps,
   ) {
     const now = deps.clock.now();
+    this.sessions = new AuthorSessionStore(this.fault('loudvoice-no-expiry'));
     this.authors = new AuthorStore(seed.identities ?? []);
     for (const a of seed.authors ?? []) {
       this.authors.create(
@@ -89,11 +93,29 @@ export class LoudVoiceSite {
 
   private newToken = (): string => this.deps.ids.uuid();
 
+  /** A new author_session_token (or, under the test-only loudvoice-session-token-shared fault, the previous one). */
+  private newSessionToken = (): string => {
+    const token = this.fault('loudvoice-session-token-shared') && this.lastSessionToken ? this.lastSessionToken : this.newToken();
+    this.lastSessionToken = token;
+    return token;
+  };
+
+  /** Whether a test-only fault (src/core/faults.ts) is on; never in a normal run. */
+  fault(name: FaultName): boolean {
+    return this.deps.faults?.has(name) ?? false;
+  }
+
+  /** paginate(), with the test-only loudvoice-pagination-total-off-by-one fault applied. */
+  private page<S, T>(items: readonly S[], request: PageRequest, map: (item: S) => T): Page<T> {
+    const page = paginate(items, request, map);
+    return this.fault('loudvoice-pagination-total-off-by-one') ? { ...page, totalEntries: page.totalEntries + 1 } : page;
+  }
+
   // ---- Authors ------------------------------------------------------------------------------------------------
 
   /** A page of every author (LDV-AUTHOR-LIST). */
   listAuthors(page: PageRequest): Page<AuthorView> {
-    return paginate(this.authors.all(), page, authorView);
+    return this.page(this.authors.all(), page, authorView);
   }
 
   /** One author by token or by author_reference. */
@@ -193,21 +215,21 @@ export class LoudVoiceSite {
         ? planByToken(this.authors, a.authorToken, `${SESSION_AUTHOR}->author_token`)
         : a.kind === 'identity'
           ? planByIdentity(this.authors, a.identityToken, `${SESSION_AUTHOR}->identity_token`)
-          : planByDetails(this.authors, a.authorReference, a.allowCreateNew, a.fields, SESSION_AUTHOR);
+          : planByDetails(this.authors, a.authorReference, a.allowCreateNew || this.fault('loudvoice-allow-create-new-ignored'), a.fields, SESSION_AUTHOR);
     if (!plan.ok) return plan;
     const now = this.now();
     const { author, created } = commitPlan(this.authors, plan.value, now, this.newToken);
-    const session = this.sessions.start(author, input.expiresIn, now, this.newToken);
-    return ok({ created, value: sessionView(session) });
+    const session = this.sessions.start(author, input.expiresIn, now, this.newSessionToken);
+    return ok({ created: created && !this.fault('loudvoice-200-for-new-author'), value: sessionView(session) });
   }
 
   /** A page of the live sessions, optionally only the one of an author (LDV-SESSION-LIST-*). */
   listSessions(page: PageRequest, authorToken?: string): Page<AuthorSessionView> {
     const now = this.now();
-    if (authorToken === undefined) return paginate(this.sessions.all(now), page, sessionView);
+    if (authorToken === undefined) return this.page(this.sessions.all(now), page, sessionView);
     const author = this.authors.get(authorToken);
     const session = author ? this.sessions.liveOf(author, now) : undefined;
-    return paginate(session ? [session] : [], page, sessionView);
+    return this.page(session ? [session] : [], page, sessionView);
   }
 
   /** Ends a live session; unknown, deleted or expired is SESSION_NOT_FOUND. */
@@ -238,7 +260,7 @@ export class LoudVoiceSite {
 
   /** A page of every discussion (LDV-DISCUSSION-LIST). */
   listDiscussions(page: PageRequest): Page<DiscussionView> {
-    return paginate(this.discussions.all(), page, discussionView);
+    return this.page(this.discussions.all(), page, discussionView);
   }
 
   /** One discussion by token or by discussion_reference. */
@@ -298,7 +320,7 @@ export class LoudVoiceSite {
   listDiscussionComments(selector: Selector, page: PageRequest): Result<Page<CommentView>, ErrorCode> {
     const found = this.findDiscussion(selector);
     if (!found.ok) return found;
-    return ok(paginate([...found.value.comments], page, commentView));
+    return ok(this.page([...found.value.comments], page, commentView));
   }
 
   private findDiscussion(selector: Selector): Result<Discussion, ErrorCode> {
@@ -353,7 +375,7 @@ export class LoudVoiceSite {
 
   /** A page of every comment of the site (LDV-COMMENT-LIST). */
   listComments(page: PageRequest): Page<CommentView> {
-    return paginate(this.comments.all(), page, commentView);
+    return this.page(this.comments.all(), page, commentView);
   }
 
   /** One comment by token (LDV-COMMENT-READ). */

@@ -11,17 +11,31 @@ export function fillInfo(template: string, detail: Record<string, string> | unde
 }
 
 /** The `response.request` node: when, which resource (path and query, as sent) and how it went. */
-function requestNode(request: FastifyRequest, now: number, flag: 'success' | 'error', code: number, info: string) {
-  return { date: rfc2822(now), resource: request.url, status: { flag, code, info } };
+function requestNode(request: FastifyRequest, now: number, flag: 'success' | 'error', code: number, info: string, formatDate: (ms: number) => string) {
+  return { date: formatDate(now), resource: request.url, status: { flag, code, info } };
 }
 
 /** Sends a LoudVoice success envelope with `result.data`. */
-export function sendLoudVoiceData(request: FastifyRequest, reply: FastifyReply, now: number, status: 200 | 201, data: Record<string, unknown>): FastifyReply {
-  return reply.code(status).send({ response: { request: requestNode(request, now, 'success', status, SUCCESS_INFO), result: { data } } });
+export function sendLoudVoiceData(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  now: number,
+  status: 200 | 201,
+  data: Record<string, unknown>,
+  formatDate: (ms: number) => string = rfc2822,
+): FastifyReply {
+  return reply.code(status).send({ response: { request: requestNode(request, now, 'success', status, SUCCESS_INFO, formatDate), result: { data } } });
 }
 
 /** Sends a LoudVoice error envelope (no `result` node), mapped once from the catalogue generated from the contract. */
-export function sendLoudVoiceError(request: FastifyRequest, reply: FastifyReply, now: number, code: ErrorCode, detail?: Record<string, string>): FastifyReply {
+export function sendLoudVoiceError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  now: number,
+  code: ErrorCode,
+  detail?: Record<string, string>,
+  formatDate: (ms: number) => string = rfc2822,
+): FastifyReply {
   const entry = errors[code];
-  return reply.code(entry.status).send({ response: { request: requestNode(request, now, 'error', entry.status, fillInfo(entry.info, detail)) } });
+  return reply.code(entry.status).send({ response: { request: requestNode(request, now, 'error', entry.status, fillInfo(entry.info, detail), formatDate) } });
 }

@@ -1,5 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoudVoiceSite, Selector } from '../../core/loudvoice/loudvoice-site.js';
+import type { Upserted } from '../../core/loudvoice/inputs.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import { UnreadableBody } from '../request-body.js';
 import type { ServerState } from '../server-state.js';
+import { authenticateSite, siteOf } from './loudvoice-auth.js';
+import {
+  readAuthor,
+  readCommentUpdate,
+  readCommentWrite,
+  readDiscussion,
+  readDiscussionUpsert,
+  readSessionStart,
+} from './loudvoice-bodies.js';
+import { sendLoudVoiceData, sendLoudVoiceError } from './loudvoice-envelope.js';
+import { rfc2822 } from './rfc2822.js';
+import { authorNode, commentNode, discussionNode, listNode, sessionNode, type DataOf } from './loudvoice-nodes.js';
+import { readConfirmDeletion, readDeleteSubComments, readPage, readReference, readSessionFilter, type Query } from './loudvoice-query.js';
 
 /** What the LoudVoice routes need from the server. */
 export interface LoudVoiceRouteDeps {
@@ -7,5 +25,181 @@ export interface LoudVoiceRouteDeps {
   now: () => number;
 }
 
-/** Registers the LoudVoice API (placeholder until the LoudVoice service lands). */
-export function registerLoudVoiceRoutes(_app: FastifyInstance, _deps: LoudVoiceRouteDeps): void {}
+/** What a handler answers: a status and the result.data node, or a catalogue error. */
+type Answer = Result<{ status: 200 | 201; data: Record<string, unknown> }, ErrorCode>;
+
+/** The path, query and body of a request, with the site it authenticated for. */
+interface Call {
+  site: LoudVoiceSite;
+  params: Record<string, string>;
+  query: Query;
+  request: FastifyRequest;
+}
+
+/** Paths of the LoudVoice API, which all need the site's Basic credentials. */
+const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/') || url === '/loudvoice' || url.startsWith('/loudvoice?');
+
+const success = <D extends Record<string, unknown>>(status: 200 | 201, data: D): Answer => ok({ status, data });
+const upserted = <V, D extends Record<string, unknown>>(result: Result<Upserted<V>, ErrorCode>, data: (value: V) => D): Answer =>
+  result.ok ? success(result.value.created ? 201 : 200, data(result.value.value)) : result;
+const found = <V, D extends Record<string, unknown>>(result: Result<V, ErrorCode>, data: (value: V) => D): Answer =>
+  result.ok ? success(200, data(result.value)) : result;
+
+/**
+ * The body as JSON, or why not: 415 for a non-JSON media type, 400 when it does not parse. These come before query
+ * and body-node checks (LDV-ERROR-PRECEDENCE).
+ */
+function readableBody(request: FastifyRequest): Result<unknown, ErrorCode> {
+  const body = request.body;
+  if (body instanceof UnreadableBody) {
+    if (body.kind === 'media') return fail('UNSUPPORTED_MEDIA_TYPE', { content_type: String(request.headers['content-type'] ?? '') });
+    return fail('BODY_NOT_JSON');
+  }
+  return body === undefined ? fail('BODY_NOT_JSON') : ok(body);
+}
+
+/** Chains checks in the precedence order: the first failure is the answer. */
+function then<A>(first: Result<A, ErrorCode>, next: (value: A) => Answer): Answer {
+  return first.ok ? next(first.value) : first;
+}
+
+/** Registers the LoudVoice API: Basic auth on every LoudVoice path, then each operation of the contract. */
+export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRouteDeps): void {
+  const { state, now } = deps;
+
+  // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isLoudVoicePath(request.url)) return;
+    if (!authenticateSite(state.loudvoice, request)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+  });
+
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
+    app.route({
+      method,
+      url,
+      handler: (request: FastifyRequest, reply: FastifyReply) => {
+        const site = siteOf(request);
+        if (!site) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+        const answer = handler({ site, params: request.params as Record<string, string>, query: request.query as Query, request });
+        // Test-only fault loudvoice-date-format (src/core/faults.ts): the envelope date in ISO 8601.
+        const formatDate = site.fault('loudvoice-date-format') ? (ms: number) => new Date(ms).toISOString() : rfc2822;
+        if (!answer.ok) return sendLoudVoiceError(request, reply, now(), answer.error, answer.detail, formatDate);
+        return sendLoudVoiceData(request, reply, now(), answer.value.status, answer.value.data, formatDate);
+      },
+    });
+  };
+
+  /** A DELETE: query checks, then confirm_deletion, then the lookup (LDV-ERROR-PRECEDENCE, LDV-DELETE-CONFIRM). */
+  const deletion = (call: Call, remove: () => Answer) =>
+    call.site.fault('loudvoice-delete-without-confirm') ? remove() : then(readConfirmDeletion(call.query), remove);
+
+  route('GET', '/tools/ping.json', () => success(200, {} satisfies DataOf<'PingEnvelope'>));
+
+  // ---- Authors ----
+  const authorData = (a: Parameters<typeof authorNode>[0]) => ({ author: authorNode(a) }) satisfies DataOf<'AuthorEnvelope'>;
+  const byAuthorReference = (call: Call) => readReference(call.query, 'author_reference');
+
+  route('GET', '/loudvoice/authors.json', (c) =>
+    then(readPage(c.query), (page) => success(200, { authors: listNode(c.site.listAuthors(page), authorNode) } satisfies DataOf<'AuthorListEnvelope'>)),
+  );
+  route('POST', '/loudvoice/authors.json', (c) =>
+    then(readableBody(c.request), (body) =>
+      then(readAuthor(body), (fields) => {
+        const created = c.site.createAuthor(fields);
+        return created.ok ? success(201, authorData(created.value)) : created;
+      }),
+    ),
+  );
+  const authorRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
+    route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getAuthor(sel), authorData)));
+    route('PUT', url, (c) =>
+      then(readableBody(c.request), (body) => then(selector(c), (sel) => then(readAuthor(body), (fields) => found(c.site.updateAuthor(sel, fields), authorData)))),
+    );
+    route('DELETE', url, (c) => then(selector(c), (sel) => deletion(c, () => found(c.site.deleteAuthor(sel), authorData))));
+  };
+  authorRoutes('/loudvoice/authors/author.json', (c) => then2(byAuthorReference(c), (reference) => ({ reference })));
+  authorRoutes('/loudvoice/authors/:author_token.json', (c) => ok({ token: c.params['author_token']! }));
+
+  // ---- Author sessions ----
+  const sessionData = (s: Parameters<typeof sessionNode>[0]) => ({ author_session: sessionNode(s) }) satisfies DataOf<'AuthorSessionEnvelope'>;
+  route('GET', '/loudvoice/authors/sessions.json', (c) =>
+    then(readSessionFilter(c.query), (authorToken) =>
+      then(readPage(c.query), (page) =>
+        success(200, { author_sessions: listNode(c.site.listSessions(page, authorToken), sessionNode) } satisfies DataOf<'AuthorSessionListEnvelope'>),
+      ),
+    ),
+  );
+  route('PUT', '/loudvoice/authors/sessions.json', (c) =>
+    then(readableBody(c.request), (body) => then(readSessionStart(body), (input) => upserted(c.site.startSession(input), sessionData))),
+  );
+  route('DELETE', '/loudvoice/authors/sessions/:author_session_token.json', (c) =>
+    deletion(c, () => found(c.site.deleteSession(c.params['author_session_token']!), sessionData)),
+  );
+
+  // ---- Discussions ----
+  const discussionData = (d: Parameters<typeof discussionNode>[0]) => ({ discussion: discussionNode(d) }) satisfies DataOf<'DiscussionEnvelope'>;
+  route('GET', '/loudvoice/discussions.json', (c) =>
+    then(readPage(c.query), (page) =>
+      success(200, { discussions: listNode(c.site.listDiscussions(page), discussionNode) } satisfies DataOf<'DiscussionListEnvelope'>),
+    ),
+  );
+  route('POST', '/loudvoice/discussions.json', (c) =>
+    then(readableBody(c.request), (body) =>
+      then(readDiscussion(body), (fields) => {
+        const created = c.site.createDiscussion(fields);
+        return created.ok ? success(201, discussionData(created.value)) : created;
+      }),
+    ),
+  );
+  route('PUT', '/loudvoice/discussions.json', (c) =>
+    then(readableBody(c.request), (body) =>
+      then(readDiscussionUpsert(body), ({ reference, fields }) => upserted(c.site.upsertDiscussion(reference, fields), discussionData)),
+    ),
+  );
+  const discussionRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
+    route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getDiscussion(sel), discussionData)));
+    route('PUT', url, (c) =>
+      then(readableBody(c.request), (body) =>
+        then(selector(c), (sel) => then(readDiscussion(body), (fields) => found(c.site.updateDiscussion(sel, fields), discussionData))),
+      ),
+    );
+    route('DELETE', url, (c) => then(selector(c), (sel) => deletion(c, () => found(c.site.deleteDiscussion(sel), discussionData))));
+  };
+  const byDiscussionReference = (c: Call) => then2(readReference(c.query, 'discussion_reference'), (reference) => ({ reference }));
+  const byDiscussionToken = (c: Call) => ok({ token: c.params['discussion_token']! });
+  discussionRoutes('/loudvoice/discussions/discussion.json', byDiscussionReference);
+  discussionRoutes('/loudvoice/discussions/:discussion_token.json', byDiscussionToken);
+
+  // The seed's path, OneAll's examples' path and the reference form all list a discussion's comments.
+  const discussionComments = (selector: (c: Call) => Result<Selector, ErrorCode>) => (c: Call) =>
+    then(selector(c), (sel) =>
+      then(readPage(c.query), (page) => found(c.site.listDiscussionComments(sel, page), (p) => ({ comments: listNode(p, commentNode) }) satisfies DataOf<'CommentListEnvelope'>)),
+    );
+  route('GET', '/loudvoice/comments/:discussion_token/comments.json', discussionComments(byDiscussionToken));
+  route('GET', '/loudvoice/discussions/:discussion_token/comments.json', discussionComments(byDiscussionToken));
+  route('GET', '/loudvoice/discussions/discussion/comments.json', discussionComments(byDiscussionReference));
+
+  // ---- Comments ----
+  const commentData = (v: Parameters<typeof commentNode>[0]) => ({ comment: commentNode(v) }) satisfies DataOf<'CommentEnvelope'>;
+  route('GET', '/loudvoice/comments.json', (c) =>
+    then(readPage(c.query), (page) => success(200, { comments: listNode(c.site.listComments(page), commentNode) } satisfies DataOf<'CommentListEnvelope'>)),
+  );
+  route('POST', '/loudvoice/comments.json', (c) =>
+    then(readableBody(c.request), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'create'), commentData))),
+  );
+  route('PUT', '/loudvoice/comments.json', (c) =>
+    then(readableBody(c.request), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'upsert'), commentData))),
+  );
+  route('GET', '/loudvoice/comments/:comment_token.json', (c) => found(c.site.getComment(c.params['comment_token']!), commentData));
+  route('PUT', '/loudvoice/comments/:comment_token.json', (c) =>
+    then(readableBody(c.request), (body) => then(readCommentUpdate(body), (fields) => found(c.site.updateComment(c.params['comment_token']!, fields), commentData))),
+  );
+  route('DELETE', '/loudvoice/comments/:comment_token.json', (c) =>
+    then(readDeleteSubComments(c.query), (deleteSub) => deletion(c, () => found(c.site.deleteComment(c.params['comment_token']!, deleteSub), commentData))),
+  );
+}
+
+/** Maps a successful result's value. */
+function then2<A, B>(result: Result<A, ErrorCode>, map: (value: A) => B): Result<B, ErrorCode> {
+  return result.ok ? ok(map(result.value)) : result;
+}

@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import type { LoudVoiceSite } from '../../core/loudvoice/loudvoice-site.js';
+import type { LoudVoiceCore } from '../../core/loudvoice/loudvoice-core.js';
+import { singleHeader } from '../headers.js';
+
+/** The site each authenticated request was let in for; a WeakMap, so nothing outlives its request. */
+const sites = new WeakMap<FastifyRequest, LoudVoiceSite>();
+
+/** Reads `Authorization: Basic base64(public:private)`; anything else is no credentials. */
+function basicCredentials(request: FastifyRequest): { publicKey: string; privateKey: string } | undefined {
+  const header = singleHeader(request, 'authorization');
+  if (header.kind !== 'value') return undefined;
+  const match = /^basic\s+([A-Za-z0-9+/=_-]+)$/i.exec(header.value);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { publicKey: decoded.slice(0, colon), privateKey: decoded.slice(colon + 1) };
+}
+
+/** Authenticates a request to a site (LDV-AUTH-BASIC-EVERY-CALL) and remembers the site for the handler. */
+export function authenticateSite(core: LoudVoiceCore, request: FastifyRequest): boolean {
+  const credentials = basicCredentials(request);
+  // Malformed credentials still cost one lookup and one comparison, like wrong ones.
+  const result = core.authenticate(credentials?.publicKey ?? '', credentials?.privateKey ?? '');
+  if (!result.ok || !credentials) return false;
+  sites.set(request, result.value);
+  return true;
+}
+
+/** The site the request was authenticated for by the onRequest hook. */
+export function siteOf(request: FastifyRequest): LoudVoiceSite | undefined {
+  return sites.get(request);
+}
