@@ -1,7 +1,7 @@
 // Admin controls: the clock moves forward only, reset returns to the fixtures, the sessions view shows what is
 // live, and an admin token, when configured, is required.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, T0, testApp } from './helpers/test-app.js';
+import { DEMO, LOUDVOICE_AUTH, T0, testApp } from './helpers/test-app.js';
 
 const apps: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -86,5 +86,25 @@ describe('admin token', () => {
   it('is absent when admin is disabled: the routes do not exist', async () => {
     const { app } = await open({ admin: { enabled: false } });
     expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).statusCode).toBe(404);
+  });
+});
+
+describe('one API per server', () => {
+  it('a LoudVoice-only server owns every path: credentials first, then a LoudVoice 404; admin stays reachable', async () => {
+    const { app } = await open({ api: 'loudvoice' });
+    const noAuth = await app.inject({ method: 'POST', url: '/session/login' });
+    expect(noAuth.statusCode).toBe(401);
+    expect(noAuth.json().response.request.status.code).toBe(401);
+    const authed = await app.inject({ method: 'POST', url: '/session/login', headers: { authorization: LOUDVOICE_AUTH } });
+    expect(authed.statusCode).toBe(404);
+    expect(authed.json().response.request.status.flag).toBe('error');
+    expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).statusCode).toBe(200);
+  });
+
+  it('a LiveVox-only server answers LoudVoice paths as unknown LiveVox routes', async () => {
+    const { app } = await open({ api: 'livevox' });
+    const res = await app.inject({ method: 'GET', url: '/loudvoice/authors.json', headers: { authorization: LOUDVOICE_AUTH } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 10013, message: expect.any(String) });
   });
 });

@@ -6,6 +6,7 @@ import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { sendLiveVoxError } from './livevox/livevox-errors.js';
 import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
@@ -14,8 +15,7 @@ import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 
-/** Which APIs a server answers. */
-export type ApiSelection = 'livevox' | 'loudvoice' | 'both';
+export type { ApiSelection } from './api-paths.js';
 
 /** Everything that shapes a server, read from argv/env by the CLI or given by a test. */
 export interface AppConfig {
@@ -56,8 +56,6 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
 /** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
-/** Paths of the LoudVoice API; everything else a LiveVox-side server answers in LiveVox's shape. */
-const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/') || url === '/loudvoice';
 
 /**
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
@@ -87,16 +85,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
 
-  registerBodyParser(app);
+  registerBodyParser(app, config.api);
 
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
     const url = request.url;
-    if (url.startsWith('/__admin') || url.startsWith('/__idp')) {
+    if (isAdminPath(url)) {
       const status = { ROUTE_NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, BODY_INVALID: 400, METHOD_NOT_ALLOWED: 405 }[code];
       return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
     }
-    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(url))) {
+    if (apiOfPath(url, config.api) === 'loudvoice') {
       const detail = { resource: url.split('?')[0]!, method: request.method, limit: String(config.bodyLimit) };
       return sendLoudVoiceError(request, reply, now(), code === 'BODY_INVALID' ? 'BODY_NOT_JSON' : code, detail);
     }
@@ -109,7 +107,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');
     // Anything else is a bug in session-kit: logged without the request's headers, answered in the native shape.
     request.log.error({ err: { message: error.message, stack: error.stack } }, 'unexpected error');
-    if (!serves('livevox') || (serves('loudvoice') && isLoudVoicePath(request.url))) return sendLoudVoiceError(request, reply, now(), 'INTERNAL_ERROR');
+    if (apiOfPath(request.url, config.api) === 'loudvoice') return sendLoudVoiceError(request, reply, now(), 'INTERNAL_ERROR');
     return sendLiveVoxError(reply, 'INTERNAL_ERROR');
   });
 
@@ -124,7 +122,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   const verifier = new IdTokenVerifier(deps.idp);
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now });
-  if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now });
+  if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api });
   if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp: deps.idp, token: config.admin.token });
 
   for (const [url, defined] of [...methodsByUrl]) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { apiOfPath, type ApiSelection } from './api-paths.js';
 
 /** A body that arrived but could not be read as JSON; handlers turn it into the API's own 400 after auth checks. */
 export class UnreadableBody {
@@ -17,9 +18,6 @@ const isJsonType = (contentType: string | undefined) =>
 /** Content types that name a non-JSON format: multipart bodies and XML. */
 const namesOtherFormat = (contentType: string | undefined) => contentType !== undefined && /^\s*(?:multipart\/|[a-z0-9.+-]+\/(?:[a-z0-9.+-]*\+)?xml\b)/i.test(contentType);
 
-/** Paths of the LoudVoice API (the same test as the app's). */
-const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/');
-
 /** Deepest JSON nesting accepted; deeper bodies are refused before they can exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -28,14 +26,14 @@ export const MAX_JSON_DEPTH = 64;
  * answer in its API's shape (after the header checks that real services do first), never a framework error.
  * `__proto__` and `constructor.prototype` keys are removed by secure-json-parse, so no body can reach a prototype.
  */
-export function registerBodyParser(app: FastifyInstance): void {
+export function registerBodyParser(app: FastifyInstance, api: ApiSelection): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     const contentType = request.headers['content-type'];
     // LoudVoice parses JSON whatever the Content-Type says (its clients post JSON as form data or untyped); only a
     // type that names another format is refused (LDV-BODY-CONTENT-TYPE-LENIENT).
-    const refused = isLoudVoicePath(request.url) ? namesOtherFormat(contentType) : !isJsonType(contentType);
+    const refused = apiOfPath(request.url, api) === 'loudvoice' ? namesOtherFormat(contentType) : !isJsonType(contentType);
     if (text.length > 0 && refused) {
       done(null, new UnreadableBody('the request body must be sent as Content-Type: application/json', 'media'));
       return;

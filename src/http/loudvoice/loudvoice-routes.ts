@@ -3,6 +3,7 @@ import type { LoudVoiceSite, Selector } from '../../core/loudvoice/loudvoice-sit
 import type { Upserted } from '../../core/loudvoice/inputs.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import { apiOfPath, isAdminPath, type ApiSelection } from '../api-paths.js';
 import { UnreadableBody } from '../request-body.js';
 import type { ServerState } from '../server-state.js';
 import { authenticateSite, siteOf } from './loudvoice-auth.js';
@@ -23,6 +24,8 @@ import { readConfirmDeletion, readDeleteSubComments, readPage, readReference, re
 export interface LoudVoiceRouteDeps {
   state: ServerState;
   now: () => number;
+  /** Which APIs the server answers: decides which paths are LoudVoice's (and so need its credentials). */
+  api: ApiSelection;
 }
 
 /** What a handler answers: a status and the result.data node, or a catalogue error. */
@@ -35,9 +38,6 @@ interface Call {
   query: Query;
   request: FastifyRequest;
 }
-
-/** Paths of the LoudVoice API, which all need the site's Basic credentials. */
-const isLoudVoicePath = (url: string) => url.startsWith('/loudvoice/') || url.startsWith('/tools/') || url === '/loudvoice' || url.startsWith('/loudvoice?');
 
 const success = <D extends Record<string, unknown>>(status: 200 | 201, data: D): Answer => ok({ status, data });
 const upserted = <V, D extends Record<string, unknown>>(result: Result<Upserted<V>, ErrorCode>, data: (value: V) => D): Answer =>
@@ -69,7 +69,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
 
   // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL).
   app.addHook('onRequest', async (request, reply) => {
-    if (!isLoudVoicePath(request.url)) return;
+    if (isAdminPath(request.url) || apiOfPath(request.url, deps.api) !== 'loudvoice') return;
     if (!authenticateSite(state.loudvoice, request)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
