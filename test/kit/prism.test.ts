@@ -1,0 +1,71 @@
+// The kit against Prism: a plain `prism mock` of our own contracts has no state, so the kit must fail it; and with
+// --prism, Prism's proxy is an independent validator that finds a response breaking the contract.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startReference } from '../../conformance/kit/reference-server.js';
+import { CONTRACTS, freePort, prismBin } from '../../src/kit/prism-proxy.js';
+import { referenceTarget } from '../../src/kit/target.js';
+import { runKit } from '../helpers/kit-run.js';
+
+const stops: (() => void)[] = [];
+afterAll(() => stops.forEach((stop) => stop()));
+
+async function prismMock(contract: string): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [prismBin(), 'mock', '-h', '127.0.0.1', '-p', String(port), contract], { stdio: ['ignore', 'pipe', 'pipe'] });
+  stops.push(() => child.kill('SIGTERM'));
+  let out = '';
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`prism did not start:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      if (out.includes('Prism is listening')) {
+        clearTimeout(timer);
+        done();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+  });
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A target file for a stateless mock: the reference's credentials, no admin capabilities. */
+function targetFileFor(url: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'target-')), 'prism.json');
+  writeFileSync(file, JSON.stringify({ ...referenceTarget(url), name: 'prism mock', capabilities: { clock: false, reset: false, idp: false } }));
+  return file;
+}
+
+describe('the kit against a plain prism mock of our contracts', () => {
+  it('fails the LiveVox mock: it accepts unknown tokens and hands every token the same session', async () => {
+    const run = await runKit(targetFileFor(await prismMock(CONTRACTS.livevox)), ['--api', 'livevox', '--runs', '5']);
+    expect(run.exitCode).toBe(1);
+    expect(run.failedRules).toEqual(expect.arrayContaining(['LVX-LOGIN-ACCESS-UNKNOWN', 'LVX-DIFFERENT-TOKEN-DIFFERENT-SESSION']));
+  }, 180_000);
+
+  it('fails the LoudVoice mock: it cannot tell a new author (201) from an existing one (200)', async () => {
+    const run = await runKit(targetFileFor(await prismMock(CONTRACTS.loudvoice)), ['--api', 'loudvoice', '--runs', '5']);
+    expect(run.exitCode).toBe(1);
+    expect(run.failedRules).toEqual(expect.arrayContaining(['LDV-SESSION-201-NEW-AUTHOR']));
+  }, 180_000);
+});
+
+describe('--prism: Prism as an independent validator', () => {
+  it('finds nothing wrong with the reference, and reports a response that breaks the contract', async () => {
+    const clean = await startReference();
+    stops.push(() => clean.child.kill('SIGTERM'));
+    const ok = await runKit(clean.url, ['--api', 'loudvoice', '--runs', '5', '--prism']);
+    expect(ok.result?.prism?.responseViolations, ok.output.slice(-2000)).toEqual([]);
+    expect(ok.exitCode).toBe(0);
+    const faulty = await startReference(['--enable-test-faults', '--fault', 'loudvoice-date-format']);
+    stops.push(() => faulty.child.kill('SIGTERM'));
+    const bad = await runKit(faulty.url, ['--api', 'loudvoice', '--runs', '5', '--prism']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.result?.prism?.responseViolations.length).toBeGreaterThan(0);
+    expect(bad.result?.rules.find((r) => r.id === 'LDV-CONTRACT-RESPONSES')?.notes.some((n) => n.startsWith('Prism:'))).toBe(true);
+  }, 240_000);
+});
