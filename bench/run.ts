@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: builds dist/ if it is stale, runs the HTTP benchmark and the start-up benchmark, prints the tables
+ * with every target of issue 6 judged, and writes bench/results/http-latest.json and startup-latest.json.
+ *
+ * Options: --only http|startup   --duration S (default 4)   --warmup S (default 1)   --routes a,b,...
+ *          --connections 50,1    --startup-runs N (default 5)   --strict (exit 3 when a target is missed)
+ * The scale benchmark is separate (`npm run bench:scale`): it needs --expose-gc and a few GB of heap.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureBuilt } from './lib/build.js';
+import { machineNote } from './lib/machine.js';
+import { runHttpBench, writeHttpResults } from './http-bench.js';
+import { runStartupBench } from './startup-bench.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    duration: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '1' },
+    routes: { type: 'string' },
+    connections: { type: 'string', default: '50,1' },
+    'startup-runs': { type: 'string', default: '5' },
+    strict: { type: 'boolean', default: false },
+  },
+});
+
+const positive = (name: string, raw: string, max: number) => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], not "${raw}"`);
+  return n;
+};
+
+const machine = machineNote();
+const build = ensureBuilt(root);
+let failed = false;
+
+if (values.only === undefined || values.only === 'http') {
+  const options = {
+    root,
+    durationSec: positive('duration', values.duration, 60),
+    warmupSec: positive('warmup', values.warmup, 10),
+    connections: values.connections.split(',').map((c) => positive('connections', c, 500)),
+    ...(values.routes ? { only: values.routes.split(',') } : {}),
+    machine,
+    buildNote: build.note,
+  };
+  console.log(`\n== HTTP benchmark (${options.connections.join(' and ')} connections) ==`);
+  const http = await runHttpBench(options);
+  console.log(`\n${http.report}`);
+  const file = writeHttpResults(root, {
+    machine,
+    build: build.note,
+    settings: { durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections, prism: 'prism mock -v warn, one per contract' },
+    results: http.results,
+    targets: http.checks,
+  });
+  console.log(`\nwritten: ${file}`);
+  if (http.checks.some((c) => c.met === false)) failed = true;
+}
+
+if (values.only === undefined || values.only === 'startup') {
+  console.log('\n== Start-up benchmark ==');
+  const startup = await runStartupBench(root, Math.round(positive('startup-runs', values['startup-runs'], 50)));
+  console.log(`\n${startup.report}`);
+  const file = join(root, 'bench', 'results', 'startup-latest.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ machine, build: build.note, results: startup.results, conformanceRun: 'n/a (runner not built yet)', targets: startup.checks }, null, 2)}\n`,
+  );
+  console.log(`\nwritten: ${file}`);
+  if (startup.checks.some((c) => c.met === false)) failed = true;
+}
+
+console.log(failed ? '\nbench: at least one target is NOT met (see the tables above)' : '\nbench: every measured target is met');
+// A missed target is a finding, not a crash: exit 0 unless --strict asks for a failing exit code (3) to gate CI.
+process.exit(failed && values.strict ? 3 : 0);
