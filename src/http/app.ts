@@ -53,6 +53,9 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   sweepIntervalMs: 60_000,
 };
 
+/** How many expired sessions one sweep step forgets before yielding to requests. */
+const SWEEP_CHUNK = 10_000;
+
 /** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
@@ -120,10 +123,22 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     methodsByUrl.set(route.url, known);
   });
 
+  // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request.
+  let sweeping = false;
+  function sweep(): void {
+    if (sweeping) return;
+    sweeping = true;
+    const step = () => {
+      if (state.expire(SWEEP_CHUNK)) setImmediate(step);
+      else sweeping = false;
+    };
+    step();
+  }
+
   const verifier = new IdTokenVerifier(deps.idp);
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api });
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp: deps.idp, token: config.admin.token });
+  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp: deps.idp, token: config.admin.token, sweep });
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));
@@ -133,7 +148,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   }
 
   if (config.sweepIntervalMs > 0) {
-    const timer = setInterval(() => state.expire(), config.sweepIntervalMs);
+    const timer = setInterval(sweep, config.sweepIntervalMs);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }

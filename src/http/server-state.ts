@@ -22,9 +22,9 @@ export class ServerState {
     this.loudvoice = new LoudVoiceCore(this.fixtures.loudvoice, this.deps);
   }
 
-  /** Forgets whatever has expired in either API. */
-  expire(): void {
-    this.livevox.expire();
-    this.loudvoice.expire();
+  /** Forgets what has expired in either API, at most `limit` per API; true when more are due. */
+  expire(limit?: number): boolean {
+    const more = this.livevox.expire(limit);
+    return this.loudvoice.expire(limit) || more;
   }
 }

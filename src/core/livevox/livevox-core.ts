@@ -11,6 +11,7 @@ import {
   type LiveVoxSeed,
   type LiveVoxSession,
   type LiveVoxSsoSeed,
+  type SessionPrincipal,
   type LiveVoxUserSeed,
   type LoginResult,
   type SessionDetails,
@@ -26,9 +27,12 @@ interface Client {
   readonly agents: Map<string, User>;
 }
 
-/** A user with its current password (which a password change replaces). */
-interface User {
+/** A user or agent with its current password (which a password change replaces). */
+interface User extends SessionPrincipal {
   readonly seed: LiveVoxUserSeed;
+  readonly client: Client;
+  /** Unique across all clients: the base of the numeric identity key of its sessions. */
+  readonly index: number;
   password: string;
 }
 
@@ -65,10 +69,10 @@ const agentKey = (userName: string) => userName.toLowerCase();
  */
 export class LiveVoxCore {
   private readonly clientsByName = new Map<string, Client>();
-  private readonly clientsById = new Map<number, Client>();
   private readonly grantsByTokenDigest = new Map<string, AccessGrant>();
   private readonly sessions = new Map<string, LiveVoxSession>();
-  private readonly sessionByIdentity = new Map<string, string>();
+  /** The live session of each (user, token), keyed `user.index * 8 + tokenIndex` (a number: no key strings to keep). */
+  private readonly sessionByIdentity = new Map<number, LiveVoxSession>();
 
   /** Session lifetime: 2 hours, unless a test-only fault bends it. */
   private readonly ttl: number;
@@ -78,15 +82,23 @@ export class LiveVoxCore {
     private readonly deps: CoreDeps,
   ) {
     this.ttl = this.fault('livevox-no-expiry') ? Number.POSITIVE_INFINITY : SESSION_TTL_MS + (this.fault('livevox-expiry-off-by-one-second') ? 1000 : 0);
+    let index = 0;
     for (const clientSeed of seed.clients) {
       const client: Client = { seed: clientSeed, users: new Map(), agents: new Map() };
       for (const userSeed of clientSeed.users) {
-        const user: User = { seed: userSeed, password: userSeed.password };
+        const user: User = {
+          seed: userSeed,
+          client,
+          index: index++,
+          clientId: clientSeed.clientId,
+          userId: userSeed.userId,
+          agent: userSeed.agent,
+          password: userSeed.password,
+        };
         if (userSeed.agent) client.agents.set(agentKey(userSeed.userName), user);
         else client.users.set(userSeed.userName, user);
       }
       this.clientsByName.set(clientSeed.clientName, client);
-      this.clientsById.set(clientSeed.clientId, client);
       clientSeed.apiTokens.forEach((token, tokenIndex) => this.grantsByTokenDigest.set(tokenDigest(token), { client, tokenIndex }));
     }
   }
@@ -159,15 +171,14 @@ export class LiveVoxCore {
 
   /** The details of the authenticated session (already touched by `authenticate`). */
   details(session: LiveVoxSession): SessionDetails {
-    const client = this.clientsById.get(session.clientId)!;
-    const user = this.userById(client, session.userId, session.agent)!;
+    const user = session.principal as User;
     return {
       sessionId: session.sessionId,
-      clientId: session.clientId,
-      clientName: client.seed.clientName,
-      userId: session.userId,
+      clientId: user.clientId,
+      clientName: user.client.seed.clientName,
+      userId: user.userId,
       userName: user.seed.userName,
-      agent: session.agent,
+      agent: user.agent,
       createdAt: session.createdAt,
       lastActivityAt: session.lastActivityAt,
       expiresAt: session.lastActivityAt + SESSION_TTL_MS,
@@ -176,20 +187,20 @@ export class LiveVoxCore {
 
   /** The client's call centers, a page at a time; agent sessions may not read Configuration (vendor docs: 403). */
   callCenters(session: LiveVoxSession, offset: number, count: number): { callCenter: CallCenter[]; more: boolean } {
-    const all = [...(this.clientsById.get(session.clientId)?.seed.callCenters ?? [])].sort((a, b) => a.callCenterId - b.callCenterId);
+    const all = [...((session.principal as User).client.seed.callCenters ?? [])].sort((a, b) => a.callCenterId - b.callCenterId);
     return { callCenter: all.slice(offset, offset + count).map((c) => ({ ...c })), more: offset + count < all.length };
   }
 
   /** Whether this session may use the Configuration API: agent sessions may not (vendor docs: 403 Forbidden). */
   mayConfigure(session: LiveVoxSession): Result<true, ErrorCode> {
-    return session.agent ? fail('FORBIDDEN_FOR_AGENT') : ok(true);
+    return session.principal.agent ? fail('FORBIDDEN_FOR_AGENT') : ok(true);
   }
 
   /** Every live session, oldest activity first: the admin view. Not on any API request path. */
   liveSessions(): SessionView[] {
     this.expire();
     return [...this.sessions.values()].map((s) => {
-      const token = this.clientsById.get(s.clientId)!.seed.apiTokens[s.tokenIndex] ?? '';
+      const token = (s.principal as User).client.seed.apiTokens[s.tokenIndex] ?? '';
       return { ...this.details(s), apiTokenSuffix: token.slice(-4) };
     });
   }
@@ -200,13 +211,19 @@ export class LiveVoxCore {
     return this.sessions.size;
   }
 
-  /** Forgets every expired session now; the server calls this on a timer so memory is returned without traffic. */
-  expire(): void {
+  /**
+   * Forgets expired sessions, at most `limit` of them; true when more are due. The server sweeps on a timer in
+   * bounded chunks, so memory comes back without traffic and without blocking requests.
+   */
+  expire(limit = Number.POSITIVE_INFINITY): boolean {
     const deadline = this.deps.clock.now() - this.ttl;
+    let forgotten = 0;
     for (const session of this.sessions.values()) {
-      if (session.lastActivityAt > deadline) break;
+      if (session.lastActivityAt > deadline) return false;
+      if (forgotten++ >= limit) return true;
       this.forget(session);
     }
+    return false;
   }
 
   /** The header check of every login-type request, which needs no body: the API token must exist. */
@@ -253,31 +270,18 @@ export class LiveVoxCore {
     return agent ? client.agents.get(agentKey(userName)) : client.users.get(userName);
   }
 
-  private userById(client: Client, userId: number, agent: boolean): User | undefined {
-    for (const user of (agent ? client.agents : client.users).values()) if (user.seed.userId === userId) return user;
-    return undefined;
-  }
-
   private startSession(grant: AccessGrant, user: User): LoginResult {
     const now = this.deps.clock.now();
-    const identity = identityKey(grant.client.seed.clientId, user.seed.userId, user.seed.agent, grant.tokenIndex);
-    const existingId = this.sessionByIdentity.get(identity);
-    let session = existingId === undefined ? undefined : this.liveSession(existingId);
+    const identity = identityKey(user, grant.tokenIndex);
+    const existing = this.sessionByIdentity.get(identity);
+    let session = existing === undefined ? undefined : this.liveSession(existing.sessionId);
     if (session) this.touch(session);
     else {
-      session = {
-        sessionId: this.deps.ids.uuid(),
-        clientId: grant.client.seed.clientId,
-        userId: user.seed.userId,
-        agent: user.seed.agent,
-        tokenIndex: grant.tokenIndex,
-        createdAt: now,
-        lastActivityAt: now,
-      };
+      session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now };
       this.sessions.set(session.sessionId, session);
-      this.sessionByIdentity.set(identity, session.sessionId);
+      this.sessionByIdentity.set(identity, session);
     }
-    const result: LoginResult = { sessionId: session.sessionId, clientId: session.clientId, userId: session.userId };
+    const result: LoginResult = { sessionId: session.sessionId, clientId: user.clientId, userId: user.userId };
     if (user.seed.passwordExpiresAt !== undefined) {
       const expiresAt = Date.parse(user.seed.passwordExpiresAt);
       result.daysUntilPasswordExpires = Math.max(0, Math.floor((expiresAt - now) / DAY_MS));
@@ -306,21 +310,21 @@ export class LiveVoxCore {
 
   private forget(session: LiveVoxSession): void {
     this.sessions.delete(session.sessionId);
-    this.sessionByIdentity.delete(identityKey(session.clientId, session.userId, session.agent, session.tokenIndex));
+    this.sessionByIdentity.delete(identityKey(session.principal as User, session.tokenIndex));
   }
 
   private endSessionsOf(client: Client, user: User): void {
     // At most one session per token of the client: a handful of direct look-ups, no scan over sessions.
     client.seed.apiTokens.forEach((_token, tokenIndex) => {
-      const id = this.sessionByIdentity.get(identityKey(client.seed.clientId, user.seed.userId, user.seed.agent, tokenIndex));
-      const session = id === undefined ? undefined : this.sessions.get(id);
+      const session = this.sessionByIdentity.get(identityKey(user, tokenIndex));
       if (session) this.forget(session);
     });
   }
 }
 
-function identityKey(clientId: number, userId: number, agent: boolean, tokenIndex: number): string {
-  return `${clientId}:${userId}:${agent ? 'a' : 'u'}:${tokenIndex}`;
+/** The numeric key of a (user, token) pair: at most 5 tokens per client, so 8 slots per user never collide. */
+function identityKey(user: User, tokenIndex: number): number {
+  return user.index * 8 + tokenIndex;
 }
 
 /**

@@ -46,12 +46,17 @@ export const MAX_API_TOKENS = 5;
 /** Sessions end after this long without activity (vendor docs: 2 hours of inactivity). */
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 
-/** A live session as the core keeps it. */
-export interface LiveVoxSession {
-  readonly sessionId: string;
+/** The user or agent a session belongs to, as the core keeps it (one object per principal, shared by its sessions). */
+export interface SessionPrincipal {
   readonly clientId: number;
   readonly userId: number;
   readonly agent: boolean;
+}
+
+/** A live session as the core keeps it: five fields, so a million of them stay small. */
+export interface LiveVoxSession {
+  readonly sessionId: string;
+  readonly principal: SessionPrincipal;
   /** Index of the API token in its client's token list; the token itself is not kept per session. */
   readonly tokenIndex: number;
   readonly createdAt: number;

@@ -73,10 +73,18 @@ export class AuthorSessionStore {
     return this.byToken.size;
   }
 
-  /** Forgets every expired session: the heap hands them out soonest first, so this costs O(expired · log n). */
-  expire(now: number): void {
-    if (this.neverExpire) return;
-    for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) this.remove(next);
+  /**
+   * Forgets expired sessions, at most `limit`; true when more are due. The heap hands them out soonest first, so
+   * this costs O(expired · log n).
+   */
+  expire(now: number, limit = Number.POSITIVE_INFINITY): boolean {
+    if (this.neverExpire) return false;
+    let forgotten = 0;
+    for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) {
+      if (forgotten++ >= limit) return true;
+      this.remove(next);
+    }
+    return false;
   }
 
   private alive(session: AuthorSession | undefined, now: number): AuthorSession | undefined {

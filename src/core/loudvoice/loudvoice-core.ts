@@ -62,8 +62,10 @@ export class LoudVoiceCore {
     return this.sites.reduce((n, site) => n + site.liveSessionCount(), 0);
   }
 
-  /** Forgets every expired author session now; the server calls this on a timer. */
-  expire(): void {
-    for (const site of this.sites) site.expire();
+  /** Forgets expired author sessions, at most `limit` per site; true when more are due. */
+  expire(limit?: number): boolean {
+    let more = false;
+    for (const site of this.sites) more = site.expire(limit) || more;
+    return more;
   }
 }

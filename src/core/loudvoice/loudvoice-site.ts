@@ -251,9 +251,9 @@ export class LoudVoiceSite {
     return this.sessions.count(this.now());
   }
 
-  /** Forgets expired sessions. */
-  expire(): void {
-    this.sessions.expire(this.now());
+  /** Forgets expired sessions, at most `limit`; true when more are due. */
+  expire(limit?: number): boolean {
+    return this.sessions.expire(this.now(), limit);
   }
 
   // ---- Discussions --------------------------------------------------------------------------------------------
