@@ -1,4 +1,5 @@
 import type { Author, AuthorSession } from './entities.js';
+import { CreationOrder, type Pageable } from './creation-order.js';
 import { ExpiryHeap } from './expiry-heap.js';
 
 /**
@@ -10,6 +11,7 @@ export class AuthorSessionStore {
   private readonly byToken = new Map<string, AuthorSession>();
   private readonly byAuthor = new Map<Author, AuthorSession>();
   private readonly heap = new ExpiryHeap<AuthorSession>();
+  private readonly inCreationOrder = new CreationOrder<AuthorSession>();
 
   /** `neverExpire` is the test-only fault loudvoice-no-expiry (src/core/faults.ts); false in every normal run. */
   constructor(private readonly neverExpire = false) {}
@@ -49,6 +51,7 @@ export class AuthorSessionStore {
       heapIndex: -1,
     };
     this.byToken.set(session.token, session);
+    this.inCreationOrder.add(session);
     this.byAuthor.set(author, session);
     this.heap.push(session);
     return session;
@@ -57,14 +60,15 @@ export class AuthorSessionStore {
   /** Ends a session at once. */
   remove(session: AuthorSession): void {
     this.byToken.delete(session.token);
+    this.inCreationOrder.remove(session);
     if (this.byAuthor.get(session.author) === session) this.byAuthor.delete(session.author);
     this.heap.remove(session);
   }
 
-  /** Every live session in creation order. */
-  all(now: number): AuthorSession[] {
+  /** Every live session in creation order, pageable without copying (what is due is forgotten first). */
+  ordered(now: number): Pageable<AuthorSession> {
     this.expire(now);
-    return [...this.byToken.values()];
+    return this.inCreationOrder;
   }
 
   /** How many sessions are live. */

@@ -1,3 +1,4 @@
+import { CreationOrder } from './creation-order.js';
 import type { Author } from './entities.js';
 import type { AuthorFieldsInput } from './inputs.js';
 import type { IdentitySeed } from './model.js';
@@ -50,15 +51,14 @@ export class AuthorStore {
     return this.identities.get(identityToken.toLowerCase());
   }
 
-  /** Every author in creation order. */
-  all(): Author[] {
-    return [...this.byToken.values()];
-  }
+  /** Every author in creation order, pageable without copying (LDV-PAGINATION-ORDER). */
+  readonly ordered = new CreationOrder<Author>();
 
   /** Stores a new author; the caller has checked that its reference and identity are free. */
   create(token: string, fields: StoredFields, now: number): Author {
     const author: Author = { token, ...fields, createdAt: now, updatedAt: null, comments: new Set(), lastCommentAt: null };
     this.byToken.set(token, author);
+    this.ordered.add(author);
     this.index(author);
     return author;
   }
@@ -82,6 +82,7 @@ export class AuthorStore {
   remove(author: Author): void {
     this.unindex(author);
     this.byToken.delete(author.token);
+    this.ordered.remove(author);
   }
 
   private index(author: Author): void {

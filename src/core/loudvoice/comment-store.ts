@@ -1,3 +1,4 @@
+import { CreationOrder } from './creation-order.js';
 import type { Comment } from './entities.js';
 
 /** Every comment of one site by token (creation order, the list order) and by comment_reference. */
@@ -15,14 +16,13 @@ export class CommentStore {
     return this.byReference.get(reference);
   }
 
-  /** Every comment of the site in creation order. */
-  all(): Comment[] {
-    return [...this.byToken.values()];
-  }
+  /** Every comment in creation order, pageable without copying (LDV-PAGINATION-ORDER). */
+  readonly ordered = new CreationOrder<Comment>();
 
   /** Stores a new comment; the caller has checked that its reference is free. */
   add(comment: Comment): void {
     this.byToken.set(comment.token, comment);
+    this.ordered.add(comment);
     if (comment.reference !== null) this.byReference.set(comment.reference, comment);
   }
 
@@ -36,6 +36,7 @@ export class CommentStore {
   /** Forgets a comment (links to discussion, author and parent are the caller's business). */
   remove(comment: Comment): void {
     this.byToken.delete(comment.token);
+    this.ordered.remove(comment);
     if (comment.reference !== null && this.byReference.get(comment.reference) === comment) this.byReference.delete(comment.reference);
   }
 }

@@ -1,3 +1,4 @@
+import { CreationOrder } from './creation-order.js';
 import type { Discussion } from './entities.js';
 
 /** The discussions of one site by token (creation order, the list order) and by discussion_reference. */
@@ -15,14 +16,13 @@ export class DiscussionStore {
     return this.byReference.get(reference);
   }
 
-  /** Every discussion in creation order. */
-  all(): Discussion[] {
-    return [...this.byToken.values()];
-  }
+  /** Every discussion in creation order, pageable without copying (LDV-PAGINATION-ORDER). */
+  readonly ordered = new CreationOrder<Discussion>();
 
   /** Stores a new discussion; the caller has checked that its reference is free. */
   add(discussion: Discussion): void {
     this.byToken.set(discussion.token, discussion);
+    this.ordered.add(discussion);
     if (discussion.reference !== null) this.byReference.set(discussion.reference, discussion);
   }
 
@@ -36,6 +36,7 @@ export class DiscussionStore {
   /** Forgets a discussion (its comments are the caller's business). */
   remove(discussion: Discussion): void {
     this.byToken.delete(discussion.token);
+    this.ordered.remove(discussion);
     if (discussion.reference !== null && this.byReference.get(discussion.reference) === discussion) this.byReference.delete(discussion.reference);
   }
 }

@@ -20,6 +20,7 @@ import type {
   Upserted,
 } from './inputs.js';
 import type { SiteSeed } from './model.js';
+import { pageableArray, type Pageable } from './creation-order.js';
 import { paginate, type Page } from './pagination.js';
 import { authorView, commentView, discussionView, sessionView, type AuthorSessionView, type AuthorView, type CommentView, type DiscussionView } from './views.js';
 
@@ -106,7 +107,7 @@ export class LoudVoiceSite {
   }
 
   /** paginate(), with the test-only loudvoice-pagination-total-off-by-one fault applied. */
-  private page<S, T>(items: readonly S[], request: PageRequest, map: (item: S) => T): Page<T> {
+  private page<S, T>(items: Pageable<S>, request: PageRequest, map: (item: S) => T): Page<T> {
     const page = paginate(items, request, map);
     return this.fault('loudvoice-pagination-total-off-by-one') ? { ...page, totalEntries: page.totalEntries + 1 } : page;
   }
@@ -115,7 +116,7 @@ export class LoudVoiceSite {
 
   /** A page of every author (LDV-AUTHOR-LIST). */
   listAuthors(page: PageRequest): Page<AuthorView> {
-    return this.page(this.authors.all(), page, authorView);
+    return this.page(this.authors.ordered, page, authorView);
   }
 
   /** One author by token or by author_reference. */
@@ -226,10 +227,10 @@ export class LoudVoiceSite {
   /** A page of the live sessions, optionally only the one of an author (LDV-SESSION-LIST-*). */
   listSessions(page: PageRequest, authorToken?: string): Page<AuthorSessionView> {
     const now = this.now();
-    if (authorToken === undefined) return this.page(this.sessions.all(now), page, sessionView);
+    if (authorToken === undefined) return this.page(this.sessions.ordered(now), page, sessionView);
     const author = this.authors.get(authorToken);
     const session = author ? this.sessions.liveOf(author, now) : undefined;
-    return this.page(session ? [session] : [], page, sessionView);
+    return this.page(pageableArray(session ? [session] : []), page, sessionView);
   }
 
   /** Ends a live session; unknown, deleted or expired is SESSION_NOT_FOUND. */
@@ -243,7 +244,7 @@ export class LoudVoiceSite {
 
   /** Live sessions for the admin view. */
   liveSessions(): AuthorSessionView[] {
-    return this.sessions.all(this.now()).map(sessionView);
+    return this.sessions.ordered(this.now()).slice('asc', 0, Number.MAX_SAFE_INTEGER).map(sessionView);
   }
 
   /** How many sessions are live. */
@@ -260,7 +261,7 @@ export class LoudVoiceSite {
 
   /** A page of every discussion (LDV-DISCUSSION-LIST). */
   listDiscussions(page: PageRequest): Page<DiscussionView> {
-    return this.page(this.discussions.all(), page, discussionView);
+    return this.page(this.discussions.ordered, page, discussionView);
   }
 
   /** One discussion by token or by discussion_reference. */
@@ -320,7 +321,7 @@ export class LoudVoiceSite {
   listDiscussionComments(selector: Selector, page: PageRequest): Result<Page<CommentView>, ErrorCode> {
     const found = this.findDiscussion(selector);
     if (!found.ok) return found;
-    return ok(this.page([...found.value.comments], page, commentView));
+    return ok(this.page(pageableArray([...found.value.comments]), page, commentView));
   }
 
   private findDiscussion(selector: Selector): Result<Discussion, ErrorCode> {
@@ -375,7 +376,7 @@ export class LoudVoiceSite {
 
   /** A page of every comment of the site (LDV-COMMENT-LIST). */
   listComments(page: PageRequest): Page<CommentView> {
-    return this.page(this.comments.all(), page, commentView);
+    return this.page(this.comments.ordered, page, commentView);
   }
 
   /** One comment by token (LDV-COMMENT-READ). */

@@ -1,3 +1,4 @@
+import type { Pageable } from './creation-order.js';
 import type { PageRequest } from './inputs.js';
 
 /** One page of a list, in the shape of the contract's pagination node (LDV-PAGINATION-NODE). */
@@ -11,16 +12,13 @@ export interface Page<T> {
 }
 
 /**
- * Cuts one page out of items already in creation order (which is date_creation order, the clock never going back),
- * mapping only the entries on the page. total_pages is 0 for an empty list; a page past the end is empty.
+ * Cuts one page out of items kept in creation order (which is date_creation order, the clock never going back),
+ * touching and mapping only the entries on the page. total_pages is 0 for an empty list; a page past the end is empty.
  */
-export function paginate<S, T>(items: readonly S[], request: PageRequest, map: (item: S) => T): Page<T> {
-  const total = items.length;
+export function paginate<S, T>(items: Pageable<S>, request: PageRequest, map: (item: S) => T): Page<T> {
+  const total = items.size;
   const start = (request.page - 1) * request.entriesPerPage;
-  const entries: T[] = [];
-  for (let i = start; i < Math.min(total, start + request.entriesPerPage); i++) {
-    entries.push(map(items[request.direction === 'asc' ? i : total - 1 - i]!));
-  }
+  const entries = items.slice(request.direction, start, request.entriesPerPage).map(map);
   return {
     currentPage: request.page,
     totalPages: Math.ceil(total / request.entriesPerPage),
