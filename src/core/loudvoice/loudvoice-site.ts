@@ -6,8 +6,6 @@ import { AuthorSessionStore } from './author-session-store.js';
 import { AuthorStore } from './author-store.js';
 import { commitPlan, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
 import { addComment, removeComment } from './comment-counters.js';
-import { CommentStore } from './comment-store.js';
-import { DiscussionStore } from './discussion-store.js';
 import type { Author, Comment, Discussion } from './entities.js';
 import type {
   AuthorFieldsInput,
@@ -22,6 +20,7 @@ import type {
 import type { SiteSeed } from './model.js';
 import { pageableArray, type Pageable } from './creation-order.js';
 import { paginate, type Page } from './pagination.js';
+import { ReferencedStore } from './referenced-store.js';
 import { authorView, commentView, discussionView, sessionView, type AuthorSessionView, type AuthorView, type CommentView, type DiscussionView } from './views.js';
 
 /** How a path or query names one object: by its token or by the reference you gave it. */
@@ -46,8 +45,8 @@ export class LoudVoiceSite {
   private readonly sessions: AuthorSessionStore;
   /** The last author_session_token handed out, only kept for the loudvoice-session-token-shared fault. */
   private lastSessionToken: string | undefined;
-  private readonly discussions = new DiscussionStore();
-  private readonly comments = new CommentStore();
+  private readonly discussions = new ReferencedStore<Discussion>();
+  private readonly comments = new ReferencedStore<Comment>();
 
   constructor(
     readonly seed: SiteSeed,
@@ -281,7 +280,7 @@ export class LoudVoiceSite {
 
   /** PUT /loudvoice/discussions.json: update by reference, or create when allowed (LDV-DISCUSSION-UPSERT-*). */
   upsertDiscussion(reference: string, fields: DiscussionFieldsInput): Result<Upserted<DiscussionView>, ErrorCode> {
-    const existing = this.discussions.byDiscussionReference(reference);
+    const existing = this.discussions.byReference(reference);
     if (existing) {
       this.applyDiscussionFields(existing, fields);
       return ok({ created: false, value: discussionView(existing) });
@@ -329,13 +328,13 @@ export class LoudVoiceSite {
       const discussion = this.discussions.get(selector.token);
       return discussion ? ok(discussion) : notFound('discussion', 'discussion_token', selector.token);
     }
-    const discussion = this.discussions.byDiscussionReference(selector.reference);
+    const discussion = this.discussions.byReference(selector.reference);
     return discussion ? ok(discussion) : notFound('discussion', 'discussion_reference', selector.reference);
   }
 
   private checkDiscussionReference(self: Discussion | null, reference: string | null | undefined): Result<true, ErrorCode> {
     if (reference === undefined || reference === null) return ok(true);
-    const holder = this.discussions.byDiscussionReference(reference);
+    const holder = this.discussions.byReference(reference);
     if (holder && holder !== self) return fail('DISCUSSION_REFERENCE_TAKEN', { node: 'request->discussion->discussion_reference', value: reference });
     return ok(true);
   }
@@ -396,7 +395,7 @@ export class LoudVoiceSite {
       discussion = this.discussions.get(d.discussionToken);
       if (!discussion) return fail('DISCUSSION_TOKEN_UNKNOWN');
     } else {
-      discussion = this.discussions.byDiscussionReference(d.discussionReference);
+      discussion = this.discussions.byReference(d.discussionReference);
       if (!discussion && !d.allowCreate) return fail('DISCUSSION_REFERENCE_UNKNOWN', { node: 'request->discussion->discussion_reference' });
     }
     const fields = input.comment;
@@ -408,7 +407,7 @@ export class LoudVoiceSite {
         if (!target) return fail('COMMENT_TOKEN_UNKNOWN');
       } else {
         const reference = nonEmpty(fields.commentReference);
-        if (reference !== null) target = this.comments.byCommentReference(reference);
+        if (reference !== null) target = this.comments.byReference(reference);
       }
       // An existing comment never moves: the discussion node was only checked (LDV-COMMENT-UPSERT-BY-TOKEN-200).
       if (target) {
@@ -421,7 +420,7 @@ export class LoudVoiceSite {
     const parent = this.findParent(discussion, fields);
     if (!parent.ok) return parent;
     const reference = nonEmpty(fields.commentReference);
-    if (reference !== null && this.comments.byCommentReference(reference)) {
+    if (reference !== null && this.comments.byReference(reference)) {
       return fail('COMMENT_REFERENCE_TAKEN', { node: 'request->comment->comment_reference', value: reference });
     }
     const now = this.now();
@@ -533,7 +532,7 @@ export class LoudVoiceSite {
     }
     const reference = nonEmpty(fields.parentCommentReference);
     if (reference !== null) {
-      const parent = this.comments.byCommentReference(reference);
+      const parent = this.comments.byReference(reference);
       if (!parent || parent.discussion !== discussion) return fail('PARENT_COMMENT_UNKNOWN', { node: 'request->comment->parent_comment_reference' });
       return ok(parent);
     }
@@ -559,7 +558,7 @@ export class LoudVoiceSite {
     if (!author.ok) return author;
     const reference = fields.commentReference === undefined ? undefined : nonEmpty(fields.commentReference);
     if (reference !== undefined && reference !== null) {
-      const holder = this.comments.byCommentReference(reference);
+      const holder = this.comments.byReference(reference);
       if (holder && holder !== comment) return fail('COMMENT_REFERENCE_TAKEN', { node: 'request->comment->comment_reference', value: reference });
     }
 
