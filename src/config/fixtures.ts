@@ -1,9 +1,8 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LiveVoxSeed } from '../core/livevox/model.js';
 import type { LoudVoiceSeed } from '../core/loudvoice/model.js';
+import { validate as validateFixtureSchema } from '../generated/fixtures-validator.js';
 
 /** What a server starts with and returns to on reset. */
 export interface Fixtures {
@@ -13,7 +12,9 @@ export interface Fixtures {
 
 /** The fixture file loaded when no `--fixtures` is given. */
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../../fixtures/default.json', import.meta.url));
-const SCHEMA_PATH = fileURLToPath(new URL('../../fixtures/fixtures.schema.json', import.meta.url));
+
+/** The fixture schema's validator, compiled ahead of time by `npm run gen` (no ajv compilation at start-up). */
+const validateSchema = validateFixtureSchema as ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string; message?: string; params: unknown }[] | null };
 
 /** A fixture file that cannot be used, with every problem found in it. */
 export class FixtureError extends Error {
@@ -45,10 +46,7 @@ export function loadFixtures(file: string = DEFAULT_FIXTURES_PATH): Fixtures {
 
 /** Checks fixture data against the fixture schema and the rules a schema cannot say (uniqueness, references). */
 export function checkFixtures(data: unknown, file = '(fixtures)'): Fixtures {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  // ajv-formats is CommonJS: under NodeNext its default export arrives as the module object.
-  addFormatsPlugin.default(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  const validate = validateSchema;
   if (!validate(data)) {
     throw new FixtureError(
       file,

@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '../..');
 /** A scratch copy of what the generator reads and writes, sharing this checkout's node_modules. */
 function scratchCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gen-check-'));
-  for (const part of ['scripts', 'openapi', 'src/generated']) {
+  for (const part of ['scripts', 'openapi', 'fixtures', 'src/generated']) {
     mkdirSync(join(dir, part, '..'), { recursive: true });
     cpSync(join(root, part), join(dir, part), { recursive: true });
   }
