@@ -1,4 +1,5 @@
 import { FixtureError } from '../config/fixtures.js';
+import { StateFileError } from '../runtime/state-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
       process.exit(2);
     }
-    if (error instanceof FixtureError) {
+    if (error instanceof FixtureError || error instanceof StateFileError) {
       console.error(`session-kit: cannot start: ${error.message}`);
       process.exit(1);
     }

@@ -18,6 +18,9 @@ Options:
   --clock-start ISO      where a fixed clock starts (default: now)
   --admin-token TOKEN    require "Authorization: Bearer TOKEN" on /__admin/ (or env SESSION_KIT_ADMIN_TOKEN)
   --no-admin             no /__admin/ controls and no test identity provider
+  --state FILE           keep the state across restarts: load FILE at start (if it exists), save it every
+                         --state-interval ms when something changed and on SIGTERM (atomic write-then-rename)
+  --state-interval MS    how often the state is saved (default 1000)
   --body-limit BYTES     largest request body (default 1048576)
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
@@ -41,6 +44,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'admin-token': { type: 'string' },
       'no-admin': { type: 'boolean', default: false },
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
+      state: { type: 'string' },
+      'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
       fault: { type: 'string', multiple: true, default: [] },
@@ -65,6 +70,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     start = Date.parse(values['clock-start']);
     if (Number.isNaN(start)) throw new UsageError('--clock-start must be an ISO-8601 date-time');
   }
+  const stateInterval = Number(values['state-interval']);
+  if (!Number.isSafeInteger(stateInterval) || stateInterval < 10) throw new UsageError('--state-interval must be an integer of at least 10 (ms)');
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
@@ -98,6 +105,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       logLevel: values['log-level'],
       logRequests: values['log-requests'],
       faults,
+      ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );
@@ -105,6 +113,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
   console.log(`session-kit ${apis} mock listening on ${address}`);
   console.log(`  fixtures: ${fixturesPath}`);
+  if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
   console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
   if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
   if (!adminEnabled) console.log('  admin controls: off');

@@ -9,11 +9,14 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { sendLiveVoxError } from './livevox/livevox-errors.js';
 import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { authenticateSite } from './loudvoice/loudvoice-auth.js';
 import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
+import { readStateFile } from '../runtime/state-file.js';
+import { persistState } from './persist-state.js';
 
 export type { ApiSelection } from './api-paths.js';
 
@@ -34,6 +37,8 @@ export interface AppConfig {
   sweepIntervalMs: number;
   /** Test-only defects (see src/core/faults.ts); empty except when the kit proves it catches them. */
   faults?: FaultSet;
+  /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
+  stateFile?: { path: string; intervalMs: number };
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -83,8 +88,19 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
     requestIdHeader: false,
+    // A path fastify cannot decode (bad percent-encoding) or with an over-long parameter: no route can own it, so it
+    // is an unknown route in the native shape (LoudVoice credentials first), not fastify's own error body.
+    frameworkErrors: (_error, request, reply) => {
+      const loudVoice = !isAdminPath(request.url) && apiOfPath(request.url, config.api) === 'loudvoice';
+      if (loudVoice && !authenticateSite(state.loudvoice, request)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+      return nativeError(request, reply, 'ROUTE_NOT_FOUND');
+    },
   });
-  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS });
+  const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
+  // Time never goes backwards, not even across a restart.
+  if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
+  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS }, saved?.state);
+  if (config.stateFile) persistState(app, state, deps.clock, config.stateFile);
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
 

@@ -1,19 +1,33 @@
 import type { Fixtures } from '../config/fixtures.js';
-import { LiveVoxCore } from '../core/livevox/livevox-core.js';
-import { LoudVoiceCore } from '../core/loudvoice/loudvoice-core.js';
+import { LiveVoxCore, type LiveVoxSnapshot } from '../core/livevox/livevox-core.js';
+import { LoudVoiceCore, type LoudVoiceSnapshot } from '../core/loudvoice/loudvoice-core.js';
 import type { CoreDeps } from '../core/ports.js';
+
+/** The state of both APIs as plain JSON data: what `--state FILE` writes. */
+export interface StateSnapshot {
+  livevox: LiveVoxSnapshot;
+  loudvoice: LoudVoiceSnapshot;
+}
 
 /** The domain state of one server: both APIs' cores, rebuilt from the fixtures on reset. */
 export class ServerState {
   livevox: LiveVoxCore;
   loudvoice: LoudVoiceCore;
 
+  /** The fixtures' state, or (`--state FILE`) the fixtures with a snapshot's state on top. */
   constructor(
     readonly fixtures: Fixtures,
     private readonly deps: CoreDeps,
+    snapshot?: StateSnapshot,
   ) {
     this.livevox = new LiveVoxCore(fixtures.livevox, deps);
-    this.loudvoice = new LoudVoiceCore(fixtures.loudvoice, deps);
+    if (snapshot) this.livevox.restore(snapshot.livevox);
+    this.loudvoice = new LoudVoiceCore(fixtures.loudvoice, deps, snapshot?.loudvoice);
+  }
+
+  /** Everything that differs from the fixtures, as plain data. */
+  snapshot(): StateSnapshot {
+    return { livevox: this.livevox.snapshot(), loudvoice: this.loudvoice.snapshot() };
   }
 
   /** Back to the fixtures: every session, author, discussion and comment created since start is gone. */

@@ -44,6 +44,13 @@ export interface Credentials {
   agent: boolean;
 }
 
+/** The LiveVox state that is not in the fixtures: changed passwords and live sessions, as plain data. */
+export interface LiveVoxSnapshot {
+  passwords: { clientName: string; userName: string; agent: boolean; password: string }[];
+  /** In order of last activity, oldest first. */
+  sessions: { sessionId: string; clientName: string; userName: string; agent: boolean; tokenIndex: number; createdAt: number; lastActivityAt: number }[];
+}
+
 /** A LiveVox session as the admin view shows it. */
 export interface SessionView extends SessionDetails {
   apiTokenSuffix: string;
@@ -209,6 +216,51 @@ export class LiveVoxCore {
   liveSessionCount(): number {
     this.expire();
     return this.sessions.size;
+  }
+
+  /** The state beyond the fixtures, for `--state FILE`: changed passwords and every live session. */
+  snapshot(): LiveVoxSnapshot {
+    this.expire();
+    const passwords: LiveVoxSnapshot['passwords'] = [];
+    for (const client of this.clientsByName.values()) {
+      for (const user of [...client.users.values(), ...client.agents.values()]) {
+        if (user.password !== user.seed.password) passwords.push({ clientName: client.seed.clientName, userName: user.seed.userName, agent: user.agent, password: user.password });
+      }
+    }
+    const sessions = [...this.sessions.values()].map((s) => {
+      const user = s.principal as User;
+      return { sessionId: s.sessionId, clientName: user.client.seed.clientName, userName: user.seed.userName, agent: user.agent, tokenIndex: s.tokenIndex, createdAt: s.createdAt, lastActivityAt: s.lastActivityAt };
+    });
+    return { passwords, sessions };
+  }
+
+  /**
+   * Puts a snapshot back on top of the fixtures. Records naming a client, user or token the fixtures no longer
+   * have are skipped and counted, so a changed fixture file never stops a restart.
+   */
+  restore(snapshot: LiveVoxSnapshot): { skipped: number } {
+    let skipped = 0;
+    const userOf = (clientName: string, userName: string, agent: boolean) => {
+      const client = this.clientsByName.get(clientName);
+      return client && this.findUser(client, userName, agent);
+    };
+    for (const p of snapshot.passwords) {
+      const user = userOf(p.clientName, p.userName, p.agent);
+      if (user) user.password = p.password;
+      else skipped++;
+    }
+    for (const r of snapshot.sessions) {
+      const user = userOf(r.clientName, r.userName, r.agent);
+      if (!user || r.tokenIndex >= user.client.seed.apiTokens.length || !isUuid(r.sessionId)) {
+        skipped++;
+        continue;
+      }
+      const session: LiveVoxSession = { sessionId: r.sessionId.toLowerCase(), principal: user, tokenIndex: r.tokenIndex, createdAt: r.createdAt, lastActivityAt: r.lastActivityAt };
+      this.sessions.set(session.sessionId, session);
+      this.sessionByIdentity.set(identityKey(user, session.tokenIndex), session);
+    }
+    this.expire();
+    return { skipped };
   }
 
   /**

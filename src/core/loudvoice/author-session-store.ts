@@ -57,6 +57,19 @@ export class AuthorSessionStore {
     return session;
   }
 
+  /** Takes back a session from a snapshot, as it was (`--state FILE`). */
+  adopt(session: AuthorSession): void {
+    this.byToken.set(session.token, session);
+    this.inCreationOrder.add(session);
+    this.byAuthor.set(session.author, session);
+    this.heap.push(session);
+  }
+
+  /** Every session held, expired or not, in creation order (for snapshots). */
+  held(): AuthorSession[] {
+    return this.inCreationOrder.values();
+  }
+
   /** Ends a session at once. */
   remove(session: AuthorSession): void {
     this.byToken.delete(session.token);

@@ -3,7 +3,13 @@ import type { CoreDeps } from '../ports.js';
 import type { Result } from '../result.js';
 import { LoudVoiceSite } from './loudvoice-site.js';
 import type { LoudVoiceSeed } from './model.js';
+import type { SiteSnapshot } from './site-snapshot.js';
 import { SiteRegistry } from './site-registry.js';
+
+/** The whole LoudVoice state as plain data, by site subdomain. */
+export interface LoudVoiceSnapshot {
+  sites: Record<string, SiteSnapshot>;
+}
 
 /** A live author session as the admin view shows it: no keys, dates as epoch ms. */
 export interface AdminSessionView {
@@ -27,9 +33,10 @@ export class LoudVoiceCore {
   private readonly sites: LoudVoiceSite[] = [];
   private readonly registry = new SiteRegistry<LoudVoiceSite>();
 
-  constructor(seed: LoudVoiceSeed, deps: CoreDeps) {
+  /** The sites of the fixtures; with a snapshot (`--state FILE`), each site it names takes its data from there. */
+  constructor(seed: LoudVoiceSeed, deps: CoreDeps, snapshot?: LoudVoiceSnapshot) {
     for (const siteSeed of seed.sites) {
-      const site = new LoudVoiceSite(siteSeed, deps);
+      const site = new LoudVoiceSite(siteSeed, deps, snapshot?.sites[siteSeed.subdomain]);
       this.sites.push(site);
       this.registry.add(siteSeed.publicKey, siteSeed.privateKey, site);
     }
@@ -38,6 +45,11 @@ export class LoudVoiceCore {
   /** The site whose public and private key these are (constant-time on the private key), or CREDENTIALS_INVALID. */
   authenticate(publicKey: string, privateKey: string): Result<LoudVoiceSite, ErrorCode> {
     return this.registry.authenticate(publicKey, privateKey);
+  }
+
+  /** Every site's data, by subdomain, for `--state FILE`. */
+  snapshot(): LoudVoiceSnapshot {
+    return { sites: Object.fromEntries(this.sites.map((site) => [site.seed.subdomain, site.snapshot()])) };
   }
 
   /** Every live author session of every site: the admin view. Not on any API request path. */

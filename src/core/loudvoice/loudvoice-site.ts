@@ -21,6 +21,7 @@ import type { SiteSeed } from './model.js';
 import { pageableArray, type Pageable } from './creation-order.js';
 import { paginate, type Page } from './pagination.js';
 import { ReferencedStore } from './referenced-store.js';
+import { restoreSite, snapshotSite, type SiteSnapshot } from './site-snapshot.js';
 import { authorView, commentView, discussionView, sessionView, type AuthorSessionView, type AuthorView, type CommentView, type DiscussionView } from './views.js';
 
 /** How a path or query names one object: by its token or by the reference you gave it. */
@@ -48,13 +49,19 @@ export class LoudVoiceSite {
   private readonly discussions = new ReferencedStore<Discussion>();
   private readonly comments = new ReferencedStore<Comment>();
 
+  /** A site from its fixtures, or (`--state FILE`) from a snapshot of all its data instead of the fixtures' data. */
   constructor(
     readonly seed: SiteSeed,
     private readonly deps: CoreDeps,
+    snapshot?: SiteSnapshot,
   ) {
     const now = deps.clock.now();
     this.sessions = new AuthorSessionStore(this.fault('loudvoice-no-expiry'));
     this.authors = new AuthorStore(seed.identities ?? []);
+    if (snapshot) {
+      restoreSite(snapshot, { authors: this.authors, discussions: this.discussions, comments: this.comments, sessions: this.sessions });
+      return;
+    }
     for (const a of seed.authors ?? []) {
       this.authors.create(
         a.authorToken.toLowerCase(),
@@ -249,6 +256,12 @@ export class LoudVoiceSite {
   /** How many sessions are live. */
   liveSessionCount(): number {
     return this.sessions.count(this.now());
+  }
+
+  /** All of the site's data as plain records, for `--state FILE`. */
+  snapshot(): SiteSnapshot {
+    this.sessions.expire(this.now());
+    return snapshotSite({ authors: this.authors, discussions: this.discussions, comments: this.comments, sessions: this.sessions });
   }
 
   /** Forgets expired sessions, at most `limit`; true when more are due. */
