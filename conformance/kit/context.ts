@@ -24,6 +24,20 @@ export function rule(ids: string | string[], title: string): string {
   return `[${list.join(', ')}] ${title}`;
 }
 
+/**
+ * Runs checks that belong to one rule of a test that names several: a failure inside is marked with that rule, so
+ * the verdict fails that rule alone instead of every rule the test names.
+ */
+export async function checking<T>(ruleId: string, check: () => T | Promise<T>): Promise<T> {
+  if (!knownRules.has(ruleId)) throw new Error(`no rule ${ruleId} in the contracts`);
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof Error && !error.message.includes('[violates ')) error.message = `[violates ${ruleId}] ${error.message}`;
+    throw error;
+  }
+}
+
 /** The target of this run: from the runner, or the reference server started by the conformance project's setup. */
 export function currentTarget(): Target {
   const fromEnv = targetFromEnv();

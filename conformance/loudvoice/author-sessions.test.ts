@@ -12,7 +12,7 @@
 // suite runs against a shared deployment without reset.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kitHttp, rule, runTag } from '../kit/context.js';
+import { checking, kitHttp, rule, runTag } from '../kit/context.js';
 import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
 import type { KitHttp } from '../kit/http.js';
 import { assertProperty } from '../kit/property.js';
@@ -49,14 +49,20 @@ type Cmd = fc.AsyncCommand<Model, Real>;
 const refOf = (real: Real, n: number) => `${real.prefix}-user-${n}`;
 
 /** Checks that a session answer carries a session for the expected author, and records its token in the model. */
-function expectSession(model: Model, ref: string, body: unknown, expectedAuthorToken?: string): string {
+async function expectSession(model: Model, ref: string, body: unknown, expectedAuthorToken?: string): Promise<string> {
   const session = dataOf({ body } as never)?.author_session;
-  expect(session?.author_session_token, 'author_session_token').toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  if (expectedAuthorToken) expect(session.author.author_token).toBe(expectedAuthorToken);
+  await checking('LDV-TOKEN-UUID-V4', () =>
+    expect(session?.author_session_token, 'author_session_token').toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+  );
+  if (expectedAuthorToken) await checking('LDV-SESSION-200-EXISTING-AUTHOR', () => expect(session.author.author_token).toBe(expectedAuthorToken));
   const author = model.authors.get(ref)!;
-  if (author.sessionToken) expect(session.author_session_token, 'a refresh keeps the session token').toBe(author.sessionToken);
+  if (author.sessionToken) {
+    await checking('LDV-SESSION-TOKEN-KEPT-ON-REFRESH', () => expect(session.author_session_token, 'a refresh keeps the session token').toBe(author.sessionToken));
+  }
   const owner = model.sessionTokens.get(session.author_session_token);
-  expect(owner === undefined || owner === ref, `session token ${session.author_session_token} belongs to ${owner}, handed to ${ref}`).toBe(true);
+  await checking('LDV-TOKEN-UUID-V4', () =>
+    expect(owner === undefined || owner === ref, `session token ${session.author_session_token} belongs to ${owner}, handed to ${ref}`).toBe(true),
+  );
   author.sessionToken = session.author_session_token;
   model.sessionTokens.set(session.author_session_token, ref);
   return session.author_session_token;
@@ -79,19 +85,23 @@ class PutDetails implements Cmd {
     const res = await real.ldv.startSession(author);
     const known = model.authors.get(ref);
     if (known) {
-      expect(res.status, 'existing author: 200').toBe(200);
-      expectSession(model, ref, res.body, known.token);
+      await checking('LDV-SESSION-200-EXISTING-AUTHOR', () => expect(res.status, 'existing author: 200').toBe(200));
+      await expectSession(model, ref, res.body, known.token);
     } else if (this.allowCreate === false) {
-      expect(res.status, 'allow_create_new false and unknown reference: 404, nothing created').toBe(404);
-      expect((await real.ldv.authorByReference(ref)).status).toBe(404);
+      await checking('LDV-SESSION-ALLOW-CREATE-NEW-FALSE', async () => {
+        expect(res.status, 'allow_create_new false and unknown reference: 404, nothing created').toBe(404);
+        expect((await real.ldv.authorByReference(ref)).status).toBe(404);
+      });
     } else if (!this.withName) {
-      expect(res.status, 'a new author without a name: 400').toBe(400);
-      expect(statusOf(res).info).toContain('request->author_session->author->name');
+      await checking('LDV-SESSION-NAME-REQUIRED', () => {
+        expect(res.status, 'a new author without a name: 400').toBe(400);
+        expect(statusOf(res).info).toContain('request->author_session->author->name');
+      });
     } else {
-      expect(res.status, 'new author: 201').toBe(201);
+      await checking('LDV-SESSION-201-NEW-AUTHOR', () => expect(res.status, 'new author: 201').toBe(201));
       const token = dataOf(res).author_session.author.author_token as string;
       model.authors.set(ref, { token, name: `Name ${this.n}` });
-      expectSession(model, ref, res.body, token);
+      await expectSession(model, ref, res.body, token);
     }
   }
   toString = () =>
@@ -110,10 +120,10 @@ class PutAuthorToken implements Cmd {
     const known = model.authors.get(ref);
     const res = await real.ldv.startSession({ author_token: known?.token ?? this.unknownToken });
     if (known) {
-      expect(res.status, 'author_token of an existing author: 200').toBe(200);
-      expectSession(model, ref, res.body, known.token);
+      await checking('LDV-SESSION-AUTHOR-TOKEN-200', () => expect(res.status, 'author_token of an existing author: 200').toBe(200));
+      await expectSession(model, ref, res.body, known.token);
     } else {
-      expect(res.status, 'unknown author_token: 404').toBe(404);
+      await checking('LDV-SESSION-AUTHOR-TOKEN-UNKNOWN-404', () => expect(res.status, 'unknown author_token: 404').toBe(404));
     }
   }
   toString = () => `PUT session {author_token: <token of user-${this.n}, or unknown>}`;
@@ -127,9 +137,9 @@ class CreateAuthor implements Cmd {
     const ref = refOf(real, this.n);
     const res = await real.ldv.createAuthor({ author_reference: ref, name: `Name ${this.n}` });
     if (model.authors.has(ref)) {
-      expect(res.status, 'duplicate author_reference: 409').toBe(409);
+      await checking('LDV-AUTHOR-REFERENCE-UNIQUE', () => expect(res.status, 'duplicate author_reference: 409').toBe(409));
     } else {
-      expect(res.status, 'create author: 201').toBe(201);
+      await checking('LDV-AUTHOR-CREATE-201', () => expect(res.status, 'create author: 201').toBe(201));
       model.authors.set(ref, { token: dataOf(res).author.author_token, name: `Name ${this.n}` });
     }
   }
@@ -149,14 +159,19 @@ class DeleteAuthor implements Cmd {
     if (!known) return;
     const res = await real.ldv.deleteAuthor(known.token, this.confirm);
     if (!this.confirm) {
-      expect(res.status, 'delete without confirm_deletion: 400').toBe(400);
-      expect((await real.ldv.author(known.token)).status, 'nothing deleted').toBe(200);
+      await checking('LDV-DELETE-CONFIRM', async () => {
+        expect(res.status, 'delete without confirm_deletion: 400').toBe(400);
+        expect((await real.ldv.author(known.token)).status, 'nothing deleted').toBe(200);
+      });
       return;
     }
-    expect(res.status, 'delete author: 200').toBe(200);
+    await checking('LDV-AUTHOR-DELETE-200', () => expect(res.status, 'delete author: 200').toBe(200));
     model.authors.delete(ref);
     if (known.sessionToken) {
-      expect((await real.ldv.deleteSession(known.sessionToken)).status, "the deleted author's session has ended").toBe(404);
+      const sessionToken = known.sessionToken;
+      await checking('LDV-AUTHOR-DELETE-ENDS-SESSIONS', async () =>
+        expect((await real.ldv.deleteSession(sessionToken)).status, "the deleted author's session has ended").toBe(404),
+      );
     }
   }
   toString = () => `DELETE author user-${this.n}${this.confirm ? '?confirm_deletion=true' : ' (no confirm_deletion)'}`;
@@ -170,9 +185,11 @@ class ReadAuthor implements Cmd {
     const ref = refOf(real, this.n);
     const res = await real.ldv.authorByReference(ref);
     const known = model.authors.get(ref);
-    if (!known) return void expect(res.status).toBe(404);
-    expect(res.status).toBe(200);
-    expect(dataOf(res).author).toMatchObject({ author_token: known.token, author_reference: ref, name: known.name });
+    await checking('LDV-AUTHOR-READ-BY-REFERENCE', () => {
+      if (!known) return void expect(res.status).toBe(404);
+      expect(res.status).toBe(200);
+      expect(dataOf(res).author).toMatchObject({ author_token: known.token, author_reference: ref, name: known.name });
+    });
   }
   toString = () => `GET author by reference user-${this.n}`;
 }

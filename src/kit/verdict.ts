@@ -51,6 +51,21 @@ export function rulesOfTitle(title: string): string[] {
   return match ? match[1]!.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
+/** The rules a failed test's errors pin the failure on (`[violates ID]`), if any. */
+export function violatedRules(test: TestOutcome): string[] {
+  return [...new Set(test.errors.flatMap((e) => [...e.matchAll(/\[violates ((?:LVX|LDV)-[A-Z0-9-]+)\]/g)].map((m) => m[1]!)))];
+}
+
+/**
+ * What one test says about one rule it names: a failure counts against the rules it is pinned on (or, unpinned,
+ * against all the test names); the other rules of a pinned failure were not reached, so it says nothing of them.
+ */
+function outcomeFor(test: TestOutcome, rule: string): TestOutcome['state'] | 'inconclusive' {
+  if (test.state !== 'failed') return test.state;
+  const pinned = violatedRules(test);
+  return pinned.length === 0 || pinned.includes(rule) ? 'failed' : 'inconclusive';
+}
+
 /** Grades every rule of the selected contracts by the tests that name it. */
 export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: TestOutcome[]): RuleVerdict[] {
   const all = [
@@ -58,12 +73,15 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
     ...(apis.includes('loudvoice') ? loudvoiceRules.map((r) => ({ ...r, api: 'loudvoice' as const })) : []),
   ];
   return all.map((r) => {
-    const naming = tests.filter((t) => t.rules.includes(r.id));
+    const naming = tests.filter((t) => t.rules.includes(r.id) || violatedRules(t).includes(r.id));
+    const outcomes = naming.map((t) => outcomeFor(t, r.id));
     let status: RuleVerdict['status'] = 'not covered';
-    if (naming.some((t) => t.state === 'failed')) status = 'fail';
-    else if (naming.some((t) => t.state === 'passed')) status = 'pass';
-    else if (naming.length > 0) status = 'skip';
+    if (outcomes.includes('failed')) status = 'fail';
+    else if (outcomes.includes('passed')) status = 'pass';
+    else if (outcomes.includes('skipped')) status = 'skip';
+    else if (outcomes.includes('inconclusive')) status = 'not covered';
     const notes = [...new Set(naming.filter((t) => t.state === 'skipped' && t.note).map((t) => t.note!))];
+    if (outcomes.includes('inconclusive') && status !== 'fail') notes.push('not reached: a test naming it stopped at an earlier violation');
     return {
       id: r.id,
       api: r.api,

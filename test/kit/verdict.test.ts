@@ -71,6 +71,15 @@ describe('rule verdicts', () => {
     expect(summary).toMatchObject({ conforms: false, documentedFailures: 1, otherFailures: 1, passed: 1, failed: 2, skipped: 1 });
   });
 
+  it('fails only the rule a failure is pinned on; the other rules of that test were not reached', () => {
+    const pinned: TestOutcome = { ...outcome('[LVX-EXPIRY-2H, LVX-ACTIVITY-REFRESHES] expiry', 'failed'), errors: ['Why: [violates LVX-ACTIVITY-REFRESHES] expected 401 to be 200'] };
+    const rules = Object.fromEntries(gradeRules(['livevox'], [pinned]).map((r) => [r.id, r]));
+    expect(rules['LVX-ACTIVITY-REFRESHES']!.status).toBe('fail');
+    expect(rules['LVX-EXPIRY-2H']).toMatchObject({ status: 'not covered', notes: [expect.stringMatching(/not reached/)] });
+    const alsoPassed = outcome('[LVX-EXPIRY-2H] other', 'passed');
+    expect(gradeRules(['livevox'], [pinned, alsoPassed]).find((r) => r.id === 'LVX-EXPIRY-2H')!.status).toBe('pass');
+  });
+
   it('conforms when only observed or assumed rules fail', () => {
     const tests = [outcome('[LVX-LOGOUT-ENDS] logout', 'failed'), outcome('[LVX-EXPIRY-2H] expiry', 'passed')];
     expect(summarise(gradeRules(['livevox'], tests), tests, []).conforms).toBe(true);
