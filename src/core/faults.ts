@@ -5,7 +5,7 @@
 export const FAULTS = {
   'livevox-no-expiry': { rule: 'LVX-EXPIRY-2H', what: 'LiveVox sessions never expire' },
   'livevox-expiry-off-by-one-second': { rule: 'LVX-EXPIRY-2H', what: 'LiveVox sessions expire one second late (2 h + 1 s)' },
-  'livevox-activity-no-refresh': { rule: 'LVX-EXPIRY-2H', what: 'using a LiveVox session does not refresh its 2-hour window' },
+  'livevox-activity-no-refresh': { rule: 'LVX-ACTIVITY-REFRESHES', what: 'using a LiveVox session does not refresh its 2-hour window' },
   'livevox-access-unchecked': { rule: 'LVX-LOGIN-ACCESS-MISSING', what: 'login without LV-Access succeeds' },
   'livevox-foreign-token-accepted': { rule: 'LVX-LOGIN-ACCESS-FOREIGN', what: "a login with another client's API token succeeds" },
   'livevox-logout-noop': { rule: 'LVX-LOGOUT-ENDS', what: 'logout answers 204 but the session lives on' },
