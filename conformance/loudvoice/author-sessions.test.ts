@@ -241,6 +241,15 @@ describe('author sessions and authors against a model', () => {
     120_000,
   );
 
+  it(rule('LDV-SESSION-ALLOW-CREATE-NEW-FALSE-NOTHING-CREATED', 'allow_create_new: false (or its older spelling) with an unknown reference creates nothing, even with full details'), async () => {
+    for (const flag of ['allow_create_new', 'allow_create_author_reference']) {
+      const ref = `${runTag}-no-create-${flag}`;
+      const res = await ldv.startSession({ author_reference: ref, name: 'Should Not Exist', email: 'nobody@example.com', [flag]: false });
+      expect(res.status, `${flag}: false must not create (status ${res.status})`).toBeGreaterThanOrEqual(400);
+      expect((await ldv.authorByReference(ref)).status, 'no author was created').toBe(404);
+    }
+  });
+
   it(rule(['LDV-SESSION-IDENTITY-FIRST-USE-201', 'LDV-SESSION-IDENTITY-UNKNOWN-404'], 'an identity_token creates its author once (201), then reuses it (200); an unknown one is 404'), async (ctx) => {
     const identity = loudvoiceOf(http.target).identityToken;
     if (!identity) return ctx.skip('the target file names no Social Login identity token');

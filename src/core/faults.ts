@@ -11,7 +11,7 @@ export const FAULTS = {
   'livevox-logout-noop': { rule: 'LVX-LOGOUT-ENDS', what: 'logout answers 204 but the session lives on' },
   'livevox-password-change-keeps-sessions': { rule: 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS', what: 'a password change leaves the sessions alive' },
   'loudvoice-200-for-new-author': { rule: 'LDV-SESSION-201-NEW-AUTHOR', what: 'a session PUT that creates an author answers 200 instead of 201' },
-  'loudvoice-allow-create-new-ignored': { rule: 'LDV-SESSION-ALLOW-CREATE-NEW-FALSE', what: 'allow_create_new: false still creates the author' },
+  'loudvoice-allow-create-new-ignored': { rule: 'LDV-SESSION-ALLOW-CREATE-NEW-FALSE-NOTHING-CREATED', what: 'allow_create_new: false still creates the author' },
   'loudvoice-delete-without-confirm': { rule: 'LDV-DELETE-CONFIRM', what: 'deletes go through without confirm_deletion=true' },
   'loudvoice-date-format': { rule: 'LDV-DATE-RFC2822', what: 'envelope dates are ISO 8601 instead of RFC 2822' },
   'loudvoice-pagination-total-off-by-one': { rule: 'LDV-PAGINATION-NODE', what: 'total_entries in the pagination node is one too many' },

@@ -830,12 +830,21 @@ export const rules = [
     }
   },
   {
+    "id": "LDV-SESSION-ALLOW-CREATE-NEW-FALSE-NOTHING-CREATED",
+    "rule": "With allow_create_new false and an author_reference no author has, no author is created (and no session started), whatever else the body holds.",
+    "operation": "PUT /loudvoice/authors/sessions.json",
+    "provenance": {
+      "grade": "documented",
+      "source": "Seed (LoudVoice API, Start session): 'If you don't want new authors to be created automatically, then use this flag to disable the creation.'"
+    }
+  },
+  {
     "id": "LDV-SESSION-ALLOW-CREATE-NEW-FALSE",
     "rule": "With allow_create_new false and an author_reference no author has, the answer is 404 AUTHOR_REFERENCE_UNKNOWN (node request->author_session->author->author_reference) and nothing is created.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "assumed",
-      "source": "Seed: the flag disables automatic creation; status ours"
+      "source": "Seed: the flag disables automatic creation (LDV-SESSION-ALLOW-CREATE-NEW-FALSE-NOTHING-CREATED); the 404 status and its info text are ours"
     }
   },
   {

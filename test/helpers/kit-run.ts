@@ -51,7 +51,8 @@ export function runKit(target: string, args: string[] = [], env: NodeJS.ProcessE
 export async function runKitAgainstFaults(faults: string[], api: 'livevox' | 'loudvoice' | 'both', extra: string[] = []): Promise<KitRun> {
   const { url, child } = await startReference([...(faults.length > 0 ? ['--enable-test-faults'] : []), ...faults.flatMap((f) => ['--fault', f])]);
   try {
-    return await runKit(url, ['--api', api, ...extra]);
+    // --strict: the power test asks whether the kit detects the defect at all, whatever the broken rule's grade.
+    return await runKit(url, ['--api', api, '--strict', ...extra]);
   } finally {
     child.kill('SIGTERM');
   }
