@@ -68,9 +68,10 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   const { state, now } = deps;
 
   // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL).
-  app.addHook('onRequest', async (request, reply) => {
-    if (isAdminPath(request.url) || apiOfPath(request.url, deps.api) !== 'loudvoice') return;
-    if (!authenticateSite(state.loudvoice, request)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+  // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isAdminPath(request.url) || apiOfPath(request.url, deps.api) !== 'loudvoice' || authenticateSite(state.loudvoice, request)) return done();
+    sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
   const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
