@@ -26,7 +26,12 @@ Options:
   --log-requests         one log line per request (ids in paths redacted)
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
   --enable-test-faults   allow --fault; never use it for a mock people rely on
-  --help                 this text`;
+  --help                 this text
+
+Test-only faults (each a realistic defect the conformance kit must catch):
+${Object.entries(FAULTS)
+  .map(([name, f]) => `  ${name.padEnd(40)} ${f.what}`)
+  .join('\n')}`;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
 
