@@ -32,6 +32,23 @@ describe('admin clock', () => {
     expect(set.json().now).toBe('2026-02-01T00:00:00.000Z');
   });
 
+  it('stands still in fixed mode and follows real time in system mode, continuing from where it was', async () => {
+    const { app } = await open();
+    const moved = await app.inject(post('/__admin/clock', { advanceMs: 60_000 }));
+    expect(moved.json().epochMs).toBe(T0 + 60_000);
+    const system = await app.inject(post('/__admin/clock', { mode: 'system' }));
+    expect(system.json()).toMatchObject({ mode: 'system' });
+    expect(system.json().epochMs).toBeGreaterThanOrEqual(T0 + 60_000);
+    await new Promise((r) => setTimeout(r, 20));
+    const later = (await app.inject({ method: 'GET', url: '/__admin/clock' })).json().epochMs;
+    expect(later).toBeGreaterThan(system.json().epochMs);
+    const fixed = await app.inject(post('/__admin/clock', { mode: 'fixed' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await app.inject({ method: 'GET', url: '/__admin/clock' })).json().epochMs).toBe(fixed.json().epochMs);
+    expect(fixed.json().epochMs).toBeGreaterThanOrEqual(later);
+    expect((await app.inject(post('/__admin/clock', { mode: 'sundial' }))).statusCode).toBe(400);
+  });
+
   it('never goes backwards, and refuses nonsense', async () => {
     const { app } = await open();
     const back = await app.inject(post('/__admin/clock', { now: '2020-01-01T00:00:00Z' }));

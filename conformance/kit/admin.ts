@@ -26,6 +26,21 @@ const formatDuration = (ms: number) => {
   return `${h} h ${m} min ${s} s`;
 };
 
+/**
+ * Runs `body` with the target's clock standing still (our admin API's `mode: fixed`), so millisecond boundaries can
+ * be checked even on a server that follows the real time; the previous mode is restored afterwards.
+ */
+export async function withFrozenClock<T>(http: KitHttp, body: () => Promise<T>): Promise<T> {
+  const { mode } = (await adminCall(http.target, 'GET', '/__admin/clock')) as { mode?: string };
+  if (mode !== 'system') return body();
+  await adminCall(http.target, 'POST', '/__admin/clock', { mode: 'fixed' });
+  try {
+    return await body();
+  } finally {
+    await adminCall(http.target, 'POST', '/__admin/clock', { mode: 'system' });
+  }
+}
+
 /** Puts the target back to its fixtures. */
 export async function resetTarget(target: Target): Promise<void> {
   await adminCall(target, 'POST', '/__admin/reset');

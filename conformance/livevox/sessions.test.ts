@@ -9,7 +9,7 @@
 //   validate does not count as use (assumed). Needs the target's clock control; skipped with the reason otherwise.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock } from '../kit/admin.js';
+import { advanceClock, withFrozenClock } from '../kit/admin.js';
 import { checking, kitHttp, rule } from '../kit/context.js';
 import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
 import type { KitHttp } from '../kit/http.js';
@@ -154,45 +154,51 @@ describe('agent sessions', () => {
 describe('expiry after 2 hours of inactivity', () => {
   it(rule(['LVX-EXPIRY-2H', 'LVX-ACTIVITY-REFRESHES', 'LVX-DETAILS-REFRESHES'], 'for any gaps between uses, the session lives exactly while every gap is below 2 h'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip('the target offers no clock control; waiting 2 hours for real is not practical');
-    await assertProperty(
-      http,
-      fc.asyncProperty(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: TWO_HOURS - 1 }), fc.constantFrom(TWO_HOURS - 1, TWO_HOURS, TWO_HOURS + 1)), { minLength: 1, maxLength: 5 }),
-        async (gaps) => {
-          const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
-          let alive = true;
-          let sinceLogin = 0;
-          for (const gap of gaps) {
-            await advanceClock(http, gap);
-            sinceLogin += gap;
-            alive = alive && gap < TWO_HOURS;
-            const status = (await lv.details(sessionId)).status;
-            // A live session that died although every gap was short, but over 2 h after login: uses did not refresh it.
-            const blame = alive && status === 401 && sinceLogin >= TWO_HOURS ? 'LVX-ACTIVITY-REFRESHES' : 'LVX-EXPIRY-2H';
-            await checking(blame, () => expect(status, `after a gap of ${gap} ms (${sinceLogin} ms since login)`).toBe(alive ? 200 : 401));
-          }
-        },
-      ),
-      { numRuns: 25 },
-    );
+    await withFrozenClock(http, async () => {
+      await assertProperty(
+        http,
+        fc.asyncProperty(
+          fc.array(fc.oneof(fc.integer({ min: 0, max: TWO_HOURS - 1 }), fc.constantFrom(TWO_HOURS - 1, TWO_HOURS, TWO_HOURS + 1)), { minLength: 1, maxLength: 5 }),
+          async (gaps) => {
+            const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
+            let alive = true;
+            let sinceLogin = 0;
+            for (const gap of gaps) {
+              await advanceClock(http, gap);
+              sinceLogin += gap;
+              alive = alive && gap < TWO_HOURS;
+              const status = (await lv.details(sessionId)).status;
+              // A live session that died although every gap was short, but over 2 h after login: uses did not refresh it.
+              const blame = alive && status === 401 && sinceLogin >= TWO_HOURS ? 'LVX-ACTIVITY-REFRESHES' : 'LVX-EXPIRY-2H';
+              await checking(blame, () => expect(status, `after a gap of ${gap} ms (${sinceLogin} ms since login)`).toBe(alive ? 200 : 401));
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
   });
 
   it(rule('LVX-VALIDATE-NO-REFRESH', 'validate does not count as use: a session validated just before 2 h still ends at 2 h'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip('the target offers no clock control');
-    const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
-    await advanceClock(http, TWO_HOURS - 1000);
-    expect((await lv.validate(sessionId)).status).toBe(204);
-    await advanceClock(http, 1000);
-    expect((await lv.validate(sessionId)).status).toBe(404);
+    await withFrozenClock(http, async () => {
+      const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
+      await advanceClock(http, TWO_HOURS - 1000);
+      expect((await lv.validate(sessionId)).status).toBe(204);
+      await advanceClock(http, 1000);
+      expect((await lv.validate(sessionId)).status).toBe(404);
+    });
   });
 
   it(rule('LVX-LOGIN-REFRESHES', 'a repeated login that returns the live session refreshes its window'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip('the target offers no clock control');
-    const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
-    await advanceClock(http, TWO_HOURS - 1);
-    expect(await lv.sessionFor(token, cfg.primary.clientName, cfg.primary.user)).toBe(sessionId);
-    await advanceClock(http, TWO_HOURS - 1);
-    expect((await lv.details(sessionId)).status).toBe(200);
+    await withFrozenClock(http, async () => {
+      const sessionId = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
+      await advanceClock(http, TWO_HOURS - 1);
+      expect(await lv.sessionFor(token, cfg.primary.clientName, cfg.primary.user)).toBe(sessionId);
+      await advanceClock(http, TWO_HOURS - 1);
+      expect((await lv.details(sessionId)).status).toBe(200);
+    });
   });
 });
 

@@ -7,7 +7,7 @@
 // bounded waits.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock } from '../kit/admin.js';
+import { advanceClock, withFrozenClock } from '../kit/admin.js';
 import { kitHttp, rule, runTag } from '../kit/context.js';
 import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
 import type { KitHttp } from '../kit/http.js';
@@ -40,30 +40,32 @@ async function listed(authorToken: string): Promise<boolean> {
 describe('author session expiry', () => {
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-ACTIVITY', 'LDV-SESSION-LIST-LIVE-ONLY', 'LDV-SESSION-LIST-FILTER'], 'for any gaps between session PUTs, the session lives exactly while every gap is below expires_in'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip('needs clock control; the real-time variant below covers the rule without it');
-    await assertProperty(
-      http,
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 1_209_600 }),
-        fc.array(fc.oneof(fc.constantFrom('minus1', 'exact', 'plus1'), fc.double({ min: 0, max: 0.999, noNaN: true })), { minLength: 1, maxLength: 4 }),
-        async (expiresIn, gapKinds) => {
-          const windowMs = expiresIn * 1000;
-          const ref = `${runTag}-expiry-${++authors}`;
-          const { author, token } = await session(ref, expiresIn);
-          let alive = true;
-          for (const kind of gapKinds) {
-            const gap = kind === 'minus1' ? windowMs - 1 : kind === 'exact' ? windowMs : kind === 'plus1' ? windowMs + 1 : Math.floor(windowMs * kind);
-            await advanceClock(http, gap);
-            alive = alive && gap < windowMs;
-            expect(await listed(author), `after a gap of ${gap} ms (window ${windowMs} ms)`).toBe(alive);
-            if (!alive) break;
-            // Activity: refresh with a PUT; the token must be the same while the session lives.
-            const refreshed = await session(ref, expiresIn);
-            expect(refreshed.token).toBe(token);
-          }
-        },
-      ),
-      { numRuns: 20 },
-    );
+    await withFrozenClock(http, async () => {
+      await assertProperty(
+        http,
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 1_209_600 }),
+          fc.array(fc.oneof(fc.constantFrom('minus1', 'exact', 'plus1'), fc.double({ min: 0, max: 0.999, noNaN: true })), { minLength: 1, maxLength: 4 }),
+          async (expiresIn, gapKinds) => {
+            const windowMs = expiresIn * 1000;
+            const ref = `${runTag}-expiry-${++authors}`;
+            const { author, token } = await session(ref, expiresIn);
+            let alive = true;
+            for (const kind of gapKinds) {
+              const gap = kind === 'minus1' ? windowMs - 1 : kind === 'exact' ? windowMs : kind === 'plus1' ? windowMs + 1 : Math.floor(windowMs * kind);
+              await advanceClock(http, gap);
+              alive = alive && gap < windowMs;
+              expect(await listed(author), `after a gap of ${gap} ms (window ${windowMs} ms)`).toBe(alive);
+              if (!alive) break;
+              // Activity: refresh with a PUT; the token must be the same while the session lives.
+              const refreshed = await session(ref, expiresIn);
+              expect(refreshed.token).toBe(token);
+            }
+          },
+        ),
+        { numRuns: 20 },
+      );
+    });
   }, 120_000);
 
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY'], 'with real time: a 2-second session is listed after 1 s and gone after 2 s (bounded real waits)'), async (ctx) => {
@@ -77,15 +79,17 @@ describe('author session expiry', () => {
 
   it(rule(['LDV-SESSION-ACTIVITY', 'LDV-SESSION-NEW-SESSION', 'LDV-SESSION-REFRESH-EXTENDS'], 'reads do not extend a session; after expiry the next PUT starts a new session with a new token'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip('needs clock control');
-    const ref = `${runTag}-reads-${++authors}`;
-    const first = await session(ref, 60);
-    await advanceClock(http, 59_000);
-    expect(await listed(first.author)).toBe(true);
-    await ldv.author(first.author);
-    await advanceClock(http, 1_000);
-    expect(await listed(first.author), 'reads and lists are not activity').toBe(false);
-    const second = await session(ref, 60);
-    expect(second.token).not.toBe(first.token);
+    await withFrozenClock(http, async () => {
+      const ref = `${runTag}-reads-${++authors}`;
+      const first = await session(ref, 60);
+      await advanceClock(http, 59_000);
+      expect(await listed(first.author)).toBe(true);
+      await ldv.author(first.author);
+      await advanceClock(http, 1_000);
+      expect(await listed(first.author), 'reads and lists are not activity').toBe(false);
+      const second = await session(ref, 60);
+      expect(second.token).not.toBe(first.token);
+    });
   });
 
   it(rule('LDV-SESSION-EXPIRES-IN', 'expires_in out of range or not an integer is 400 naming the node'), async () => {

@@ -58,11 +58,16 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     guarded((request, reply) => {
       const body = objectBody(request, reply);
       if (!body) return reply;
-      const { advanceMs, now } = body;
-      if ((advanceMs === undefined) === (now === undefined)) {
-        return adminError(reply, 400, 'BODY_INVALID', 'Send exactly one of {"advanceMs": N} and {"now": "ISO-8601"}');
+      const { advanceMs, now, mode } = body;
+      if ([advanceMs, now, mode].filter((v) => v !== undefined).length !== 1) {
+        return adminError(reply, 400, 'BODY_INVALID', 'Send exactly one of {"advanceMs": N}, {"now": "ISO-8601"} and {"mode": "fixed"|"system"}');
       }
       let problem;
+      if (mode !== undefined) {
+        if (mode !== 'fixed' && mode !== 'system') return adminError(reply, 400, 'CLOCK_INVALID', 'mode must be "fixed" or "system"');
+        clock.setMode(mode);
+        return reply.send(clockView(clock));
+      }
       if (advanceMs !== undefined) {
         if (typeof advanceMs !== 'number') return adminError(reply, 400, 'CLOCK_INVALID', 'advanceMs must be a non-negative integer');
         problem = clock.advance(advanceMs);

@@ -13,12 +13,32 @@ export class ControlledClock implements Clock {
 
   /** `mode: 'system'` follows the real time; `mode: 'fixed'` stands still at `start` until moved. */
   constructor(
-    readonly mode: 'system' | 'fixed',
-    private readonly start: number = Date.now(),
+    private currentMode: 'system' | 'fixed',
+    private start: number = Date.now(),
   ) {}
 
+  /** Whether the clock follows the real time or stands still between moves. */
+  get mode(): 'system' | 'fixed' {
+    return this.currentMode;
+  }
+
+  /**
+   * Switches between following the real time and standing still, continuing from the current instant either way
+   * (so tests can check millisecond boundaries on a server started with the system clock).
+   */
+  setMode(mode: 'system' | 'fixed'): void {
+    const now = this.now();
+    this.currentMode = mode;
+    if (mode === 'fixed') {
+      this.start = now;
+      this.offset = 0;
+    } else {
+      this.offset = now - Date.now();
+    }
+  }
+
   now(): number {
-    const base = this.mode === 'system' ? Date.now() : this.start;
+    const base = this.currentMode === 'system' ? Date.now() : this.start;
     const t = base + this.offset;
     if (t > this.last) this.last = t;
     return this.last;
