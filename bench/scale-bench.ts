@@ -56,6 +56,13 @@ if (!gc) {
 
 type App = FastifyInstance & { state: ServerState };
 
+/** The core's API-token check, as the login route does it before reading the body. */
+function access(app: App, token: string) {
+  const checked = app.state.livevox.checkAccessToken(token);
+  if (!checked.ok) throw new Error(`token ${token}: ${checked.error}`);
+  return checked.value;
+}
+
 /** Heap and RSS after full collections, with a turn of the event loop between them for finalizers. */
 async function settledMemory(): Promise<{ heapUsed: number; heapTotal: number; rss: number; external: number }> {
   for (let i = 0; i < 4; i++) {
@@ -177,7 +184,7 @@ fill: for (let c = 0; c < CLIENTS; c++) {
   for (let t = 0; t < TOKENS_PER_CLIENT; t++) {
     for (let u = 0; u < USERS_PER_CLIENT; u++) {
       if (created === SESSIONS) break fill;
-      const result = full.state.livevox.login(apiToken(c, t), { clientName: `BENCH-${c}`, userName: `u${u}`, password: PASSWORD, agent: false });
+      const result = full.state.livevox.login(access(full, apiToken(c, t)), { clientName: `BENCH-${c}`, userName: `u${u}`, password: PASSWORD, agent: false });
       if (!result.ok) throw new Error(`login ${c}/${t}/${u} failed: ${result.error}`);
       if (FILL === 'served') JSON.stringify(result.value);
       if (created % keepEvery === 0) {
@@ -200,7 +207,7 @@ say(
 
 // The empty server gets the same 1,000 identities logged in, so both answer the same reads (1,000 is nothing).
 for (const id of readIdentities) {
-  const result = empty.state.livevox.login(apiToken(id.client, id.token), { clientName: `BENCH-${id.client}`, userName: `u${id.user}`, password: PASSWORD, agent: false });
+  const result = empty.state.livevox.login(access(empty, apiToken(id.client, id.token)), { clientName: `BENCH-${id.client}`, userName: `u${id.user}`, password: PASSWORD, agent: false });
   if (!result.ok) throw new Error(`empty login failed: ${result.error}`);
   readIds.empty.push(result.value.sessionId);
 }
@@ -323,7 +330,7 @@ if (bigUsers > 0) {
   const big = await makeApp({ livevox: { clients: benchClients(1, bigUsers) }, loudvoice: { sites: [] } }, start);
   // The last user of the client: the one a loop over the users reaches last.
   const login = (app: App, users: number) => {
-    const r = app.state.livevox.login(apiToken(0, 0), { clientName: 'BENCH-0', userName: `u${users - 1}`, password: PASSWORD, agent: false });
+    const r = app.state.livevox.login(access(app, apiToken(0, 0)), { clientName: 'BENCH-0', userName: `u${users - 1}`, password: PASSWORD, agent: false });
     if (!r.ok) throw new Error(r.error);
     return r.value.sessionId;
   };

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { secretEquals } from '../secrets.js';
+import { digestSecret, secretMatches, type SecretDigest } from '../secrets.js';
 import type { FaultName } from '../faults.js';
 import { isUuid } from '../uuid.js';
 import {
@@ -34,6 +34,8 @@ interface User extends SessionPrincipal {
   /** Unique across all clients: the base of the numeric identity key of its sessions. */
   readonly index: number;
   password: string;
+  /** Digest of `password`, what a login is compared against in constant time. */
+  passwordDigest: SecretDigest;
 }
 
 /** The credentials of a login or password change, already parsed by the edge. */
@@ -49,6 +51,12 @@ export interface LiveVoxSnapshot {
   passwords: { clientName: string; userName: string; agent: boolean; password: string }[];
   /** In order of last activity, oldest first. */
   sessions: { sessionId: string; clientName: string; userName: string; agent: boolean; tokenIndex: number; createdAt: number; lastActivityAt: number }[];
+}
+
+/** An API token found by `checkAccessToken`, handed back to the login that follows (opaque to the edge). */
+export interface CheckedAccess {
+  /** Undefined only under the test-only livevox-access-unchecked fault. */
+  readonly grant: AccessGrant | undefined;
 }
 
 /** A LiveVox session as the admin view shows it. */
@@ -101,6 +109,7 @@ export class LiveVoxCore {
           userId: userSeed.userId,
           agent: userSeed.agent,
           password: userSeed.password,
+          passwordDigest: digestSecret(userSeed.password),
         };
         if (userSeed.agent) client.agents.set(agentKey(userSeed.userName), user);
         else client.users.set(userSeed.userName, user);
@@ -111,27 +120,27 @@ export class LiveVoxCore {
   }
 
   /** Logs in without SSO: checks the API token against the client, then the credentials; reuses a live session. */
-  login(accessToken: string | undefined, credentials: Credentials): Result<LoginResult, ErrorCode> {
-    const grant = this.grant(accessToken, credentials.clientName);
+  login(access: CheckedAccess, credentials: Credentials): Result<LoginResult, ErrorCode> {
+    const grant = this.grant(access, credentials.clientName);
     if (!grant.ok) return grant;
     const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
     // Compare against a dummy when the user is unknown, so timing does not reveal which userNames exist.
-    const passwordOk = secretEquals(credentials.password, user?.password ?? '\u0000no-such-user');
+    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
     if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
     return ok(this.startSession(grant.value, user));
   }
 
   /** First half of an SSO login: the API token must name the client, and the client must have SSO enabled. */
-  ssoClient(accessToken: string | undefined, clientName: string): Result<LiveVoxSsoSeed, ErrorCode> {
-    const grant = this.grant(accessToken, clientName);
+  ssoClient(access: CheckedAccess, clientName: string): Result<LiveVoxSsoSeed, ErrorCode> {
+    const grant = this.grant(access, clientName);
     if (!grant.ok) return grant;
     const sso = grant.value.client.seed.sso;
     return sso ? ok(sso) : fail('SSO_NOT_ENABLED');
   }
 
   /** Second half of an SSO login, once the edge has verified the ID token: maps the claim to a user. */
-  ssoLogin(accessToken: string | undefined, clientName: string, claims: Record<string, unknown>, agent: boolean): Result<LoginResult, ErrorCode> {
-    const grant = this.grant(accessToken, clientName);
+  ssoLogin(access: CheckedAccess, clientName: string, claims: Record<string, unknown>, agent: boolean): Result<LoginResult, ErrorCode> {
+    const grant = this.grant(access, clientName);
     if (!grant.ok) return grant;
     const claimName = grant.value.client.seed.sso?.userClaim ?? 'preferred_username';
     const userName = claims[claimName];
@@ -163,15 +172,15 @@ export class LiveVoxCore {
   }
 
   /** Changes a password after checking the current one, and ends every session of that user. */
-  changePassword(accessToken: string | undefined, credentials: Credentials, newPassword: string): Result<true, ErrorCode> {
-    const grant = this.grant(accessToken, credentials.clientName);
+  changePassword(access: CheckedAccess, credentials: Credentials, newPassword: string): Result<true, ErrorCode> {
+    const grant = this.grant(access, credentials.clientName);
     if (!grant.ok) return grant;
     const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
-    const passwordOk = secretEquals(credentials.password, user?.password ?? '\u0000no-such-user');
+    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
     if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
     const policy = passwordPolicyProblem(credentials.password, newPassword);
     if (policy) return fail('PASSWORD_POLICY', { reason: policy });
-    user.password = newPassword;
+    setPassword(user, newPassword);
     if (!this.fault('livevox-password-change-keeps-sessions')) this.endSessionsOf(grant.value.client, user);
     return ok(true);
   }
@@ -246,7 +255,7 @@ export class LiveVoxCore {
     };
     for (const p of snapshot.passwords) {
       const user = userOf(p.clientName, p.userName, p.agent);
-      if (user) user.password = p.password;
+      if (user) setPassword(user, p.password);
       else skipped++;
     }
     for (const r of snapshot.sessions) {
@@ -278,28 +287,26 @@ export class LiveVoxCore {
     return false;
   }
 
-  /** The header check of every login-type request, which needs no body: the API token must exist. */
-  checkAccessToken(accessToken: string | undefined): Result<true, ErrorCode> {
-    const grant = this.findGrant(accessToken);
-    return grant.ok ? ok(true) : grant;
-  }
-
-  private findGrant(accessToken: string | undefined, clientName?: string): Result<AccessGrant, ErrorCode> {
+  /**
+   * The header check of every login-type request, which needs no body: the API token must exist. What it returns
+   * is what the login itself takes, so the token is looked up once.
+   */
+  checkAccessToken(accessToken: string | undefined): Result<CheckedAccess, ErrorCode> {
     if (accessToken === undefined || accessToken === '') {
-      const client = clientName === undefined ? undefined : this.clientsByName.get(clientName);
-      if (this.fault('livevox-access-unchecked')) return client ? ok({ client, tokenIndex: 0 }) : ok(this.anyGrant());
+      // Under the access-unchecked fault a missing token passes; the client then comes from the body.
+      if (this.fault('livevox-access-unchecked')) return ok({ grant: undefined });
       return fail('ACCESS_TOKEN_MISSING');
     }
     // Looked up by digest, so the lookup's timing says nothing about how much of a token was right.
     const grant = this.grantsByTokenDigest.get(tokenDigest(accessToken));
-    return grant ? ok(grant) : fail('ACCESS_TOKEN_INVALID');
+    return grant ? ok({ grant }) : fail('ACCESS_TOKEN_INVALID');
   }
 
   /** The token must name the client of the body: an unknown client is a credentials error (LVX-LOGIN-CHECK-ORDER). */
-  private grant(accessToken: string | undefined, clientName: string): Result<AccessGrant, ErrorCode> {
-    const grant = this.findGrant(accessToken, clientName);
-    if (!grant.ok) return grant;
+  private grant(access: CheckedAccess, clientName: string): Result<AccessGrant, ErrorCode> {
     const client = this.clientsByName.get(clientName);
+    if (access.grant === undefined) return client ? ok({ client, tokenIndex: 0 }) : ok(this.anyGrant());
+    const grant = ok(access.grant);
     if (!client) return fail('CREDENTIALS_INVALID');
     // A token of another client is refused like an unknown one (vendor docs: tokens cannot be shared).
     if (grant.value.client !== client) {
@@ -372,6 +379,15 @@ export class LiveVoxCore {
       if (session) this.forget(session);
     });
   }
+}
+
+/** Compared against when the user is unknown, so timing does not reveal which userNames exist. */
+const NO_SUCH_USER = digestSecret('\u0000no-such-user');
+
+/** Changes a user's password and the digest logins compare against. */
+function setPassword(user: User, password: string): void {
+  user.password = password;
+  user.passwordDigest = digestSecret(password);
 }
 
 /** The numeric key of a (user, token) pair: at most 5 tokens per client, so 8 slots per user never collide. */

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import { fail, ok, type Result } from '../result.js';
-import { secretEquals } from '../secrets.js';
+import { digestSecret, secretMatches, type SecretDigest } from '../secrets.js';
 
 /** A site as the registry knows it: the keys, and whatever the caller keeps for it. */
 interface Entry<T> {
-  privateKey: string;
+  privateKeyDigest: SecretDigest;
   value: T;
 }
 
 const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest('base64');
 
 /** Compared against when the public key is unknown, so an unknown key costs the same private-key comparison. */
-const NO_SUCH_SITE = '\u0000no-such-site';
+const NO_SUCH_SITE = digestSecret('\u0000no-such-site');
 
 /**
  * Finds a site by its Basic credentials (LDV-AUTH-BASIC-EVERY-CALL). The public key is looked up by digest, so the
@@ -25,13 +25,13 @@ export class SiteRegistry<T> {
 
   /** Registers a site under its key pair. */
   add(publicKey: string, privateKey: string, value: T): void {
-    this.byPublicKeyDigest.set(digest(publicKey), { privateKey, value });
+    this.byPublicKeyDigest.set(digest(publicKey), { privateKeyDigest: digestSecret(privateKey), value });
   }
 
   /** The site these credentials open, or CREDENTIALS_INVALID. */
   authenticate(publicKey: string, privateKey: string): Result<T, ErrorCode> {
     const entry = this.byPublicKeyDigest.get(digest(publicKey));
-    const privateOk = secretEquals(privateKey, entry?.privateKey ?? NO_SUCH_SITE);
+    const privateOk = secretMatches(privateKey, entry?.privateKeyDigest ?? NO_SUCH_SITE);
     return entry && privateOk ? ok(entry.value) : fail('CREDENTIALS_INVALID');
   }
 }

@@ -68,7 +68,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!known.ok) return sendLiveVoxError(reply, known.error);
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
-    const result = state.livevox.login(access.value, credentials.value);
+    const result = state.livevox.login(known.value, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     const body: Schemas['LoginResponse'] = result.value;
     return reply.code(200).send(body);
@@ -81,11 +81,11 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!known.ok) return sendLiveVoxError(reply, known.error);
     const input = readSsoLogin(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const sso = state.livevox.ssoClient(access.value, input.value.clientName);
+    const sso = state.livevox.ssoClient(known.value, input.value.clientName);
     if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
     const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
-    const result = state.livevox.ssoLogin(access.value, input.value.clientName, verified.claims, input.value.agent);
+    const result = state.livevox.ssoLogin(known.value, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     const body: Schemas['LoginResponse'] = result.value;
     return reply.code(200).send(body);
@@ -112,7 +112,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!known.ok) return sendLiveVoxError(reply, known.error);
     const input = readPasswordChange(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const result = state.livevox.changePassword(access.value, input.value.credentials, input.value.newPassword);
+    const result = state.livevox.changePassword(known.value, input.value.credentials, input.value.newPassword);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return reply.code(204).send();
   };
