@@ -6,18 +6,7 @@ import type { ReferencedStore } from './referenced-store.js';
 
 /** All of one site's data as plain JSON records (objects link by token), in creation order. */
 export interface SiteSnapshot {
-  authors: {
-    token: string;
-    reference: string | null;
-    identityToken: string | null;
-    name: string;
-    email: string | null;
-    description: string | null;
-    pictureUrl: string | null;
-    websiteUrl: string | null;
-    createdAt: number;
-    updatedAt: number | null;
-  }[];
+  authors: Omit<Author, 'comments' | 'lastCommentAt'>[];
   discussions: Omit<Discussion, 'comments' | 'lastCommentAt'>[];
   comments: {
     token: string;
@@ -49,18 +38,7 @@ export interface SiteStores {
 /** Writes a site's stores as a snapshot. Counters (num_comments, date_last_comment) are derived, so not stored. */
 export function snapshotSite(stores: SiteStores): SiteSnapshot {
   return {
-    authors: stores.authors.ordered.values().map((a) => ({
-      token: a.token,
-      reference: a.reference,
-      identityToken: a.identityToken,
-      name: a.name,
-      email: a.email,
-      description: a.description,
-      pictureUrl: a.pictureUrl,
-      websiteUrl: a.websiteUrl,
-      createdAt: a.createdAt,
-      updatedAt: a.updatedAt,
-    })),
+    authors: stores.authors.ordered.values().map(({ comments: _c, lastCommentAt: _l, ...a }) => a),
     discussions: stores.discussions.ordered.values().map(({ comments: _c, lastCommentAt: _l, ...d }) => d),
     comments: stores.comments.ordered.values().map((c) => ({
       token: c.token,
