@@ -64,7 +64,6 @@ const SWEEP_CHUNK = 10_000;
 /** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
-
 /**
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
  * Tests drive it with `app.inject()`; the CLI calls `listen()`.
