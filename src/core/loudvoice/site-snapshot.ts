@@ -1,29 +1,15 @@
 import type { AuthorSessionStore } from './author-session-store.js';
 import type { AuthorStore } from './author-store.js';
 import { addComment } from './comment-counters.js';
-import type { Author, AuthorSession, Comment, Discussion, GuestAuthor } from './entities.js';
+import type { Author, AuthorSession, Comment, Discussion } from './entities.js';
 import type { ReferencedStore } from './referenced-store.js';
 
 /** All of one site's data as plain JSON records (objects link by token), in creation order. */
 export interface SiteSnapshot {
   authors: Omit<Author, 'comments' | 'lastCommentAt'>[];
   discussions: Omit<Discussion, 'comments' | 'lastCommentAt'>[];
-  comments: {
-    token: string;
-    reference: string | null;
-    discussion: string;
-    parent: string | null;
-    author: string | null;
-    guest: GuestAuthor | null;
-    text: string;
-    ipAddress: string | null;
-    hasBeenApproved: boolean;
-    isSpam: boolean;
-    isTrashed: boolean;
-    createdAt: number;
-    updatedAt: number | null;
-    postOrder: number;
-  }[];
+  /** A comment with its links written as tokens. */
+  comments: (Omit<Comment, 'discussion' | 'parent' | 'children' | 'author'> & { discussion: string; parent: string | null; author: string | null })[];
   sessions: { token: string; author: string; createdAt: number; updatedAt: number | null; expiresIn: number; lastActivityAt: number }[];
 }
 
@@ -40,21 +26,11 @@ export function snapshotSite(stores: SiteStores): SiteSnapshot {
   return {
     authors: stores.authors.ordered.values().map(({ comments: _c, lastCommentAt: _l, ...a }) => a),
     discussions: stores.discussions.ordered.values().map(({ comments: _c, lastCommentAt: _l, ...d }) => d),
-    comments: stores.comments.ordered.values().map((c) => ({
-      token: c.token,
-      reference: c.reference,
-      discussion: c.discussion.token,
-      parent: c.parent?.token ?? null,
-      author: c.author?.token ?? null,
-      guest: c.guest,
-      text: c.text,
-      ipAddress: c.ipAddress,
-      hasBeenApproved: c.hasBeenApproved,
-      isSpam: c.isSpam,
-      isTrashed: c.isTrashed,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      postOrder: c.postOrder,
+    comments: stores.comments.ordered.values().map(({ discussion, parent, children: _children, author, ...c }) => ({
+      ...c,
+      discussion: discussion.token,
+      parent: parent?.token ?? null,
+      author: author?.token ?? null,
     })),
     sessions: stores.sessions.held().map((s) => ({
       token: s.token,
