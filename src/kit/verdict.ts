@@ -110,6 +110,13 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   };
 }
 
+/** How many rules the run reached, in all and among the documented ones (a rule no test names is "not covered"). */
+function coverage(rules: RuleVerdict[]): string {
+  const reached = (list: RuleVerdict[]) => list.filter((r) => r.status !== 'not covered').length;
+  const documented = rules.filter((r) => r.grade === 'documented');
+  return `${reached(rules)} of ${rules.length} (documented: ${reached(documented)} of ${documented.length}); the others are listed as "not covered"`;
+}
+
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const ICON: Record<RuleVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', skip: 'skip', 'not covered': 'not covered' };
 
@@ -131,6 +138,7 @@ export function markdownReport(result: RunResult, secrets: readonly string[]): s
     `| run | ${result.startedAt}, ${(result.durationMs / 1000).toFixed(1)} s, seed ${result.seed}, ${result.runs} runs per property |`,
     `| tool | session-kit ${result.tool.version}, Node ${result.node} |`,
     `| tests | ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped |`,
+    `| rules checked | ${coverage(result.rules)} |`,
     `| replay | \`${result.replay}\` |`,
     '',
     'Grades: **documented** = stated by the vendor\'s documentation; **observed** = seen in real clients of the real',

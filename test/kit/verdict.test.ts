@@ -108,6 +108,7 @@ describe('rule verdicts', () => {
     expect(md).toMatch(/\| LVX-EXPIRY-2H \| \*\*FAIL\*\* \| documented \|/);
     expect(md).toContain('npx session-kit conformance --target http://x --seed 1');
     expect(md).not.toContain('Demo-Pass-1');
+    expect(md).toMatch(new RegExp(`\\| rules checked \\| 1 of ${rules.length} \\(documented: 1 of \\d+\\)`));
     expect(md.match(/^\| LVX-/gm)).toHaveLength(rules.length);
   });
 });
