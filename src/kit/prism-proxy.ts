@@ -18,7 +18,7 @@ export interface PrismViolation {
   message: string;
 }
 
-/** A running `prism proxy`: where to send traffic, what it found, and how to stop it. */
+/** A running Prism (`proxy` or `mock`): where to send traffic, what it found, and how to stop it. */
 export interface PrismProxy {
   url: string;
   violations: () => PrismViolation[];
@@ -49,9 +49,20 @@ const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
  * Starts `prism proxy CONTRACT UPSTREAM` on a loopback port: Prism forwards every request to the upstream and
  * validates both directions against the contract, independently of session-kit's own checks.
  */
-export async function startPrismProxy(contract: string, upstream: string, options: { port?: number; echo?: (line: string) => void } = {}): Promise<PrismProxy> {
+export function startPrismProxy(contract: string, upstream: string, options: { port?: number; echo?: (line: string) => void } = {}): Promise<PrismProxy> {
+  return startPrism(['proxy', contract, upstream], options);
+}
+
+/** Starts `prism mock CONTRACT` on a loopback port: Prism answers with the contract's examples, keeping no state. */
+export function startPrismMock(contract: string): Promise<PrismProxy> {
+  return startPrism(['mock', contract], {});
+}
+
+/** Runs Prism with `args` on a loopback port, reading its log for violations; resolves once it listens. */
+async function startPrism(args: string[], options: { port?: number; echo?: (line: string) => void }): Promise<PrismProxy> {
+  const [command, ...rest] = args;
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, [prismBin(), 'proxy', '-h', '127.0.0.1', '-p', String(port), contract, upstream], {
+  const child: ChildProcess = spawn(process.execPath, [prismBin(), command!, '-h', '127.0.0.1', '-p', String(port), ...rest], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const violations: PrismViolation[] = [];
@@ -78,7 +89,7 @@ export async function startPrismProxy(contract: string, upstream: string, option
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`prism proxy did not start:\n${startupLog}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`prism ${command} did not start:\n${startupLog}`)), 60_000);
     const check = () => {
       if (/Prism is listening/.test(stripAnsi(startupLog))) {
         clearTimeout(timer);
@@ -89,7 +100,7 @@ export async function startPrismProxy(contract: string, upstream: string, option
     child.stderr!.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`prism proxy exited with ${code}:\n${startupLog}`));
+      fail(new Error(`prism ${command} exited with ${code}:\n${startupLog}`));
     });
   });
   return { url: `http://127.0.0.1:${port}`, violations: () => [...violations], stop: () => child.kill('SIGTERM') };

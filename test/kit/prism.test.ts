@@ -1,12 +1,11 @@
 // The kit against Prism: a plain `prism mock` of our own contracts has no state, so the kit must fail it; and with
 // --prism, Prism's proxy is an independent validator that finds a response breaking the contract.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startReference } from '../../conformance/kit/reference-server.js';
-import { CONTRACTS, freePort, prismBin } from '../../src/kit/prism-proxy.js';
+import { CONTRACTS, startPrismMock } from '../../src/kit/prism-proxy.js';
 import { referenceTarget } from '../../src/kit/target.js';
 import { runKit } from '../helpers/kit-run.js';
 
@@ -14,23 +13,9 @@ const stops: (() => void)[] = [];
 afterAll(() => stops.forEach((stop) => stop()));
 
 async function prismMock(contract: string): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [prismBin(), 'mock', '-h', '127.0.0.1', '-p', String(port), contract], { stdio: ['ignore', 'pipe', 'pipe'] });
-  stops.push(() => child.kill('SIGTERM'));
-  let out = '';
-  await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`prism did not start:\n${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      if (out.includes('Prism is listening')) {
-        clearTimeout(timer);
-        done();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-  });
-  return `http://127.0.0.1:${port}`;
+  const prism = await startPrismMock(contract);
+  stops.push(prism.stop);
+  return prism.url;
 }
 
 /** A target file for a stateless mock: the reference's credentials, no admin capabilities. */
