@@ -7,32 +7,53 @@ import { readTargetFile, resolveTarget, TARGET_ENV } from '../../src/kit/target.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts `session-kit serve` on a free loopback port with extra arguments; resolves with its URL and process. */
-export function startReference(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--clock', 'fixed', '--log-level', 'warn', ...extraArgs], {
+/** A session-kit server running as a real process, from source (tsx), on a free loopback port. */
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Runs the CLI with `args` and waits for its "listening on" line (or its exit). */
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`reference server did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d;
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return new Promise((resolveStart, rejectStart) => {
+    const timer = setTimeout(() => rejectStart(new Error(`server did not start in time:\n${out}`)), 20_000);
+    const onData = () => {
       const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        done({ url: match[1]!, child });
-      }
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolveStart({
+        url: match[1]!,
+        child,
+        output: () => out,
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null) child.kill(signal);
+          return exited;
+        },
+      });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code) => {
+    exited.then((code) => {
       clearTimeout(timer);
-      fail(new Error(`reference server exited with ${code}:\n${out}`));
+      rejectStart(Object.assign(new Error(`server exited with ${code}:\n${out}`), { exitCode: code, output: out }));
     });
   });
+}
+
+/** Starts `session-kit serve` on a free loopback port with a fixed clock, plus extra arguments. */
+export function startReference(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  return startServer(['serve', '--port', '0', '--clock', 'fixed', '--log-level', 'warn', ...extraArgs], env);
 }
 
 /** Vitest global setup: provides the target as JSON; returns the teardown. */
