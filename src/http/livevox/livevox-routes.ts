@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CheckedAccess } from '../../core/livevox/livevox-core.js';
 import type { LiveVoxSession } from '../../core/livevox/model.js';
 import type { components } from '../../generated/livevox-session.js';
 import type { IdTokenVerifier } from '../../sso/id-token-verifier.js';
@@ -60,36 +61,41 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     };
   };
 
-  const login: Handler = (request, reply) => {
-    const access = header(request, 'lv-access');
-    if ('error' in access) return sendLiveVoxError(reply, access.error);
-    // The header is checked before the body: a login without an API token is an authorization error whatever it sends.
-    const known = state.livevox.checkAccessToken(access.value);
-    if (!known.ok) return sendLiveVoxError(reply, known.error);
+  /**
+   * Runs `then` for a login-type request whose LV-Access names an API token. The header is checked before the body:
+   * a login without a valid API token is an authorization error whatever it sends.
+   */
+  const withAccess = (then: (access: CheckedAccess, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
+    return (request, reply) => {
+      const lvAccess = header(request, 'lv-access');
+      if ('error' in lvAccess) return sendLiveVoxError(reply, lvAccess.error);
+      const known = state.livevox.checkAccessToken(lvAccess.value);
+      if (!known.ok) return sendLiveVoxError(reply, known.error);
+      return then(known.value, request, reply);
+    };
+  };
+
+  const login = withAccess((known, request, reply) => {
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
-    const result = state.livevox.login(known.value, credentials.value);
+    const result = state.livevox.login(known, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     const body: Schemas['LoginResponse'] = result.value;
     return reply.code(200).send(body);
-  };
+  });
 
-  const ssoLogin: Handler = async (request, reply) => {
-    const access = header(request, 'lv-access');
-    if ('error' in access) return sendLiveVoxError(reply, access.error);
-    const known = state.livevox.checkAccessToken(access.value);
-    if (!known.ok) return sendLiveVoxError(reply, known.error);
+  const ssoLogin = withAccess(async (known, request, reply) => {
     const input = readSsoLogin(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const sso = state.livevox.ssoClient(known.value, input.value.clientName);
+    const sso = state.livevox.ssoClient(known, input.value.clientName);
     if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
     const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
-    const result = state.livevox.ssoLogin(known.value, input.value.clientName, verified.claims, input.value.agent);
+    const result = state.livevox.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     const body: Schemas['LoginResponse'] = result.value;
     return reply.code(200).send(body);
-  };
+  });
 
   const validate: Handler = (request, reply) => {
     const { sessionId } = request.params as { sessionId: string };
@@ -105,17 +111,13 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     return reply.code(204).send();
   };
 
-  const changePassword: Handler = (request, reply) => {
-    const access = header(request, 'lv-access');
-    if ('error' in access) return sendLiveVoxError(reply, access.error);
-    const known = state.livevox.checkAccessToken(access.value);
-    if (!known.ok) return sendLiveVoxError(reply, known.error);
+  const changePassword = withAccess((known, request, reply) => {
     const input = readPasswordChange(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const result = state.livevox.changePassword(known.value, input.value.credentials, input.value.newPassword);
+    const result = state.livevox.changePassword(known, input.value.credentials, input.value.newPassword);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return reply.code(204).send();
-  };
+  });
 
   const details = withSession((session, _request, reply) => {
     const d = state.livevox.details(session);
