@@ -9,7 +9,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { sendLiveVoxError } from './livevox/livevox-errors.js';
 import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
-import { authenticateSite } from './loudvoice/loudvoice-auth.js';
+import { lacksLoudVoiceCredentials } from './loudvoice/loudvoice-auth.js';
 import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
@@ -90,8 +90,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     // A path fastify cannot decode (bad percent-encoding) or with an over-long parameter: no route can own it, so it
     // is an unknown route in the native shape (LoudVoice credentials first), not fastify's own error body.
     frameworkErrors: (_error, request, reply) => {
-      const loudVoice = !isAdminPath(request.url) && apiOfPath(request.url, config.api) === 'loudvoice';
-      if (loudVoice && !authenticateSite(state.loudvoice, request)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+      if (lacksLoudVoiceCredentials(state.loudvoice, request, config.api)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
       return nativeError(request, reply, 'ROUTE_NOT_FOUND');
     },
   });

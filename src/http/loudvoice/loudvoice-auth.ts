@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { LoudVoiceSite } from '../../core/loudvoice/loudvoice-site.js';
 import type { LoudVoiceCore } from '../../core/loudvoice/loudvoice-core.js';
+import { apiOfPath, isAdminPath, type ApiSelection } from '../api-paths.js';
 import { singleHeader } from '../headers.js';
 
 /** The site each authenticated request was let in for; a WeakMap, so nothing outlives its request. */
@@ -26,6 +27,15 @@ export function authenticateSite(core: LoudVoiceCore, request: FastifyRequest): 
   if (!result.ok || !credentials) return false;
   sites.set(request, result.value);
   return true;
+}
+
+/**
+ * True when the request is LoudVoice's on this server and does not carry a site's credentials: it must be answered
+ * with 401 before anything else (LDV-AUTH-BASIC-EVERY-CALL), unknown paths and undecodable ones included.
+ */
+export function lacksLoudVoiceCredentials(core: LoudVoiceCore, request: FastifyRequest, api: ApiSelection): boolean {
+  if (isAdminPath(request.url) || apiOfPath(request.url, api) !== 'loudvoice') return false;
+  return !authenticateSite(core, request);
 }
 
 /** The site the request was authenticated for by the onRequest hook. */

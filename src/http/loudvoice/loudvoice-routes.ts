@@ -3,10 +3,10 @@ import type { LoudVoiceSite, Selector } from '../../core/loudvoice/loudvoice-sit
 import type { Upserted } from '../../core/loudvoice/inputs.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
-import { apiOfPath, isAdminPath, type ApiSelection } from '../api-paths.js';
+import type { ApiSelection } from '../api-paths.js';
 import { UnreadableBody } from '../request-body.js';
 import type { ServerState } from '../server-state.js';
-import { authenticateSite, siteOf } from './loudvoice-auth.js';
+import { lacksLoudVoiceCredentials, siteOf } from './loudvoice-auth.js';
 import {
   readAuthor,
   readCommentUpdate,
@@ -70,7 +70,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL).
   // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
   app.addHook('onRequest', (request, reply, done) => {
-    if (isAdminPath(request.url) || apiOfPath(request.url, deps.api) !== 'loudvoice' || authenticateSite(state.loudvoice, request)) return done();
+    if (!lacksLoudVoiceCredentials(state.loudvoice, request, deps.api)) return done();
     sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
