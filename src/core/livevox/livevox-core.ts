@@ -121,13 +121,8 @@ export class LiveVoxCore {
 
   /** Logs in without SSO: checks the API token against the client, then the credentials; reuses a live session. */
   login(access: CheckedAccess, credentials: Credentials): Result<LoginResult, ErrorCode> {
-    const grant = this.grant(access, credentials.clientName);
-    if (!grant.ok) return grant;
-    const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
-    // Compare against a dummy when the user is unknown, so timing does not reveal which userNames exist.
-    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
-    if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
-    return ok(this.startSession(grant.value, user));
+    const checked = this.checkCredentials(access, credentials);
+    return checked.ok ? ok(this.startSession(checked.value.grant, checked.value.user)) : checked;
   }
 
   /** First half of an SSO login: the API token must name the client, and the client must have SSO enabled. */
@@ -173,15 +168,13 @@ export class LiveVoxCore {
 
   /** Changes a password after checking the current one, and ends every session of that user. */
   changePassword(access: CheckedAccess, credentials: Credentials, newPassword: string): Result<true, ErrorCode> {
-    const grant = this.grant(access, credentials.clientName);
-    if (!grant.ok) return grant;
-    const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
-    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
-    if (!user || !passwordOk) return fail('CREDENTIALS_INVALID');
+    const checked = this.checkCredentials(access, credentials);
+    if (!checked.ok) return checked;
+    const { grant, user } = checked.value;
     const policy = passwordPolicyProblem(credentials.password, newPassword);
     if (policy) return fail('PASSWORD_POLICY', { reason: policy });
     setPassword(user, newPassword);
-    if (!this.fault('livevox-password-change-keeps-sessions')) this.endSessionsOf(grant.value.client, user);
+    if (!this.fault('livevox-password-change-keeps-sessions')) this.endSessionsOf(grant.client, user);
     return ok(true);
   }
 
@@ -314,6 +307,16 @@ export class LiveVoxCore {
       return fail('ACCESS_TOKEN_INVALID');
     }
     return grant;
+  }
+
+  /** The token names the client of the credentials, and the user's password is right: what logins and changes share. */
+  private checkCredentials(access: CheckedAccess, credentials: Credentials): Result<{ grant: AccessGrant; user: User }, ErrorCode> {
+    const grant = this.grant(access, credentials.clientName);
+    if (!grant.ok) return grant;
+    const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
+    // Compare against a dummy when the user is unknown, so timing does not reveal which userNames exist.
+    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
+    return user && passwordOk ? ok({ grant: grant.value, user }) : fail('CREDENTIALS_INVALID');
   }
 
   private fault(name: FaultName): boolean {
