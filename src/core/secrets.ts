@@ -1,22 +1,29 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
+
+// crypto.hash (Node >= 20.12) is the one-shot digest: about 5x cheaper than createHash().update().digest(), and a
+// secret is hashed on every authenticated request.
 
 /**
  * Compares two secrets in time that depends on neither their content nor their lengths: both are hashed to
  * fixed-length digests first, so an attacker learns nothing from how long a comparison takes.
  */
 export function secretEquals(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digestSecret(given), digestSecret(expected));
 }
 
 /** A secret's SHA-256 digest: what the core keeps to compare against, so a request hashes only what it sent. */
 export type SecretDigest = Buffer;
 
 /** The digest of a secret, computed once when the secret is stored or changed. */
-export const digestSecret = (secret: string): SecretDigest => createHash('sha256').update(secret, 'utf8').digest();
+export const digestSecret = (secret: string): SecretDigest => hash('sha256', secret, 'buffer') as unknown as Buffer;
 
 /** Compares a secret someone sent with a stored digest in constant time (one hash per request, not two). */
 export function secretMatches(given: string, expected: SecretDigest): boolean {
   return timingSafeEqual(digestSecret(given), expected);
 }
+
+/**
+ * The key a secret is looked up by (SHA-256, base64): a map keyed by it says nothing, through its timing, about how
+ * much of a guessed secret was right.
+ */
+export const lookupKey = (secret: string): string => hash('sha256', secret, 'base64');

@@ -3,8 +3,10 @@
 // the envelope, the lenient Content-Type, the error precedence, and one site's keys seeing nothing of another's.
 // Rules: LDV-ENVELOPE-*, LDV-DATE-RFC2822, LDV-RESOURCE-ECHO, LDV-AUTH-BASIC-EVERY-CALL, LDV-PING-*, LDV-ROUTE-NOT-FOUND,
 // LDV-METHOD-NOT-ALLOWED, LDV-PAYLOAD-LIMIT, LDV-BODY-CONTENT-TYPE-LENIENT, LDV-ERROR-PRECEDENCE (O1, O2; some assumed).
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/config/fixtures.js';
+import { loudVoiceDataEnvelope, sendLoudVoiceData } from '../../src/http/loudvoice/loudvoice-envelope.js';
 import { LOUDVOICE_AUTH } from '../helpers/test-app.js';
 import { FIX, loudVoiceApp, sessionBody } from './harness.js';
 
@@ -150,5 +152,24 @@ describe('site isolation', () => {
     expect((await lv.call('GET', '/loudvoice/authors/sessions.json')).data.author_sessions.entries).toEqual([]);
     expect((await lv.call('DELETE', `/loudvoice/authors/sessions/${s.data.author_session.author_session_token}.json?confirm_deletion=true`)).status).toBe(404);
     expect((await lv.call('GET', '/loudvoice/authors/sessions.json', undefined, other)).data.author_sessions.pagination.total_entries).toBe(2);
+  });
+});
+
+describe('success envelope written as text', () => {
+  it('is byte for byte JSON.stringify of the envelope object, for any resource and data (LDV-ENVELOPE-STATUS)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom(200 as const, 201 as const),
+        fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (url, status, data, now) => {
+          let sent: unknown;
+          const reply = { code: () => reply, header: () => reply, send: (body: unknown) => ((sent = body), reply) };
+          sendLoudVoiceData({ url } as never, reply as never, now, status, data);
+          expect(sent).toBe(JSON.stringify(loudVoiceDataEnvelope(url, now, status, data)));
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { digestSecret, secretMatches, type SecretDigest } from '../secrets.js';
+import { digestSecret, lookupKey, secretMatches, type SecretDigest } from '../secrets.js';
 import type { FaultName } from '../faults.js';
 import { isUuid } from '../uuid.js';
 import {
@@ -16,7 +16,6 @@ import {
   type LoginResult,
   type SessionDetails,
 } from './model.js';
-import { createHash } from 'node:crypto';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -70,8 +69,6 @@ interface AccessGrant {
   tokenIndex: number;
 }
 
-const tokenDigest = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64');
-
 /** Agents' userNames are case-insensitive, users' are case-sensitive (observed in the .NET client's docs). */
 const agentKey = (userName: string) => userName.toLowerCase();
 
@@ -115,7 +112,7 @@ export class LiveVoxCore {
         else client.users.set(userSeed.userName, user);
       }
       this.clientsByName.set(clientSeed.clientName, client);
-      clientSeed.apiTokens.forEach((token, tokenIndex) => this.grantsByTokenDigest.set(tokenDigest(token), { client, tokenIndex }));
+      clientSeed.apiTokens.forEach((token, tokenIndex) => this.grantsByTokenDigest.set(lookupKey(token), { client, tokenIndex }));
     }
   }
 
@@ -291,7 +288,7 @@ export class LiveVoxCore {
       return fail('ACCESS_TOKEN_MISSING');
     }
     // Looked up by digest, so the lookup's timing says nothing about how much of a token was right.
-    const grant = this.grantsByTokenDigest.get(tokenDigest(accessToken));
+    const grant = this.grantsByTokenDigest.get(lookupKey(accessToken));
     return grant ? ok({ grant }) : fail('ACCESS_TOKEN_INVALID');
   }
 

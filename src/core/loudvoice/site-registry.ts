@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import { fail, ok, type Result } from '../result.js';
-import { digestSecret, secretMatches, type SecretDigest } from '../secrets.js';
+import { digestSecret, lookupKey, secretMatches, type SecretDigest } from '../secrets.js';
 
 /** A site as the registry knows it: the keys, and whatever the caller keeps for it. */
 interface Entry<T> {
   privateKeyDigest: SecretDigest;
   value: T;
 }
-
-const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest('base64');
 
 /** Compared against when the public key is unknown, so an unknown key costs the same private-key comparison. */
 const NO_SUCH_SITE = digestSecret('\u0000no-such-site');
@@ -25,12 +22,12 @@ export class SiteRegistry<T> {
 
   /** Registers a site under its key pair. */
   add(publicKey: string, privateKey: string, value: T): void {
-    this.byPublicKeyDigest.set(digest(publicKey), { privateKeyDigest: digestSecret(privateKey), value });
+    this.byPublicKeyDigest.set(lookupKey(publicKey), { privateKeyDigest: digestSecret(privateKey), value });
   }
 
   /** The site these credentials open, or CREDENTIALS_INVALID. */
   authenticate(publicKey: string, privateKey: string): Result<T, ErrorCode> {
-    const entry = this.byPublicKeyDigest.get(digest(publicKey));
+    const entry = this.byPublicKeyDigest.get(lookupKey(publicKey));
     const privateOk = secretMatches(privateKey, entry?.privateKeyDigest ?? NO_SUCH_SITE);
     return entry && privateOk ? ok(entry.value) : fail('CREDENTIALS_INVALID');
   }

@@ -15,7 +15,13 @@ function requestNode(request: FastifyRequest, now: number, flag: 'success' | 'er
   return { date: formatDate(now), resource: request.url, status: { flag, code, info } };
 }
 
-/** Sends a LoudVoice success envelope with `result.data`. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Sends a LoudVoice success envelope with `result.data`. The envelope is written as text around the serialised
+ * `data` node: the same bytes `JSON.stringify` gives for the whole object (a test holds them equal), without
+ * building and walking the outer nodes on every answer.
+ */
 export function sendLoudVoiceData(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -24,7 +30,18 @@ export function sendLoudVoiceData(
   data: Record<string, unknown>,
   formatDate: (ms: number) => string = rfc2822,
 ): FastifyReply {
-  return reply.code(status).send({ response: { request: requestNode(request, now, 'success', status, SUCCESS_INFO, formatDate), result: { data } } });
+  const body = `{"response":{"request":{"date":${JSON.stringify(formatDate(now))},"resource":${JSON.stringify(request.url)},"status":${
+    status === 201 ? CREATED_STATUS : OK_STATUS
+  }},"result":{"data":${JSON.stringify(data)}}}}`;
+  return reply.code(status).header('content-type', JSON_TYPE).send(body);
+}
+
+const OK_STATUS = JSON.stringify({ flag: 'success', code: 200, info: SUCCESS_INFO });
+const CREATED_STATUS = JSON.stringify({ flag: 'success', code: 201, info: SUCCESS_INFO });
+
+/** The success envelope as an object: what `sendLoudVoiceData` writes, for tests and documentation. */
+export function loudVoiceDataEnvelope(url: string, now: number, status: 200 | 201, data: Record<string, unknown>, formatDate: (ms: number) => string = rfc2822) {
+  return { response: { request: requestNode({ url } as FastifyRequest, now, 'success', status, SUCCESS_INFO, formatDate), result: { data } } };
 }
 
 /** Sends a LoudVoice error envelope (no `result` node), mapped once from the catalogue generated from the contract. */
