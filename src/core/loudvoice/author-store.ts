@@ -65,17 +65,22 @@ export class AuthorStore {
 
   /** Applies the fields sent; date_last_update moves only when a stored value changed (LDV-LAST-UPDATE-ON-CHANGE). */
   update(author: Author, fields: AuthorFieldsInput, now: number): void {
-    this.unindex(author);
+    // The indexes are touched only when a key they are kept by changes: a session refresh changes neither.
+    const rekeyed =
+      (fields.authorReference !== undefined && fields.authorReference !== author.reference) ||
+      (fields.identityToken !== undefined && fields.identityToken !== author.identityToken);
+    if (rekeyed) this.unindex(author);
     let changed = false;
-    for (const [key, value] of Object.entries(fields) as [keyof AuthorFieldsInput, string | null | undefined][]) {
+    for (const key in fields) {
+      const value = fields[key as keyof AuthorFieldsInput];
       if (value === undefined) continue;
-      const field = FIELD_OF[key];
+      const field = FIELD_OF[key as keyof AuthorFieldsInput];
       if (author[field] === value) continue;
       (author as Record<keyof StoredFields, string | null>)[field] = value;
       changed = true;
     }
     if (changed) author.updatedAt = now;
-    this.index(author);
+    if (rekeyed) this.index(author);
   }
 
   /** Forgets an author and its index entries. */
