@@ -9,7 +9,7 @@ import autocannon, { type Options, type Result } from 'autocannon';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, table, type MachineNote } from './lib/machine.js';
-import { freePort, sampleRss, startServer, stopServer, waitUntilAnswering, type ServerProcess } from './lib/processes.js';
+import { freePort, sampleRss, startServer, stopServer, waitForQuiet, waitUntilAnswering, type ServerProcess } from './lib/processes.js';
 
 /**
  * What every route is measured on: session-kit, Prism, and the bare fastify baseline twice: `bare` answers the exact
@@ -17,7 +17,8 @@ import { freePort, sampleRss, startServer, stopServer, waitUntilAnswering, type 
  * its small default body (shown for reference: it also leaves out the contract's response size).
  */
 export type TargetName = 'session-kit' | 'prism' | 'bare' | 'bare-small';
-const TARGETS: TargetName[] = ['session-kit', 'prism', 'bare', 'bare-small'];
+// Prism last in each route: it keeps working for a while after a load, and it is the one compared least closely.
+const TARGETS: TargetName[] = ['session-kit', 'bare', 'bare-small', 'prism'];
 
 /** Fixture credentials (fixtures/default.json). */
 const LV_ACCESS = '11111111-1111-4111-8111-111111111111';
@@ -282,6 +283,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ results
           const rss = sampleRss(server.pid);
           const result = await autocannon(autocannonOptions(server.port, load, connections, options.durationSec));
           const peakRssBytes = rss.stop();
+          await waitForQuiet(Object.values(servers).map((s) => s.pid));
           const measured: LoadResult = { ...base, preflightStatus: check.status, ...summarize(result), peakRssBytes };
           results.push(measured);
           console.log(
@@ -340,7 +342,7 @@ function render(results: LoadResult[], checks: TargetCheck[], options: HttpBench
   const routes = options.only ? ROUTES.filter((r) => options.only!.includes(r.id)) : ROUTES;
   for (const route of [...routes].sort((a, b) => a.id.localeCompare(b.id))) {
     for (const c of options.connections) {
-      const [sk, prism, bare, small] = TARGETS.map((t) => find(results, route.id, c, t));
+      const [sk, prism, bare, small] = (['session-kit', 'prism', 'bare', 'bare-small'] as const).map((t) => find(results, route.id, c, t));
       const ratio = (a?: LoadResult, b?: LoadResult) => (a?.requestsPerSecond && b?.requestsPerSecond ? fmt.ratio(a.requestsPerSecond / b.requestsPerSecond) : 'n/a');
       const lat = (r: LoadResult) => `${latency(r.latencyP50Ms)}/${latency(r.latencyP99Ms)}`;
       const flags = [sk, prism, bare, small]

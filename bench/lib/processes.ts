@@ -160,3 +160,30 @@ export function sampleRss(pid: number, everyMs = 50): { stop: () => number } {
     },
   };
 }
+
+/** CPU time a process has used (user + system), in clock ticks (1/100 s on Linux); null off Linux. */
+function cpuTicksOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces) start at ") "; utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the processes have gone quiet (under 10% of a core over 200 ms), at most `maxMs`: a server that has
+ * just been loaded still collects garbage or flushes logs, and on 2 cores that would be charged to the next load.
+ */
+export async function waitForQuiet(pids: number[], maxMs = 3000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    const before = pids.map(cpuTicksOf);
+    await new Promise((r) => setTimeout(r, 200));
+    const after = pids.map(cpuTicksOf);
+    if (before.some((b) => b === null)) return;
+    if (after.every((a, i) => a === null || a - before[i]! <= 2)) return;
+  }
+}

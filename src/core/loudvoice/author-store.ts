@@ -56,7 +56,7 @@ export class AuthorStore {
 
   /** Stores a new author; the caller has checked that its reference and identity are free. */
   create(token: string, fields: StoredFields, now: number): Author {
-    const author: Author = { token, ...fields, createdAt: now, updatedAt: null, comments: new Set(), lastCommentAt: null };
+    const author: Author = { token, ...fields, createdAt: now, updatedAt: null, comments: null, lastCommentAt: null };
     this.byToken.set(token, author);
     this.ordered.add(author);
     this.index(author);

@@ -5,7 +5,7 @@ import { fail, ok, type Result } from '../result.js';
 import { AuthorSessionStore } from './author-session-store.js';
 import { AuthorStore } from './author-store.js';
 import { commitPlan, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
-import { addComment, removeComment } from './comment-counters.js';
+import { addComment, removeComment, takeComments } from './comment-counters.js';
 import type { Author, Comment, Discussion } from './entities.js';
 import type {
   AuthorFieldsInput,
@@ -175,11 +175,10 @@ export class LoudVoiceSite {
     const before = authorView(author);
     const session = this.sessions.liveOf(author, this.now());
     if (session) this.sessions.remove(session);
-    for (const comment of author.comments) {
+    for (const comment of takeComments(author)) {
       comment.guest = { name: author.name, email: author.email, websiteUrl: author.websiteUrl, pictureUrl: author.pictureUrl };
       comment.author = null;
     }
-    author.comments.clear();
     this.authors.remove(author);
     return ok(before);
   }
@@ -320,11 +319,10 @@ export class LoudVoiceSite {
     if (!found.ok) return found;
     const discussion = found.value;
     const before = discussionView(discussion);
-    for (const comment of discussion.comments) {
+    for (const comment of takeComments(discussion)) {
       if (comment.author) removeComment(comment.author, comment);
       this.comments.remove(comment);
     }
-    discussion.comments.clear();
     this.discussions.remove(discussion);
     return ok(before);
   }
@@ -333,7 +331,7 @@ export class LoudVoiceSite {
   listDiscussionComments(selector: Selector, page: PageRequest): Result<Page<CommentView>, ErrorCode> {
     const found = this.findDiscussion(selector);
     if (!found.ok) return found;
-    return ok(this.page(pageableArray([...found.value.comments]), page, commentView));
+    return ok(this.page(pageableArray([...(found.value.comments ?? [])]), page, commentView));
   }
 
   private findDiscussion(selector: Selector): Result<Discussion, ErrorCode> {
@@ -363,7 +361,7 @@ export class LoudVoiceSite {
       realm: fields.realm ?? null,
       createdAt: now,
       updatedAt: null,
-      comments: new Set(),
+      comments: null,
       lastCommentAt: null,
       nextPostOrder: 1,
     };

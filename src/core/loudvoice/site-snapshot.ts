@@ -53,7 +53,7 @@ export function restoreSite(snapshot: SiteSnapshot, stores: SiteStores): void {
     const author: Author = stores.authors.create(token, fields, createdAt);
     author.updatedAt = updatedAt;
   }
-  for (const d of snapshot.discussions) stores.discussions.add({ ...d, comments: new Set(), lastCommentAt: null });
+  for (const d of snapshot.discussions) stores.discussions.add({ ...d, comments: null, lastCommentAt: null });
   const parents: [Comment, string][] = [];
   for (const c of snapshot.comments) {
     const discussion = stores.discussions.get(c.discussion);

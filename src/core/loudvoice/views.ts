@@ -1,4 +1,5 @@
 import type { Author, AuthorSession, Comment, Discussion } from './entities.js';
+import { commentCount } from './comment-counters.js';
 
 /** An author as the API shows it; dates are epoch ms (the edge formats them). */
 export interface AuthorView {
@@ -77,7 +78,7 @@ export const authorView = (a: Author): AuthorView => ({
   description: a.description,
   pictureUrl: a.pictureUrl,
   websiteUrl: a.websiteUrl,
-  numComments: a.comments.size,
+  numComments: commentCount(a),
   dateLastComment: a.lastCommentAt,
   dateCreation: a.createdAt,
   dateLastUpdate: a.updatedAt,
@@ -102,7 +103,7 @@ export const discussionView = (d: Discussion): DiscussionView => ({
   isClosed: d.isClosed,
   isTrashed: d.isTrashed,
   realm: d.realm,
-  numComments: d.comments.size,
+  numComments: commentCount(d),
   dateCreation: d.createdAt,
   dateLastUpdate: d.updatedAt,
   dateLastComment: d.lastCommentAt,
