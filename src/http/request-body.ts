@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { apiOfPath, type ApiSelection } from './api-paths.js';
 
@@ -28,7 +28,7 @@ export const MAX_JSON_DEPTH = 64;
  */
 export function registerBodyParser(app: FastifyInstance, api: ApiSelection): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+  const parse = (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const text = body as string;
     const contentType = request.headers['content-type'];
     // LoudVoice parses JSON whatever the Content-Type says (its clients post JSON as form data or untyped); only a
@@ -39,7 +39,11 @@ export function registerBodyParser(app: FastifyInstance, api: ApiSelection): voi
       return;
     }
     done(null, parseJsonBody(text));
-  });
+  };
+  // The same parser twice: 'application/json' (nearly every request) is then a direct lookup for fastify, and '*'
+  // takes every other type, so that the route, not fastify, decides what an unexpected type means.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parse);
 }
 
 /** Parses a request body: JSON objects and arrays only, bounded depth, prototype keys dropped. */

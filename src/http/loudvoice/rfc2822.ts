@@ -2,18 +2,22 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
-// Most dates in one answer fall in the same second as the last one formatted (request.date, date_last_update …).
-let lastSecond = Number.NaN;
-let lastText = '';
+// One answer formats a handful of distinct seconds (request.date, date_creation, date_expiration, …) and the next
+// answer mostly the same ones, so the last few formatted seconds are kept, in a direct-mapped table by second.
+const SLOTS = 16;
+const cachedSecond = new Float64Array(SLOTS).fill(Number.NaN);
+const cachedText: string[] = new Array<string>(SLOTS).fill('');
 
 /** Formats epoch ms as LoudVoice dates are written: RFC 2822 with a numeric offset, in UTC ("Mon, 26 Mar 2018 17:35:43 +0000"). */
 export function rfc2822(ms: number): string {
   const second = Math.floor(ms / 1000);
-  if (second === lastSecond) return lastText;
+  const slot = ((second % SLOTS) + SLOTS) % SLOTS;
+  if (cachedSecond[slot] === second) return cachedText[slot]!;
   const d = new Date(second * 1000);
-  lastText = `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(
+  const text = `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(
     d.getUTCMinutes(),
   )}:${two(d.getUTCSeconds())} +0000`;
-  lastSecond = second;
-  return lastText;
+  cachedSecond[slot] = second;
+  cachedText[slot] = text;
+  return text;
 }
