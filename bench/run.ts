@@ -2,7 +2,7 @@
  * `npm run bench`: builds dist/ if it is stale, runs the HTTP benchmark and the start-up benchmark, prints the tables
  * with every target of issue 6 judged, and writes bench/results/http-latest.json and startup-latest.json.
  *
- * Options: --only http|startup   --duration S (default 4)   --warmup S (default 1)   --routes a,b,...
+ * Options: --only http|startup   --duration S (default 3)   --rounds N (default 2)   --warmup S (default 1)   --routes a,b,...
  *          --connections 50,1    --startup-runs N (default 5)   --strict (exit 3 when a target is missed)
  * The scale benchmark is separate (`npm run bench:scale`): it needs --expose-gc and a few GB of heap.
  */
@@ -19,7 +19,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    duration: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '1' },
     routes: { type: 'string' },
     connections: { type: 'string', default: '50,1' },
@@ -44,6 +45,7 @@ if (values.only === undefined || values.only === 'http') {
     durationSec: positive('duration', values.duration, 60),
     warmupSec: positive('warmup', values.warmup, 10),
     connections: values.connections.split(',').map((c) => positive('connections', c, 500)),
+    rounds: Math.round(positive('rounds', values.rounds, 10)),
     ...(values.routes ? { only: values.routes.split(',') } : {}),
     machine,
     buildNote: build.note,
@@ -54,7 +56,7 @@ if (values.only === undefined || values.only === 'http') {
   const file = writeHttpResults(root, {
     machine,
     build: build.note,
-    settings: { durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections, prism: 'prism mock -v warn, one per contract' },
+    settings: { durationSec: options.durationSec, warmupSec: options.warmupSec, rounds: options.rounds, connections: options.connections, prism: 'prism mock -v warn, one per contract' },
     results: http.results,
     targets: http.checks,
   });
