@@ -76,8 +76,10 @@ const agentKey = (userName: string) => userName.toLowerCase();
  * The LiveVox Session Management domain: API tokens, logins, sessions and their 2-hour inactivity expiry.
  * Pure apart from its ports: time comes from `deps.clock`, session ids from `deps.ids`.
  *
- * Sessions live in a Map kept in order of last activity (a touched session is re-inserted at the end), so the
- * expired ones are always at the front: forgetting them costs time proportional to what expired, never a scan.
+ * Sessions live in a Map in the order they last took their place at its end (`orderedAt`, never after their last
+ * activity), so the expired ones are at the front: forgetting them costs time proportional to what expired, never
+ * a scan. A request only stamps its activity; the sweep moves a stamped session to the end when it meets one at
+ * the front, so the Map is not rewritten on every request.
  */
 export class LiveVoxCore {
   private readonly clientsByName = new Map<string, Client>();
@@ -248,13 +250,21 @@ export class LiveVoxCore {
       if (user) setPassword(user, p.password);
       else skipped++;
     }
-    for (const r of snapshot.sessions) {
+    // In order of last activity: the order expire() relies on (see the class comment).
+    for (const r of [...snapshot.sessions].sort((x, y) => x.lastActivityAt - y.lastActivityAt)) {
       const user = userOf(r.clientName, r.userName, r.agent);
       if (!user || r.tokenIndex >= user.client.seed.apiTokens.length || !isUuid(r.sessionId)) {
         skipped++;
         continue;
       }
-      const session: LiveVoxSession = { sessionId: r.sessionId.toLowerCase(), principal: user, tokenIndex: r.tokenIndex, createdAt: r.createdAt, lastActivityAt: r.lastActivityAt };
+      const session: LiveVoxSession = {
+        sessionId: r.sessionId.toLowerCase(),
+        principal: user,
+        tokenIndex: r.tokenIndex,
+        createdAt: r.createdAt,
+        lastActivityAt: r.lastActivityAt,
+        orderedAt: r.lastActivityAt,
+      };
       this.sessions.set(session.sessionId, session);
       this.sessionByIdentity.set(identityKey(user, session.tokenIndex), session);
     }
@@ -263,16 +273,20 @@ export class LiveVoxCore {
   }
 
   /**
-   * Forgets expired sessions, at most `limit` of them; true when more are due. The server sweeps on a timer in
+   * Forgets expired sessions, in at most `limit` steps (a step forgets one, or moves one that was active since it
+   * was placed); true when more are due. The server sweeps on a timer in
    * bounded chunks, so memory comes back without traffic and without blocking requests.
    */
   expire(limit = Number.POSITIVE_INFINITY): boolean {
     const deadline = this.deps.clock.now() - this.ttl;
-    let forgotten = 0;
+    let steps = 0;
     for (const session of this.sessions.values()) {
-      if (session.lastActivityAt > deadline) return false;
-      if (forgotten++ >= limit) return true;
-      this.forget(session);
+      // Invariant: orderedAt never decreases along the Map and never exceeds a session's lastActivityAt, so once the
+      // front session is live and unmoved since its activity, every session behind it is live too.
+      if (session.lastActivityAt > deadline && session.orderedAt === session.lastActivityAt) return false;
+      if (steps++ >= limit) return true;
+      if (session.lastActivityAt > deadline) this.placeAtEnd(session);
+      else this.forget(session);
     }
     return false;
   }
@@ -336,7 +350,7 @@ export class LiveVoxCore {
     let session = existing === undefined ? undefined : this.liveSession(existing.sessionId);
     if (session) this.touch(session);
     else {
-      session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now };
+      session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now, orderedAt: now };
       this.sessions.set(session.sessionId, session);
       this.sessionByIdentity.set(identity, session);
     }
@@ -362,8 +376,12 @@ export class LiveVoxCore {
 
   private touch(session: LiveVoxSession): void {
     if (!this.fault('livevox-activity-no-refresh')) session.lastActivityAt = this.deps.clock.now();
-    // Re-insert to keep the Map in order of last activity.
+  }
+
+  /** Moves a session to the end of the activity order, stamped with its last activity. */
+  private placeAtEnd(session: LiveVoxSession): void {
     this.sessions.delete(session.sessionId);
+    session.orderedAt = session.lastActivityAt;
     this.sessions.set(session.sessionId, session);
   }
 
