@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Fixtures } from '../config/fixtures.js';
 import { NO_FAULTS, type FaultSet } from '../core/faults.js';
 import type { IdSource } from '../core/ports.js';
@@ -83,6 +83,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
             },
           },
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    // Without request lines nothing logs per request but errors, so requests share the server's logger instead of
+    // each building a pino child (measurable at tens of thousands of requests a second).
+    ...(config.logRequests ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,

@@ -18,10 +18,14 @@ type BodyResult<T> = Result<T, ErrorCode>;
 /** Largest expires_in (one year), as the contract bounds it. */
 const MAX_EXPIRES_IN = 31_536_000;
 
-/** Drops keys that were not sent, so the core sees "absent" as a missing key. */
+/**
+ * Keeps only the keys that were sent, so the core sees "absent" as a missing key. A copy rather than `delete`:
+ * deleting turns an object into a slow dictionary, and these objects are read on every session refresh.
+ */
 function defined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
+  const sent = {} as T;
+  for (const key in value) if (value[key] !== undefined) sent[key] = value[key];
+  return sent;
 }
 
 /** Opens `request-><name>` and runs `read` on it; the first problem anywhere becomes the answer. */
