@@ -253,13 +253,13 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ results
     };
 
     // One login per target for the protected read; repeated logins of the same identity return the same session.
-    const lvSession: Record<TargetName, string> = { 'session-kit': '', prism: '', bare: '00000000-0000-4000-8000-000000000000', 'bare-small': '' };
+    const anySession = '00000000-0000-4000-8000-000000000000';
+    const lvSession: Record<TargetName, string> = { 'session-kit': '', prism: '', bare: anySession, 'bare-small': anySession };
     for (const target of ['session-kit', 'prism'] as const) {
       const res = await preflight(serverFor(target, ROUTES[0]!).port, ROUTES[0]!.load({ target, lvSession: '' }));
       const match = /"sessionId":"([^"]+)"/.exec(res.body);
       lvSession[target] = match?.[1] ?? '';
     }
-    lvSession['bare-small'] = lvSession.bare;
 
     const routes = options.only ? ROUTES.filter((r) => options.only!.includes(r.id)) : ROUTES;
     for (const route of routes) {
@@ -304,7 +304,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ results
             );
           }
         }
-        for (const [target, loads] of rounds) results.push(bestRound(target, loads));
+        for (const loads of rounds.values()) results.push(bestRound(loads));
       }
     }
   } finally {
@@ -315,7 +315,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ results
 }
 
 /** The round with the most requests/s, with every round's figure kept; a flag in any round stays on the result. */
-function bestRound(_target: TargetName, loads: LoadResult[]): LoadResult {
+function bestRound(loads: LoadResult[]): LoadResult {
   const best = loads.reduce((a, b) => ((b.requestsPerSecond ?? 0) > (a.requestsPerSecond ?? 0) ? b : a));
   const flags = loads.filter((l) => l.flag).map((l) => l.flag!);
   return {

@@ -274,8 +274,8 @@ export class LiveVoxCore {
 
   /**
    * Forgets expired sessions, in at most `limit` steps (a step forgets one, or moves one that was active since it
-   * was placed); true when more are due. The server sweeps on a timer in
-   * bounded chunks, so memory comes back without traffic and without blocking requests.
+   * was placed); true when more are due. The server sweeps on a timer in bounded chunks, so memory comes back
+   * without traffic and without blocking requests.
    */
   expire(limit = Number.POSITIVE_INFINITY): boolean {
     const deadline = this.deps.clock.now() - this.ttl;

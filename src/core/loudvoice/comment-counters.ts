@@ -28,9 +28,12 @@ export function removeComment(holder: CommentHolder, comment: Comment): void {
 /** How many comments the holder has. */
 export const commentCount = (holder: CommentHolder): number => holder.comments?.size ?? 0;
 
+/** The holder's comments in creation order, as a new array. */
+export const commentsOf = (holder: CommentHolder): Comment[] => [...(holder.comments ?? [])];
+
 /** The holder's comments in creation order, and forgets them all (the caller moves or deletes each). */
 export function takeComments(holder: CommentHolder): Comment[] {
-  const taken = [...(holder.comments ?? [])];
+  const taken = commentsOf(holder);
   holder.comments = null;
   holder.lastCommentAt = null;
   return taken;

@@ -5,7 +5,7 @@ import { fail, ok, type Result } from '../result.js';
 import { AuthorSessionStore } from './author-session-store.js';
 import { AuthorStore } from './author-store.js';
 import { commitPlan, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
-import { addComment, removeComment, takeComments } from './comment-counters.js';
+import { addComment, commentsOf, removeComment, takeComments } from './comment-counters.js';
 import type { Author, Comment, Discussion } from './entities.js';
 import type {
   AuthorFieldsInput,
@@ -331,7 +331,7 @@ export class LoudVoiceSite {
   listDiscussionComments(selector: Selector, page: PageRequest): Result<Page<CommentView>, ErrorCode> {
     const found = this.findDiscussion(selector);
     if (!found.ok) return found;
-    return ok(this.page(pageableArray([...(found.value.comments ?? [])]), page, commentView));
+    return ok(this.page(pageableArray(commentsOf(found.value)), page, commentView));
   }
 
   private findDiscussion(selector: Selector): Result<Discussion, ErrorCode> {
