@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['conformance/**/*.test.ts'],
-          globalSetup: ['conformance/kit/reference-server.ts'],
+          globalSetup: ['conformance/harness/reference-server.ts'],
           // One deployment, one clock: files run one after another so no suite moves time under another.
           fileParallelism: false,
         },

@@ -1,6 +1,6 @@
 // LiveVox calls the suites make, in the API's own words, over the kit's recording HTTP client.
-import type { KitHttp, KitResponse } from '../kit/http.js';
-import type { ResolvedPrincipal, Target } from '../../src/kit/target.js';
+import type { KitHttp, KitResponse } from '../harness/http.js';
+import type { ResolvedPrincipal, Target } from '../../src/certify/target.js';
 
 /** The LiveVox part of the target, which every LiveVox suite needs. */
 export function livevoxOf(target: Target): NonNullable<Target['livevox']> {

@@ -9,10 +9,10 @@
 // - A repeated LV-Access is refused (assumed), and errors everywhere are {code, message} (observed L6, L7).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kitHttp, rule } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { kitHttp, rule } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { LiveVoxCalls, livevoxOf } from './livevox-client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

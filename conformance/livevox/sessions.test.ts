@@ -9,11 +9,11 @@
 //   validate does not count as use (assumed). Needs the target's clock control; skipped with the reason otherwise.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, withFrozenClock } from '../kit/admin.js';
-import { checking, kitHttp, rule } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { advanceClock, withFrozenClock } from '../harness/admin.js';
+import { checking, kitHttp, rule } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { LiveVoxCalls, livevoxOf, protectedOperations } from './livevox-client.js';
 
 const TWO_HOURS = 2 * 60 * 60 * 1000;

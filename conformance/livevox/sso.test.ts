@@ -3,10 +3,10 @@
 // - Tampered, expired, wrong-issuer and wrong-audience tokens are 401 code 10011.
 // Needs a way to mint ID tokens: the target's test identity provider (capability `idp`); skipped otherwise.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mintIdToken } from '../kit/admin.js';
-import { kitHttp, rule } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
+import { mintIdToken } from '../harness/admin.js';
+import { kitHttp, rule } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
 import { LiveVoxCalls, livevoxOf } from './livevox-client.js';
 
 let http: KitHttp;

@@ -8,10 +8,10 @@
 // - Unknown paths are 404 and wrong methods 405, in the same envelope (assumed).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kitHttp, rule } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp, KitResponse } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { kitHttp, rule } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp, KitResponse } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { CREDENTIALS_INFO, LoudVoiceCalls, loudvoiceOf, RFC2822, statusOf } from './loudvoice-client.js';
 
 let http: KitHttp;

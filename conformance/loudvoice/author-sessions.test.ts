@@ -12,10 +12,10 @@
 // suite runs against a shared deployment without reset.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checking, kitHttp, rule, runTag } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { checking, kitHttp, rule, runTag } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { dataOf, LoudVoiceCalls, loudvoiceOf, statusOf } from './loudvoice-client.js';
 
 let http: KitHttp;

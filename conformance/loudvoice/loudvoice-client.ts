@@ -1,6 +1,6 @@
 // LoudVoice calls the suites make, in the API's own words, over the kit's recording HTTP client.
-import type { KitHttp, KitResponse } from '../kit/http.js';
-import type { Target } from '../../src/kit/target.js';
+import type { KitHttp, KitResponse } from '../harness/http.js';
+import type { Target } from '../../src/certify/target.js';
 
 /** The LoudVoice part of the target, which every LoudVoice suite needs. */
 export function loudvoiceOf(target: Target): NonNullable<Target['loudvoice']> {

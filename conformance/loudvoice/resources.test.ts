@@ -8,10 +8,10 @@
 //   totals and the order agree with what was written (vendor docs O3).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kitHttp, rule, runTag } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { kitHttp, rule, runTag } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { dataOf, LoudVoiceCalls, statusOf } from './loudvoice-client.js';
 
 let http: KitHttp;

@@ -7,11 +7,11 @@
 // bounded waits.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, withFrozenClock } from '../kit/admin.js';
-import { kitHttp, rule, runTag } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
-import { assertProperty } from '../kit/property.js';
+import { advanceClock, withFrozenClock } from '../harness/admin.js';
+import { kitHttp, rule, runTag } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
+import { assertProperty } from '../harness/property.js';
 import { dataOf, LoudVoiceCalls } from './loudvoice-client.js';
 
 let http: KitHttp;

@@ -9,9 +9,9 @@
 //   the user's details"); without author_reference it always creates a new author.
 // - The discussion and author-session lists are paginated lists (vendor docs O3, O4).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kitHttp, rule, runTag } from '../kit/context.js';
-import { everyResponseMatchesTheContract } from '../kit/contract-check.js';
-import type { KitHttp } from '../kit/http.js';
+import { kitHttp, rule, runTag } from '../harness/context.js';
+import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
+import type { KitHttp } from '../harness/http.js';
 import { dataOf, LoudVoiceCalls, loudvoiceOf, statusOf } from './loudvoice-client.js';
 
 let http: KitHttp;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readTargetFile, resolveTarget, TargetError } from '../kit/target.js';
+import { readTargetFile, resolveTarget, TargetError } from '../certify/target.js';
 import { UsageError } from './usage-error.js';
 
 export const CONFORMANCE_HELP = `session-kit conformance: certify a deployment against the contracts
@@ -63,7 +63,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     apis = values.api === 'both' ? apis : apis.filter((a) => a === values.api);
     if (apis.length === 0) throw new UsageError(`the target offers no ${values.api} API`);
   }
-  const { runConformance } = await import('../kit/runner.js');
+  const { runConformance } = await import('../certify/runner.js');
   const result = await runConformance({
     target,
     targetArg: values.target,

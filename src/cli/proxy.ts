@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CONTRACTS, startPrismProxy, type PrismProxy } from '../kit/prism-proxy.js';
+import { CONTRACTS, startPrismProxy, type PrismProxy } from '../certify/prism-proxy.js';
 import { UsageError } from './usage-error.js';
 
 export const PROXY_HELP = `session-kit proxy: put Prism in front of a deployment so your own client's traffic is checked

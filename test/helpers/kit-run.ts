@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunResult } from '../../src/kit/verdict.js';
-import { startReference } from '../../conformance/kit/reference-server.js';
+import type { RunResult } from '../../src/certify/verdict.js';
+import { startReference } from '../../conformance/harness/reference-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 

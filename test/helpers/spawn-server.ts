@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 
 /** Starting a server is the conformance harness's job; the tests use the same function. */
-export { startServer, type RunningServer } from '../../conformance/kit/reference-server.js';
+export { startServer, type RunningServer } from '../../conformance/harness/reference-server.js';
 
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {

@@ -3,7 +3,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startPrismMock } from '../../src/kit/prism-proxy.js';
+import { startPrismMock } from '../../src/certify/prism-proxy.js';
 import { DEMO, LOUDVOICE_AUTH } from '../helpers/test-app.js';
 
 const root = resolve(import.meta.dirname, '../..');

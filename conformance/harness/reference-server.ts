@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { readTargetFile, resolveTarget, TARGET_ENV } from '../../src/kit/target.js';
+import { readTargetFile, resolveTarget, TARGET_ENV } from '../../src/certify/target.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

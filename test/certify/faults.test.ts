@@ -2,7 +2,7 @@
 // test-only fault it fails, naming the rule that the fault breaks.
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../src/core/faults.js';
-import { startReference } from '../../conformance/kit/reference-server.js';
+import { startReference } from '../../conformance/harness/reference-server.js';
 import { runKit, runKitAgainstFaults } from '../helpers/kit-run.js';
 
 const apiOf = (fault: string) => (fault.startsWith('livevox') ? 'livevox' : 'loudvoice');

@@ -1,7 +1,7 @@
 // The kit's only way to reach a deployment: plain HTTP through fetch, every exchange recorded (for counterexamples)
 // and every response checked against the contract.
 import type { ApiName, ContractValidator, ContractViolation } from './contract.js';
-import { redact, type Target } from '../../src/kit/target.js';
+import { redact, type Target } from '../../src/certify/target.js';
 
 /** One request and its response, as a counterexample shows them; `note` marks a step that is not an API call. */
 export interface Exchange {

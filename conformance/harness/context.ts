@@ -4,7 +4,7 @@ import { rules as livevoxRules } from '../../src/generated/livevox-session-catal
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { ContractValidator, type ApiName } from './contract.js';
 import { KitHttp } from './http.js';
-import { targetFromEnv, type Target } from '../../src/kit/target.js';
+import { targetFromEnv, type Target } from '../../src/certify/target.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,8 +1,8 @@
 // The kit's bookkeeping: targets resolve secrets from the environment, reports redact them, and rules are graded
 // from the tests that name them (a documented failure decides the verdict).
 import { describe, expect, it } from 'vitest';
-import { readTargetFile, redact, resolveTarget, TargetError } from '../../src/kit/target.js';
-import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from '../../src/kit/verdict.js';
+import { readTargetFile, redact, resolveTarget, TargetError } from '../../src/certify/target.js';
+import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
 
 const outcome = (name: string, state: TestOutcome['state'], note?: string): TestOutcome => ({
   file: 'conformance/x.test.ts',

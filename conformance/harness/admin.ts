@@ -1,5 +1,5 @@
 // The deployment's test controls, when it offers them (capabilities in the target file): clock, reset, ID tokens.
-import type { Target } from '../../src/kit/target.js';
+import type { Target } from '../../src/certify/target.js';
 import type { KitHttp } from './http.js';
 
 /** Calls the target's admin API; throws when the call fails, since a suite cannot go on without it. */

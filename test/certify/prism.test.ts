@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startReference } from '../../conformance/kit/reference-server.js';
-import { CONTRACTS, startPrismMock } from '../../src/kit/prism-proxy.js';
-import { referenceTarget } from '../../src/kit/target.js';
+import { startReference } from '../../conformance/harness/reference-server.js';
+import { CONTRACTS, startPrismMock } from '../../src/certify/prism-proxy.js';
+import { referenceTarget } from '../../src/certify/target.js';
 import { runKit } from '../helpers/kit-run.js';
 
 const stops: (() => void)[] = [];
