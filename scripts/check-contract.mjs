@@ -48,8 +48,23 @@ export async function checkContract(file) {
       else ruleIds.set(rule.id, where);
       if (typeof rule?.rule !== 'string' || rule.rule.length < 10) problems.push(`${at}: needs a 'rule' sentence`);
       provenance(at, rule);
+      const p = rule?.['x-provenance'] ?? {};
+      if ('decides' in p) {
+        if (p.decides !== true || p.grade !== 'observed') problems.push(`${at}: only an observed rule may say decides: true`);
+        if (typeof p['decides-because'] !== 'string' || p['decides-because'].length < 20) problems.push(`${at}: decides needs decides-because: why it decides the verdict`);
+      }
+      // A documented rule asserts only what the vendor says: our error codes and catalogue names belong to assumed rules.
+      if (p.grade === 'documented' && typeof rule?.rule === 'string') {
+        const invented = rule.rule.match(/\bcode 1\d{4}\b|\b\d{3} [A-Z][A-Z0-9]*_[A-Z0-9_]+\b/);
+        if (invented) problems.push(`${at}: a documented rule names "${invented[0]}", a catalogue choice of ours (move it to an assumed rule)`);
+      }
     }
   };
+  const sources = api['x-sources'];
+  if (!Array.isArray(sources) || sources.length === 0) problems.push('root: x-sources must list the cited sources');
+  for (const s of sources ?? []) {
+    if (typeof s?.id !== 'string' || typeof s?.citation !== 'string' || !GRADES.has(s?.grade)) problems.push(`x-sources ${s?.id ?? '?'}: needs id, grade and citation`);
+  }
 
   const catalogue = api['x-error-catalogue'];
   const catalogueEntries = catalogue && typeof catalogue === 'object' ? Object.entries(catalogue) : [];

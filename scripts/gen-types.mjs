@@ -49,6 +49,8 @@ function catalogueModule(doc, source) {
     `export const rules = ${JSON.stringify(rules, null, 2)} as const;\n`,
     `/** The id of a behavioural rule. */`,
     `export type RuleId = (typeof rules)[number]['id'];\n`,
+    `/** The sources the rules cite by short id (L1, O4, seed ...), as readable citations. */`,
+    `export const sources = ${JSON.stringify(doc['x-sources'] ?? [], null, 2)} as const;\n`,
   ].join('\n');
 }
 

@@ -176,8 +176,8 @@ export const rules = [
     "rule": "Every response to an operation this contract defines has a status the operation declares (or a root-level catalogue status: 404, 405, 413, 415) and a body that validates against the schema declared for that status.",
     "operation": null,
     "provenance": {
-      "grade": "observed",
-      "source": "Schemas of this contract, checked by the conformance kit on every exchange; the response schemas of this contract: {code, message} on errors is observed (L6 ErrorResponse.cs, L7), LoginResponse fields observed (L5, L6); SessionDetails and the status codes of the project-designed operations are assumed."
+      "grade": "assumed",
+      "source": "The schemas of this contract mix observed fields ({code, message}: L6 ErrorResponse.cs, L7; LoginResponse: L5, L6) with this project's choices (strict additionalProperties, SessionDetails, the status codes of designed operations). The documented parts are checked by their own documented rules; the schemas as a whole are our choice."
     }
   },
   {
@@ -218,29 +218,47 @@ export const rules = [
   },
   {
     "id": "LVX-SESSION-REQUIRED",
-    "rule": "Every LiveVox operation other than login, SSO login, validate, logout and change password requires the `LV-Session` header with a live session id. Missing header -> 401 code 10004; malformed, unknown, expired, logged-out or password-change-ended session -> 401 code 10005 (one message for all of these).",
+    "rule": "Every LiveVox operation other than login, SSO login, validate, logout and change password requires the `LV-Session` header with a live session id: without it, or with a malformed, unknown, expired, logged-out or password-change-ended id, the request fails with 401 (an Authorization error). The error codes are LVX-ERROR-CODES.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "L1: LV-Session required on all other requests, not on login, IsSessionValid, ChangePassword, Logout; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.' Status 401 observed in the L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table ('session is not valid')."
+      "source": "L1: LV-Session required on all other requests, not on login, IsSessionValid, ChangePassword, Logout; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.' 401 is LiveVox's status for an invalid session in its REST status table (L7 kkrbalam/LiveVox-Api LiveVoxReq.py)."
     }
   },
   {
     "id": "LVX-EXPIRY-2H",
-    "rule": "A session expires after 2 hours of inactivity: it is live while `now - lastActivityAt < 7 200 000 ms` and expired from exactly 7 200 000 ms on. `lastActivityAt` is the time of the login that created it or of the latest request that refreshed it (LVX-ACTIVITY-REFRESHES). An expired session behaves like a logged-out one (401 code 10005 on protected operations, 404 code 10007 on validate and logout) and a new login creates a new session id.",
+    "rule": "A session expires after 2 hours of inactivity: a session whose every gap between uses is at most 2 h - 1 s stays live, and a session left unused for 2 h + 1 s or more is refused (401 on protected operations) and a new login creates a new session id. The instant inside that second is LVX-EXPIRY-BOUNDARY.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "L1 'valid as long as it is used at least once in a 2-hour rolling window'; seed/L2 'sessions expire after 2 hours of inactivity'. The exact boundary (expired at exactly 2 h) is assumed: the docs do not say, and a strict '<' makes the boundary testable."
+      "source": "L1 'valid as long as it is used at least once in a 2-hour rolling window'; seed / L2 'sessions expire after 2 hours of inactivity'. One second either side of 2 h is left to LVX-EXPIRY-BOUNDARY: the docs give no finer boundary."
+    }
+  },
+  {
+    "id": "LVX-EXPIRY-BOUNDARY",
+    "rule": "A session is live while `now - lastActivityAt < 7 200 000 ms` and expired from exactly 7 200 000 ms on, to the millisecond.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "The docs say 2 hours without a boundary; a strict < at the millisecond makes the boundary testable. A vendor that still accepts at exactly 2 h conforms (LVX-EXPIRY-2H)."
     }
   },
   {
     "id": "LVX-ACTIVITY-REFRESHES",
-    "rule": "Every request authenticated with a live `LV-Session` refreshes the session (sets `lastActivityAt` to the request time), even when the operation then fails with 400 or 403. A login or SSO login that returns an existing session also refreshes it. Requests failing authentication do not touch any session.",
+    "rule": "Every request authenticated with a live `LV-Session` refreshes the session: its 2-hour window starts again at that request.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "L1: a session 'is valid as long as it is used at least once in a 2-hour rolling window' (any use counts). That a 400/403 after successful authentication counts as use, and that a reusing login refreshes, are assumed (the session was used; clients that re-login to keep a session must not lose it)."
+      "source": "L1: a session 'is valid as long as it is used at least once in a 2-hour rolling window' (any use counts); seed / L2: 'sessions expire after 2 hours of inactivity'."
+    }
+  },
+  {
+    "id": "LVX-ACTIVITY-REFRESHES-ON-ERROR",
+    "rule": "A request authenticated by a live LV-Session refreshes it even when the operation then fails with 400 or 403; requests failing authentication touch no session.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "The docs do not say whether a refused call counts as use; the session was used, and clients that retry after a 400 expect to stay logged in."
     }
   },
   {
@@ -263,11 +281,11 @@ export const rules = [
   },
   {
     "id": "LVX-TOKEN-PER-CLIENT",
-    "rule": "Each API token belongs to exactly one client. A login (or SSO login or change password) whose `clientName` is a different client than the token's fails with 401 code 10002, with the same message as an unknown token.",
+    "rule": "Each API token belongs to exactly one client. A login (or SSO login) whose `clientName` is another client than the token's fails with 401 (an Authorization error).",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "Seed / L2: 'Tokens are uniquely associated with the requesting client and cannot be shared.' Code and shared message are assumed (do not reveal that the token exists)."
+      "source": "Seed / L2: 'Tokens are uniquely associated with the requesting client and cannot be shared.'; a login with a token that is not valid for it 'will fail with an Authorization error'."
     }
   },
   {
@@ -285,7 +303,9 @@ export const rules = [
     "operation": null,
     "provenance": {
       "grade": "observed",
-      "source": "L6 Spire-Recovery-Solutions/LiveVox.NET LiveVox.NET/LiveVoxClient.cs comment, apparently quoting LiveVox docs: 'Login requests by the same user with the same API Token will return the same Session ID if a valid one already exists'."
+      "source": "L6 Spire-Recovery-Solutions/LiveVox.NET LiveVox.NET/LiveVoxClient.cs comment, apparently quoting LiveVox docs: 'Login requests by the same user with the same API Token will return the same Session ID if a valid one already exists'.",
+      "decides": true,
+      "decides-because": "L6 quotes LiveVox's documentation word for word (\"Login requests by the same user with the same API Token will return the same Session ID if a valid one already exists\"); clients that log in before each job rely on it not to pile up sessions."
     }
   },
   {
@@ -299,20 +319,31 @@ export const rules = [
   },
   {
     "id": "LVX-LOGOUT-ENDS",
-    "rule": "After a successful logout the session id is dead for good: protected operations answer 401 code 10005, validate and a second logout answer 404 code 10007, and the next login of that key creates a new session id.",
+    "rule": "After a successful logout the session id is dead for good: protected operations answer 401, validate answers 404, and the next login of that key creates a new session id.",
     "operation": null,
     "provenance": {
       "grade": "observed",
-      "source": "L5 juanchanaga/is-call-multiplier LvSessionRestServiceImpl.java and L7 kkrbalam/LiveVox-Api LiveVoxReq.py: 404 on a second logout is ignored as 'already gone'; 401 for a dead session follows the L7 status table ('session is not valid')."
+      "source": "L5 juanchanaga/is-call-multiplier LvSessionRestServiceImpl.java and L7 kkrbalam/LiveVox-Api LiveVoxReq.py: 404 on a second logout is ignored as 'already gone'; 401 for a dead session follows the L7 status table ('session is not valid').",
+      "decides": true,
+      "decides-because": "L1 documents Logout as a method of the Session API; a logout that leaves the session usable is a security defect whatever the status codes, and LiveVox's own client (L5) relies on it."
     }
   },
   {
     "id": "LVX-PASSWORD-CHANGE-ENDS-SESSIONS",
-    "rule": "A successful password change ends every live session of that principal (client, userName, agent flag) under every API token, immediately: they behave as logged out (LVX-LOGOUT-ENDS). Sessions of other principals, including the same name with the other agent flag, are not touched.",
+    "rule": "A successful password change ends the live sessions of that user under every API token: from then on they are refused (401).",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "L1: when the password of the user or agent expires or is changed, the session ends and the user must log in again with the new credentials. Limiting it to the same agent flag follows LVX-LOGIN-AGENT-KEY (assumed)."
+      "source": "L1: when the password of the user or agent expires or is changed, the session ends and the user must log in again with the new credentials; seed / L2: 'Sessions may be invalidated if a user’s credentials have expired or been changed.'"
+    }
+  },
+  {
+    "id": "LVX-PASSWORD-CHANGE-SCOPE",
+    "rule": "A password change ends only the sessions of that principal (client, userName, agent flag): sessions of other principals, including the same name with the other agent flag, are not touched.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "Follows LVX-LOGIN-AGENT-KEY (assumed); the docs speak of \"the user\" only."
     }
   },
   {
@@ -370,17 +401,26 @@ export const rules = [
     }
   },
   {
+    "id": "LVX-ERROR-CODES",
+    "rule": "Each LiveVox error body carries the `code` and `message` of its `x-error-catalogue` entry (10001..10017) for the situation, e.g. 10001 \"LV-Access header is missing\" for a login without LV-Access.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "Design decision 6: LiveVox documents the {code, message} shape (observed L6, L7) but no session error codes or messages; these numbers and texts are session-kit's own."
+    }
+  },
+  {
     "id": "LVX-LOGIN-ACCESS-MISSING",
-    "rule": "A login without the `LV-Access` header (or with an empty value) fails with 401 and code 10001.",
+    "rule": "A login without the `LV-Access` header (or with an empty value) fails with 401 (an Authorization error).",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
-      "source": "L2 / seed: 'If the LV-Access header is not provided ... the login request will fail with an Authorization error.'"
+      "source": "L2 / seed: 'If the LV-Access header is not provided ... the login request will fail with an Authorization error.' 401: LiveVox's REST status table (L7) and its own client (L5 reads 401 as 'Login was denied')."
     }
   },
   {
     "id": "LVX-LOGIN-ACCESS-UNKNOWN",
-    "rule": "A login whose `LV-Access` value is not a configured API token fails with 401 and code 10002.",
+    "rule": "A login whose `LV-Access` value is not a configured API token fails with 401 (an Authorization error).",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
@@ -389,11 +429,11 @@ export const rules = [
   },
   {
     "id": "LVX-LOGIN-ACCESS-FOREIGN",
-    "rule": "A login with a valid API token of client A and `clientName` of an existing client B fails with 401 and code 10002 (same message as an unknown token), even when the user name and password are right for B.",
+    "rule": "A login with a valid API token of client A and `clientName` of an existing client B fails with 401 (an Authorization error), even when the user name and password are right for B.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
-      "source": "Seed / L2: 'Tokens are uniquely associated with the requesting client and cannot be shared.' Code assumed."
+      "source": "Seed / L2: 'Tokens are uniquely associated with the requesting client and cannot be shared.'"
     }
   },
   {
@@ -434,11 +474,22 @@ export const rules = [
   },
   {
     "id": "LVX-LOGIN-SUCCESS",
-    "rule": "A valid login answers 200 with `sessionId` (UUID v4), `clientId` of the named client and `userId` of the User or Agent; `daysUntilPasswordExpires` may be present. The session's inactivity window starts now.",
+    "rule": "A valid login answers 200 with a JSON body whose `sessionId` is a non-empty string; that id authenticates later requests in `LV-Session`. The session's inactivity window starts now.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "observed",
-      "source": "L5 LvSessionRestServiceImpl.java reads sessionId, clientId, userId, daysUntilPasswordExpires; L6 SessionLoginResponse.cs marks daysUntilPasswordExpires optional; L7, L9, L10, L11 read sessionId from a 200 JSON body."
+      "source": "Seed / L2: 'A successful login will establish a session for that user and return a session ID'; the 200 JSON body with `sessionId` is what every known client reads (L5 LvSessionRestServiceImpl.java, L6 SessionLoginResponse.cs, L7, L9, L10, L11).",
+      "decides": true,
+      "decides-because": "The docs say a login returns a session ID; every real client reads it from exactly this field of a 200 JSON body, so any other shape breaks every client."
+    }
+  },
+  {
+    "id": "LVX-LOGIN-IDS",
+    "rule": "The login answer also carries `clientId` of the named client and `userId` of the User or Agent as integers; `daysUntilPasswordExpires` may be present.",
+    "operation": "POST /session/login",
+    "provenance": {
+      "grade": "observed",
+      "source": "L5 LvSessionRestServiceImpl.java reads clientId, userId, daysUntilPasswordExpires; L6 SessionLoginResponse.cs documents them in comments."
     }
   },
   {
@@ -488,11 +539,11 @@ export const rules = [
   },
   {
     "id": "LVX-SSO-ACCESS",
-    "rule": "SSO login requires `LV-Access` like a password login: missing -> 401 code 10001; unknown token or token of another client -> 401 code 10002.",
+    "rule": "SSO login requires `LV-Access` like a password login: a missing token, an unknown one or a token of another client fails with 401 (an Authorization error).",
     "operation": "POST /session/sso/login",
     "provenance": {
       "grade": "documented",
-      "source": "L2 / seed: 'an API user must provide the API Token in the login request'; LVX-TOKEN-PER-CLIENT."
+      "source": "L2 / seed: 'an API user must provide the API Token in the login request'; 'If the LV-Access header is not provided, or the access token is not valid, the login request will fail with an Authorization error.' The SSO path itself is session-kit's design: the kit checks this only on a target that offers it."
     }
   },
   {
@@ -506,11 +557,20 @@ export const rules = [
   },
   {
     "id": "LVX-SSO-NOT-ENABLED",
-    "rule": "An SSO login for a client without SSO configured fails with 403 and code 10010, whatever the ID token.",
+    "rule": "An SSO login for a client without SSO enabled fails (4xx) and creates no session, whatever the ID token.",
     "operation": "POST /session/sso/login",
     "provenance": {
       "grade": "documented",
-      "source": "L2 / seed: SSO login is available only 'if the Single Sign On (SSO) feature is enabled for your site'. Status and code assumed."
+      "source": "L2 / seed: SSO login is available only 'if the Single Sign On (SSO) feature is enabled for your site'."
+    }
+  },
+  {
+    "id": "LVX-SSO-NOT-ENABLED-403",
+    "rule": "That refusal is 403 Forbidden (the client is known, the method is not enabled for it).",
+    "operation": "POST /session/sso/login",
+    "provenance": {
+      "grade": "assumed",
+      "source": "The docs give no status; 403 follows LiveVox's status table (L7: no permission for the method)."
     }
   },
   {
@@ -596,11 +656,13 @@ export const rules = [
   },
   {
     "id": "LVX-VALIDATE-DEAD-404",
-    "rule": "An unknown, malformed (not UUID-shaped), expired, logged-out or password-change-ended session id answers 404 with code 10007 (never 400 or 401).",
+    "rule": "An unknown, malformed, expired, logged-out or password-change-ended session id answers 404 (never 400 or 401) and changes nothing.",
     "operation": "GET /session/validate/{sessionId}",
     "provenance": {
       "grade": "observed",
-      "source": "L5 LvSessionRestServiceImpl.java maps 404 to 'session not valid' and any other error to an Unauthorized exception. Treating malformed ids as 404 is assumed (one answer for every dead id)."
+      "source": "L5 LvSessionRestServiceImpl.java maps 404 to 'session not valid' and any other error to an Unauthorized exception. Treating malformed ids as 404 is assumed (one answer for every dead id).",
+      "decides": true,
+      "decides-because": "LiveVox's own client (L5 LvSessionRestServiceImpl.java) reads exactly 404 as \"not valid\" and throws on any other status: another status breaks the vendor's own client."
     }
   },
   {
@@ -686,11 +748,20 @@ export const rules = [
   },
   {
     "id": "LVX-PASSWORD-POLICY",
-    "rule": "With valid current credentials, a `newPassword` shorter than 8 characters, without any digit (0-9), or equal to the current password fails with 400 and code 10009; nothing changes.",
+    "rule": "With valid current credentials, a `newPassword` shorter than 8 characters, without any digit (0-9), or equal to the current password is refused (4xx) and nothing changes: the current password still logs in.",
     "operation": "POST /session/password",
     "provenance": {
       "grade": "documented",
-      "source": "LiveVox password management infosheet (facts 1.9 item 10): minimum 8 characters including a digit, no reuse of the current password. The API error form (400, 10009) is assumed. The full history-based reuse rule (last 4) is not modelled."
+      "source": "LiveVox password management infosheet (https://docs.livevox.com/productdocumentation/infosheets/latest/password-management-infosheet): minimum 8 characters including a digit, no reuse of the current password. The full history-based reuse rule (last 4) is not modelled."
+    }
+  },
+  {
+    "id": "LVX-PASSWORD-POLICY-400",
+    "rule": "The refusal of a password that breaks the policy is 400.",
+    "operation": "POST /session/password",
+    "provenance": {
+      "grade": "assumed",
+      "source": "The API error form of the policy is not documented; 400 is LiveVox's status for an invalid request (L7 status table)."
     }
   },
   {
@@ -725,8 +796,8 @@ export const rules = [
     "rule": "Without `LV-Session` (or with an empty value) the call fails with 401 and code 10004.",
     "operation": "GET /session/details",
     "provenance": {
-      "grade": "documented",
-      "source": "L2 / seed: 'If the session ID is not specified ... API requests will fail with an Authorization error.'"
+      "grade": "assumed",
+      "source": "The session details operation is session-kit's design (design decision 4); the documented LV-Session rule it applies is LVX-SESSION-REQUIRED. Code assumed."
     }
   },
   {
@@ -734,8 +805,8 @@ export const rules = [
     "rule": "A malformed, unknown, expired, logged-out or password-change-ended `LV-Session` fails with 401 and code 10005.",
     "operation": "GET /session/details",
     "provenance": {
-      "grade": "documented",
-      "source": "L2 / seed: '... or invalid, API requests will fail with an Authorization error'; L1 sessions end on password change and after 2 h inactivity."
+      "grade": "assumed",
+      "source": "The session details operation is session-kit's design (design decision 4); the documented LV-Session rule it applies is LVX-SESSION-REQUIRED. Code assumed."
     }
   },
   {
@@ -752,8 +823,8 @@ export const rules = [
     "rule": "Reading the details refreshes the session: the returned `lastActivityAt` is this request's time and `expiresAt` is 2 hours after it.",
     "operation": "GET /session/details",
     "provenance": {
-      "grade": "documented",
-      "source": "L1: a session stays valid as long as it is 'used' in a 2-hour window; a call authenticated by LV-Session is a use (LVX-ACTIVITY-REFRESHES)."
+      "grade": "assumed",
+      "source": "The session details operation is session-kit's design (design decision 4); the documented refresh rule it applies is LVX-ACTIVITY-REFRESHES."
     }
   },
   {
@@ -776,20 +847,29 @@ export const rules = [
   },
   {
     "id": "LVX-CALLCENTERS-SESSION",
-    "rule": "Without `LV-Session` the call fails with 401 code 10004; with a malformed, unknown, expired or ended session with 401 code 10005.",
+    "rule": "Without `LV-Session`, or with a malformed, unknown, expired or ended session, the call fails with 401 (an Authorization error).",
     "operation": "GET /configuration/v6.0/callCenters",
     "provenance": {
       "grade": "documented",
-      "source": "L1: LV-Session required on all other requests; L2 / seed: missing or invalid session ID -> Authorization error."
+      "source": "L1: LV-Session required on all other requests; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.'"
     }
   },
   {
     "id": "LVX-CALLCENTERS-AGENT-403",
-    "rule": "With a live Agent session the call fails with 403 and code 10006 (the session is still refreshed, see LVX-ACTIVITY-REFRESHES).",
+    "rule": "With a live Agent session the call is never refused as unauthenticated (no 401: the session is valid); when the method is not allowed in an Agent session the answer is 403 Forbidden.",
     "operation": "GET /configuration/v6.0/callCenters",
     "provenance": {
       "grade": "documented",
-      "source": "L4 Configuration API page: in an Agent session, non-allowed Configuration API methods return 403 Forbidden. That callCenters is among the non-allowed methods is assumed (it is an administrative listing)."
+      "source": "L4 Configuration API page: in an Agent session, non-allowed Configuration API methods return 403 Forbidden."
+    }
+  },
+  {
+    "id": "LVX-CALLCENTERS-AGENT-REFUSED",
+    "rule": "callCenters is not allowed in an Agent session: it answers 403 (and the session is still refreshed, see LVX-ACTIVITY-REFRESHES-ON-ERROR).",
+    "operation": "GET /configuration/v6.0/callCenters",
+    "provenance": {
+      "grade": "assumed",
+      "source": "L4 does not list which methods agents may call; callCenters is an administrative listing, so session-kit refuses it."
     }
   },
   {
@@ -823,3 +903,79 @@ export const rules = [
 
 /** The id of a behavioural rule. */
 export type RuleId = (typeof rules)[number]['id'];
+
+/** The sources the rules cite by short id (L1, O4, seed ...), as readable citations. */
+export const sources = [
+  {
+    "id": "L1",
+    "grade": "documented",
+    "citation": "LiveVox documentation, Session API",
+    "url": "https://docs.livevox.com/dp/ra/latest/session-api-76802583.html"
+  },
+  {
+    "id": "L2",
+    "grade": "documented",
+    "citation": "LiveVox documentation, Session Management (also shared/seeds/000_53a531dba60edd50.txt)",
+    "url": "https://docs.livevox.com/dp/ra/latest/session-management-70558389.html"
+  },
+  {
+    "id": "seed",
+    "grade": "documented",
+    "citation": "LiveVox documentation, Session Management (shared/seeds/000_53a531dba60edd50.txt)",
+    "url": "https://docs.livevox.com/dp/ra/latest/session-management-70558389.html"
+  },
+  {
+    "id": "L3",
+    "grade": "documented",
+    "citation": "LiveVox documentation, Quick Start Guide and API overview",
+    "url": "https://docs.livevox.com/dp/gs/latest/quick-start-guide-57078242.html"
+  },
+  {
+    "id": "L4",
+    "grade": "documented",
+    "citation": "LiveVox documentation, Configuration API",
+    "url": "https://docs.livevox.com/dp/ra/latest/configuration-api-76802361.html"
+  },
+  {
+    "id": "L5",
+    "grade": "observed",
+    "citation": "LiveVox-authored Java client, juanchanaga/is-call-multiplier, src/main/java/com/livevox/commons/services/rest/session/LvSessionRestServiceImpl.java",
+    "url": "https://github.com/juanchanaga/is-call-multiplier"
+  },
+  {
+    "id": "L6",
+    "grade": "observed",
+    "citation": "Spire-Recovery-Solutions/LiveVox.NET, LiveVox.NET/LiveVoxClient.cs and Models/",
+    "url": "https://github.com/Spire-Recovery-Solutions/LiveVox.NET"
+  },
+  {
+    "id": "L7",
+    "grade": "observed",
+    "citation": "kkrbalam/LiveVox-Api, LiveVoxReq.py",
+    "url": "https://github.com/kkrbalam/LiveVox-Api"
+  },
+  {
+    "id": "L8",
+    "grade": "observed",
+    "citation": "justicedemocrats/livevox_ex lib/livevox/network/session.ex; justicedemocrats/dialer-metrics; justicedemocrats/call-sync",
+    "url": "https://github.com/justicedemocrats/livevox_ex"
+  },
+  {
+    "id": "L9",
+    "grade": "observed",
+    "citation": "Cognigy extension loginAndGetSession (POST /session/login with agent: true)",
+    "url": "https://github.com/Cognigy/Extensions"
+  },
+  {
+    "id": "L10",
+    "grade": "observed",
+    "citation": "owners.com gravitas LiveVoxServiceImpl.java (login and validate)",
+    "url": ""
+  },
+  {
+    "id": "L11",
+    "grade": "observed",
+    "citation": "Python scripts posting to https://api.na6.livevox.com/session/login with agent \"false\"",
+    "url": ""
+  }
+] as const;

@@ -222,13 +222,13 @@ export const rules = [
     "rule": "Every response to an operation this contract defines has a status the operation declares (or a root-level catalogue status: 404, 405, 413, 415) and a body that validates against the schema declared for that status.",
     "operation": null,
     "provenance": {
-      "grade": "documented",
-      "source": "Schemas of this contract, checked by the conformance kit on every exchange; the envelope and its status node are documented (O2 responses-and-errors, O4 sessions list example, the seed resultset); node fields beyond the seed example are observed or assumed as their schemas say."
+      "grade": "assumed",
+      "source": "The schemas of this contract mix the documented envelope (O2, seed resultset) with observed node fields (O8) and this project's choices (strict additionalProperties, required lists, bounds). The documented parts are checked by their own documented rules (LDV-ENVELOPE-*, LDV-DATE-RFC2822, LDV-SESSION-NEW-SESSION, ...); the schemas as a whole are our choice."
     }
   },
   {
     "id": "LDV-ENVELOPE-EVERY-RESPONSE",
-    "rule": "Every response, including 401, unknown paths (404 ROUTE_NOT_FOUND), 405, 413, 415 and 500, is a JSON body {\"response\":{\"request\":{date, resource, status:{flag, code, info}}, ...}} with Content-Type application/json.",
+    "rule": "Every response, including 401, unknown paths (404), 405, 413, 415 and 500, is a JSON body {\"response\":{\"request\":{date, resource, status:{flag, code, ...}}, ...}} with Content-Type application/json.",
     "operation": null,
     "provenance": {
       "grade": "documented",
@@ -237,11 +237,20 @@ export const rules = [
   },
   {
     "id": "LDV-ENVELOPE-STATUS",
-    "rule": "status.code equals the HTTP status code; status.flag is \"success\" for 200/201 and \"error\" otherwise; status.info is always present, on success exactly \"Your request has been processed successfully\".",
+    "rule": "status.code equals the HTTP status code; status.flag is \"success\" for a 2xx answer and \"error\" otherwise.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O2; seed shows flag success, code 200 and that info on a 200; the same info on 201 is assumed"
+      "source": "O2 responses-and-errors (flag and code in every status node); seed resultset (flag success, code 200 on a 200)."
+    }
+  },
+  {
+    "id": "LDV-ENVELOPE-INFO",
+    "rule": "status.info is always present; on success it is exactly \"Your request has been processed successfully\".",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "The seed shows that info on a 200, but O4's list example has a status node without info; always sending it (and the same text on 201) is our choice."
     }
   },
   {
@@ -282,11 +291,20 @@ export const rules = [
   },
   {
     "id": "LDV-AUTH-BASIC-EVERY-CALL",
-    "rule": "Every request, on every path (known or not), must carry HTTP Basic credentials with the site public key as username and the private key as password; missing, malformed or wrong credentials answer 401 CREDENTIALS_INVALID before anything else is looked at.",
+    "rule": "Every request to a resource of this contract must carry HTTP Basic credentials with the site public key as username and the private key as password; missing, malformed or wrong credentials answer 401 with status.info \"Authentication credentials are missing or incorrect: http://docs.oneall.com/api/basic/authentication/\".",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O1 authentication; O2 401 text"
+      "source": "O1 authentication (Basic, public key : private key, on every request); O2 401 and its info text."
+    }
+  },
+  {
+    "id": "LDV-AUTH-BEFORE-ROUTING",
+    "rule": "Credentials are checked before anything else is looked at, on unknown paths too: a request without valid credentials answers 401 even where the path does not exist.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "O1/O2 do not say whether an unknown path is a 401 or a 404 without credentials; checking first reveals nothing about the routes."
     }
   },
   {
@@ -309,11 +327,11 @@ export const rules = [
   },
   {
     "id": "LDV-BODY-WRAPPED-REQUEST",
-    "rule": "A request body is a JSON object with a top-level \"request\" node holding the resource node; a body without it answers 400 NODE_MISSING (node \"request\"), a missing resource node 400 NODE_MISSING (e.g. \"request->author_session\").",
+    "rule": "A request body is a JSON object with a top-level \"request\" node holding the resource node; a body without that node is refused (4xx) and changes nothing.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O4-O7 bodies; OneAll clients wrap {request: body} (observed O8, O9, O11)"
+      "source": "O4-O7 request bodies and the seed: every body is {\"request\": {...}}; OneAll clients wrap {request: body} (observed O8, O9, O11). The status and info of the refusal are LDV-ERROR-STATUS and LDV-ERROR-INFO."
     }
   },
   {
@@ -354,38 +372,65 @@ export const rules = [
   },
   {
     "id": "LDV-PAGINATION-PARAMS",
-    "rule": "Lists take page (integer >= 1, default 1), entries_per_page (integer 1..500, default 250) and order_direction (asc|desc, default asc); any other value answers 400 PARAMETER_INVALID naming the parameter.",
+    "rule": "Lists take page (1-based, default 1), entries_per_page (default 250, at most 500) and order_direction (asc|desc, default asc): a page holds at most entries_per_page entries and never more than 500.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O3 pagination (ranges, defaults); rejection assumed: the PHP SDK clamps client-side (O10)"
+      "source": "O3 pagination: page, entries_per_page (default 250, max 500), order_direction; O4 list: \"paginated to 250 items by default\"."
+    }
+  },
+  {
+    "id": "LDV-PAGINATION-PARAMS-REFUSED",
+    "rule": "An out-of-range or malformed page, entries_per_page or order_direction answers 400 PARAMETER_INVALID naming the parameter, instead of being capped or defaulted.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "O3 gives the ranges, not what the server does outside them; the PHP SDK clamps client-side (O10), so a server that caps conforms too."
     }
   },
   {
     "id": "LDV-PAGINATION-NODE",
-    "rule": "Every list answers result.data.<plural> = {pagination:{current_page, total_pages, entries_per_page, total_entries, order:{field:\"date_creation\", direction}}, entries:[...]}; total_pages = ceil(total_entries / entries_per_page) (0 when empty); current_page echoes the requested page; a page past the end answers 200 with entries [].",
+    "rule": "Every list answers result.data.<plural> = {pagination:{current_page, total_pages, entries_per_page, total_entries, order:{field, direction}}, entries:[...]}; total_entries counts every matching entry, total_pages = ceil(total_entries / entries_per_page) when there are entries, and current_page echoes the requested page.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O3 pagination node; list shape observed O8; total_pages 0 and past-the-end behaviour assumed"
+      "source": "O3 pagination node; the list shape {pagination, entries} is observed in O8."
+    }
+  },
+  {
+    "id": "LDV-PAGINATION-EDGES",
+    "rule": "An empty list has total_pages 0; a page past the end answers 200 with entries [].",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "O3 shows no empty list or page past the end; 0 = ceil(0 / n) and an empty page are what a paging client (O8 pages while current_page < total_pages) handles."
     }
   },
   {
     "id": "LDV-PAGINATION-ORDER",
-    "rule": "Entries are ordered by date_creation in order_direction; entries with the same date_creation keep their creation order (reversed for desc).",
+    "rule": "Entries are ordered by date_creation in order_direction: non-decreasing for asc (the default), non-increasing for desc.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O3: default order date_creation asc; tie-break assumed"
+      "source": "O3: default order date_creation asc, order_direction asc|desc."
+    }
+  },
+  {
+    "id": "LDV-PAGINATION-TIE-ORDER",
+    "rule": "Entries with the same date_creation keep their creation order (reversed for desc).",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "date_creation has one-second resolution; O3 gives no tie-break. Creation order is stable across pages."
     }
   },
   {
     "id": "LDV-DELETE-CONFIRM",
-    "rule": "Every DELETE needs the query parameter confirm_deletion=true; otherwise 400 CONFIRM_DELETION_REQUIRED and nothing is deleted.",
+    "rule": "Every DELETE needs the query parameter confirm_deletion=true; without it the answer is an error (4xx) and nothing is deleted.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O4/O5 (\"to prevent unintentionally deleting by mixing up DELETE/GET\"); status assumed"
+      "source": "O4/O5: confirm_deletion=true is required \"to prevent unintentionally deleting by mixing up DELETE/GET\". The status of the refusal is LDV-ERROR-STATUS."
     }
   },
   {
@@ -411,8 +456,17 @@ export const rules = [
     "rule": "date_last_update of an author, discussion or comment is null until a write changes one of its stored values, then the time of the latest such write.",
     "operation": null,
     "provenance": {
+      "grade": "assumed",
+      "source": "The seed shows date_last_update null on a fresh object (LDV-LAST-UPDATE-NULL-WHEN-NEW); that it changes only when a stored value changes is our choice."
+    }
+  },
+  {
+    "id": "LDV-LAST-UPDATE-NULL-WHEN-NEW",
+    "rule": "date_last_update of a newly created author and of a new author session is null.",
+    "operation": null,
+    "provenance": {
       "grade": "documented",
-      "source": "Seed: date_last_update null on a fresh object; \"on change\" assumed"
+      "source": "Seed example resultset: a new session and its new author both have \"date_last_update\": null; O4/O5 structure pages: absent values are null."
     }
   },
   {
@@ -462,11 +516,20 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-LIST-LIVE-ONLY",
-    "rule": "The sessions list shows only live sessions; expired sessions behave as deleted everywhere (not listed, DELETE answers 404 SESSION_NOT_FOUND, the next session PUT for the author creates a new session with a new token).",
+    "rule": "The sessions list shows only live sessions: a session past its date_expiration is no longer listed.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O4 list: only active sessions; O4 delete: removed automatically at date_expiration"
+      "source": "O4 list: only active sessions; O4 delete: removed automatically once date_expiration is reached."
+    }
+  },
+  {
+    "id": "LDV-SESSION-EXPIRED-GONE",
+    "rule": "An expired session behaves as deleted everywhere: DELETE on it answers 404 SESSION_NOT_FOUND and the next session PUT for its author creates a new session with a new token.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "O4 says expired sessions are removed; what DELETE and the next PUT answer then is our reading of \"removed\"."
     }
   },
   {
@@ -480,11 +543,11 @@ export const rules = [
   },
   {
     "id": "LDV-ROUTE-NOT-FOUND",
-    "rule": "A path that is not in this contract (including .xml variants and the legacy /discussions/... paths) answers 404 ROUTE_NOT_FOUND in the error envelope, after the credentials check.",
+    "rule": "A path that is not in this contract (including .xml variants and the legacy /discussions/... paths), called with valid credentials, answers 404 in the error envelope.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "O2: 404 for an invalid URI"
+      "source": "O2: 404 for an invalid URI. Whether credentials are checked first is LDV-AUTH-BEFORE-ROUTING."
     }
   },
   {
@@ -503,6 +566,24 @@ export const rules = [
     "provenance": {
       "grade": "assumed",
       "source": "No documented limit; 1 MiB is far above any real comment or author"
+    }
+  },
+  {
+    "id": "LDV-ERROR-INFO",
+    "rule": "Each error envelope carries the status.info of its x-error-catalogue entry for the situation (with the node named where the entry has a {node} placeholder).",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "OneAll documents only the 401 text (O2, LDV-AUTH-BASIC-EVERY-CALL) and one 404 text observed in its plugin (O8, LDV-COMMENT-DISCUSSION-UNKNOWN-404); every other info text is session-kit's own."
+    }
+  },
+  {
+    "id": "LDV-ERROR-STATUS",
+    "rule": "Each refusal answers the HTTP status of its x-error-catalogue entry, e.g. 400 CONFIRM_DELETION_REQUIRED for a DELETE without confirm_deletion=true, 400 NAME_REQUIRED_FOR_NEW_AUTHOR.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "O2 lists the statuses OneAll uses (400, 403, 404, 409, ...) but not which one each refusal gets; the catalogue's choices are session-kit's."
     }
   },
   {
@@ -570,7 +651,7 @@ export const rules = [
   },
   {
     "id": "LDV-DISCUSSION-READ",
-    "rule": "GET answers 200 with the discussion in result.data.discussion, or 404 RESOURCE_NOT_FOUND when no discussion has the token.",
+    "rule": "GET answers 200 with the discussion in result.data.discussion, or 404 when no discussion has the token.",
     "operation": "GET /loudvoice/discussions/{discussion_token}.json",
     "provenance": {
       "grade": "documented",
@@ -606,7 +687,7 @@ export const rules = [
   },
   {
     "id": "LDV-DISCUSSION-READ-BY-REFERENCE",
-    "rule": "GET discussion.json?discussion_reference= answers 200 with the discussion having that reference, 404 RESOURCE_NOT_FOUND if none, 400 PARAMETER_INVALID if the parameter is missing or empty.",
+    "rule": "GET discussion.json?discussion_reference= answers 200 with the discussion having that reference, or 404 if none.",
     "operation": "GET /loudvoice/discussions/discussion.json",
     "provenance": {
       "grade": "documented",
@@ -614,8 +695,17 @@ export const rules = [
     }
   },
   {
+    "id": "LDV-REFERENCE-PARAMETER-REQUIRED",
+    "rule": "The by-reference forms (author.json?author_reference=, discussion.json?discussion_reference=, discussion/comments.json?discussion_reference=) answer 400 PARAMETER_INVALID when the parameter is missing or empty.",
+    "operation": "GET /loudvoice/discussions/discussion.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "The seed table gives the parameter, not the answer without it; 400 is O2's status for an invalid request."
+    }
+  },
+  {
     "id": "LDV-DISCUSSION-UPDATE-BY-REFERENCE",
-    "rule": "PUT discussion.json?discussion_reference= behaves like updateDiscussion on the discussion with that reference (partial update, 200; 404 if none; 409 if the new reference is taken).",
+    "rule": "PUT discussion.json?discussion_reference= updates the discussion with that reference and answers 200, or 404 if none.",
     "operation": "PUT /loudvoice/discussions/discussion.json",
     "provenance": {
       "grade": "documented",
@@ -633,7 +723,7 @@ export const rules = [
   },
   {
     "id": "LDV-DISCUSSION-COMMENTS-LIST",
-    "rule": "Lists the comments of one discussion (all of them, replies included, trashed and spam included), paginated and ordered by date_creation, in result.data.comments; an unknown discussion token answers 404 RESOURCE_NOT_FOUND.",
+    "rule": "Lists the comments of one discussion (all of them, replies included, trashed and spam included), paginated and ordered by date_creation, in result.data.comments; an unknown discussion token answers 404.",
     "operation": "GET /loudvoice/comments/{discussion_token}/comments.json",
     "provenance": {
       "grade": "documented",
@@ -651,7 +741,7 @@ export const rules = [
   },
   {
     "id": "LDV-DISCUSSION-COMMENTS-BY-REFERENCE",
-    "rule": "The reference form lists the comments of the discussion with that discussion_reference, like listDiscussionComments; unknown reference: 404 RESOURCE_NOT_FOUND; missing reference: 400 PARAMETER_INVALID.",
+    "rule": "The reference form lists the comments of the discussion with that discussion_reference, like listDiscussionComments; an unknown reference answers 404.",
     "operation": "GET /loudvoice/discussions/discussion/comments.json",
     "provenance": {
       "grade": "documented",
@@ -687,25 +777,34 @@ export const rules = [
   },
   {
     "id": "LDV-AUTHOR-CREATE-NAME-REQUIRED",
-    "rule": "Without name and without identity_token, POST answers 400 NAME_REQUIRED_FOR_NEW_AUTHOR (node request->author->name).",
+    "rule": "Without name and without identity_token, POST is refused (4xx) and creates nothing.",
     "operation": "POST /loudvoice/authors.json",
     "provenance": {
       "grade": "documented",
-      "source": "Seed/O5: name required for new authors; status assumed"
+      "source": "Seed / O5: name \"Required for new authors\". The status and info of the refusal are LDV-ERROR-STATUS and LDV-ERROR-INFO."
     }
   },
   {
     "id": "LDV-AUTHOR-IDENTITY-LINK",
-    "rule": "identity_token links the author to a Social Login identity and fills name, email and picture_url from its profile where the body does not send them; an unknown identity answers 404 IDENTITY_TOKEN_UNKNOWN, an identity already linked to another author 409 IDENTITY_TOKEN_TAKEN.",
+    "rule": "identity_token links the author to a Social Login identity and fills name, email and picture_url from its profile where the body does not send them.",
     "operation": "POST /loudvoice/authors.json",
     "provenance": {
       "grade": "documented",
-      "source": "O5 create: identity_token \"links the author to an existing identity and popu[lates ...]\"; statuses assumed"
+      "source": "O5 create: identity_token \"links the author to an existing identity and popu[lates ...]\"."
+    }
+  },
+  {
+    "id": "LDV-AUTHOR-IDENTITY-ERRORS",
+    "rule": "An unknown identity_token answers 404 IDENTITY_TOKEN_UNKNOWN; an identity already linked to another author 409 IDENTITY_TOKEN_TAKEN.",
+    "operation": "POST /loudvoice/authors.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "Vendor silent; 404 as for other unknown tokens (O2), 409 for a correct request that cannot be executed (O2)."
     }
   },
   {
     "id": "LDV-AUTHOR-READ",
-    "rule": "GET answers 200 with the author in result.data.author, or 404 RESOURCE_NOT_FOUND when no author has the token.",
+    "rule": "GET answers 200 with the author in result.data.author, or 404 when no author has the token.",
     "operation": "GET /loudvoice/authors/{author_token}.json",
     "provenance": {
       "grade": "documented",
@@ -714,20 +813,29 @@ export const rules = [
   },
   {
     "id": "LDV-AUTHOR-UPDATE-200",
-    "rule": "PUT changes only the fields sent (null or \"\" clears email, description, picture_url, website_url, author_reference; name cannot be cleared), sets date_last_update when a stored value changed, and answers 200 with the author; reference/identity conflicts answer 409 (LDV-AUTHOR-REFERENCE-UNIQUE), an unknown identity_token 404 IDENTITY_TOKEN_UNKNOWN.",
+    "rule": "PUT applies the fields sent to the author and answers 200 with the author as stored.",
     "operation": "PUT /loudvoice/authors/{author_token}.json",
     "provenance": {
       "grade": "documented",
-      "source": "O5 update: 200 on success; partial-update semantics assumed"
+      "source": "O5 update: 200 on success; seed table \"Update an author\"."
+    }
+  },
+  {
+    "id": "LDV-AUTHOR-UPDATE-PARTIAL",
+    "rule": "PUT changes only the fields sent (null or \"\" clears email, description, picture_url, website_url, author_reference; name cannot be cleared) and sets date_last_update when a stored value changed; reference/identity conflicts answer 409 (LDV-AUTHOR-REFERENCE-UNIQUE), an unknown identity_token 404 IDENTITY_TOKEN_UNKNOWN.",
+    "operation": "PUT /loudvoice/authors/{author_token}.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "O5 documents the update, not its partial-update or clearing semantics."
     }
   },
   {
     "id": "LDV-AUTHOR-DELETE-200",
-    "rule": "DELETE with confirm_deletion=true removes the author and answers 200 with the author as it was just before deletion.",
+    "rule": "DELETE with confirm_deletion=true removes the author (it is no longer found) and answers 200.",
     "operation": "DELETE /loudvoice/authors/{author_token}.json",
     "provenance": {
       "grade": "documented",
-      "source": "O5 delete: 200 on success; body assumed"
+      "source": "O5 delete: 200 on success. The body is LDV-DELETE-RETURNS-NODE."
     }
   },
   {
@@ -750,7 +858,7 @@ export const rules = [
   },
   {
     "id": "LDV-AUTHOR-READ-BY-REFERENCE",
-    "rule": "GET author.json?author_reference= answers 200 with the author having that reference, 404 RESOURCE_NOT_FOUND if none, 400 PARAMETER_INVALID if the parameter is missing or empty.",
+    "rule": "GET author.json?author_reference= answers 200 with the author having that reference, or 404 if none.",
     "operation": "GET /loudvoice/authors/author.json",
     "provenance": {
       "grade": "documented",
@@ -786,11 +894,20 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-LIST-FILTER",
-    "rule": "filters=author_token:eq:<author_token> restricts the list to that author's live session (at most one entry); an unknown author token gives an empty list (200).",
+    "rule": "filters=author_token:eq:<author_token> restricts the list to that author's live session (at most one entry).",
     "operation": "GET /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "documented",
-      "source": "O4 list: filters=author_token:eq:<uuid>; empty-list behaviour assumed"
+      "source": "O4 list: filters=author_token:eq:<uuid>."
+    }
+  },
+  {
+    "id": "LDV-SESSION-LIST-FILTER-UNKNOWN-EMPTY",
+    "rule": "The filter with an author token no author has gives an empty list (200).",
+    "operation": "GET /loudvoice/authors/sessions.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "O4 does not say; an empty result is what a filter means."
     }
   },
   {
@@ -822,11 +939,11 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-AUTHOR-DETAILS-SYNC",
-    "rule": "With the details variant, the fields sent (name, email, description, picture_url, website_url) overwrite the stored author's; omitted fields stay; date_last_update of the author is set only when a stored value changed. The response embeds the author as stored after the request.",
+    "rule": "With the details variant, the fields sent (name, email, description, picture_url, website_url) overwrite the stored author's; omitted fields stay. The response embeds the author as stored after the request.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "documented",
-      "source": "Seed: \"LoudVoice will automatically synchronize the user's details and create/update his session\"; date_last_update behaviour assumed"
+      "source": "Seed: \"LoudVoice will automatically synchronize the user's details and create/update his session\". When date_last_update moves is LDV-LAST-UPDATE-ON-CHANGE."
     }
   },
   {
@@ -858,20 +975,29 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-NO-REFERENCE-NEW-AUTHOR",
-    "rule": "The details variant without author_reference always creates a new author (201); with allow_create_new false and no author_reference it answers 400 NODE_MISSING (node request->author_session->author->author_reference).",
+    "rule": "The details variant without author_reference (allow_create_new true or absent) always creates a new author and answers 201.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "documented",
-      "source": "Seed: \"If this value is specified, LoudVoice first tries to load the corresponding author\"; the 400 case assumed"
+      "source": "Seed: \"If this value is specified, LoudVoice first tries to load the corresponding author\"; without it there is nothing to load; 201 \"A new author has been created\"."
+    }
+  },
+  {
+    "id": "LDV-SESSION-NO-REFERENCE-NO-CREATE",
+    "rule": "With allow_create_new false and no author_reference the answer is 400 NODE_MISSING (node request->author_session->author->author_reference) and nothing is created.",
+    "operation": "PUT /loudvoice/authors/sessions.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "The seed does not cover the combination; nothing can be loaded and nothing may be created."
     }
   },
   {
     "id": "LDV-SESSION-NAME-REQUIRED",
-    "rule": "Creating a new author without a non-empty name answers 400 NAME_REQUIRED_FOR_NEW_AUTHOR (node request->author_session->author->name) and creates nothing; an existing author needs no name.",
+    "rule": "Creating a new author through a session PUT without a non-empty name is refused (4xx) and creates nothing; an existing author needs no name.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "documented",
-      "source": "Seed: name \"Required for new authors\"; status assumed"
+      "source": "Seed: name \"Required for new authors\". The status and info of the refusal are LDV-ERROR-STATUS and LDV-ERROR-INFO."
     }
   },
   {
@@ -921,11 +1047,20 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-EXPIRES-IN",
-    "rule": "session.expires_in is an integer 1..31536000, default 1209600; out of range or not an integer answers 400 NODE_INVALID (node request->author_session->session->expires_in). The value is stored on the session and returned as expires_in.",
+    "rule": "session.expires_in is the number of seconds of inactivity before the session expires (default 1209600); the session answer returns it as expires_in.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "documented",
-      "source": "Seed: expires_in default 1209600 (14 days); bounds assumed"
+      "source": "Seed: expires_in \"defines the number of seconds before the session expires due to inactivity\", default 1209600 (14 days); the seed resultset returns expires_in."
+    }
+  },
+  {
+    "id": "LDV-SESSION-EXPIRES-IN-BOUNDS",
+    "rule": "expires_in is an integer 1..31536000; out of range or not an integer answers 400 NODE_INVALID (node request->author_session->session->expires_in).",
+    "operation": "PUT /loudvoice/authors/sessions.json",
+    "provenance": {
+      "grade": "assumed",
+      "source": "The seed gives no bounds; one year is our upper bound."
     }
   },
   {
@@ -948,11 +1083,11 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-DELETE-200",
-    "rule": "DELETE with confirm_deletion=true ends the live session at once and answers 200 with the session as it was just before deletion; the author is kept.",
+    "rule": "DELETE with confirm_deletion=true ends the live session at once (it leaves the sessions list) and answers 200; the author is kept.",
     "operation": "DELETE /loudvoice/authors/sessions/{author_session_token}.json",
     "provenance": {
       "grade": "documented",
-      "source": "O4 delete: 200 on success; body assumed"
+      "source": "O4 delete: ends the session immediately, 200 on success. The body is LDV-DELETE-RETURNS-NODE."
     }
   },
   {
@@ -966,11 +1101,11 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-DELETE-CONFIRM",
-    "rule": "Without confirm_deletion=true the answer is 400 CONFIRM_DELETION_REQUIRED and the session stays live (its expiry is not touched).",
+    "rule": "Without confirm_deletion=true the answer is an error (4xx) and the session stays live.",
     "operation": "DELETE /loudvoice/authors/sessions/{author_session_token}.json",
     "provenance": {
       "grade": "documented",
-      "source": "O4: confirm_deletion=true required; status assumed"
+      "source": "O4: confirm_deletion=true required. The status is LDV-ERROR-STATUS."
     }
   },
   {
@@ -1175,3 +1310,79 @@ export const rules = [
 
 /** The id of a behavioural rule. */
 export type RuleId = (typeof rules)[number]['id'];
+
+/** The sources the rules cite by short id (L1, O4, seed ...), as readable citations. */
+export const sources = [
+  {
+    "id": "O1",
+    "grade": "documented",
+    "citation": "OneAll API documentation, Authentication",
+    "url": "http://docs.oneall.com/api/basic/authentication/"
+  },
+  {
+    "id": "O2",
+    "grade": "documented",
+    "citation": "OneAll API documentation, Responses and errors",
+    "url": "http://docs.oneall.com/api/basic/responses-and-errors/"
+  },
+  {
+    "id": "O3",
+    "grade": "documented",
+    "citation": "OneAll API documentation, Pagination",
+    "url": "http://docs.oneall.com/api/basic/pagination/"
+  },
+  {
+    "id": "O4",
+    "grade": "documented",
+    "citation": "OneAll API documentation, LoudVoice Author Sessions (start, list, delete; also shared/seeds/004_fdef5851ef931ccb.txt)",
+    "url": "http://docs.oneall.com/api/resources/loudvoice/authors/sessions/"
+  },
+  {
+    "id": "O5",
+    "grade": "documented",
+    "citation": "OneAll API documentation, LoudVoice Authors (create, read, update, delete)",
+    "url": "http://docs.oneall.com/api/resources/loudvoice/authors/"
+  },
+  {
+    "id": "O6",
+    "grade": "documented",
+    "citation": "OneAll API documentation, LoudVoice Comments",
+    "url": "http://docs.oneall.com/api/resources/loudvoice/comments/"
+  },
+  {
+    "id": "O7",
+    "grade": "documented",
+    "citation": "OneAll API documentation, LoudVoice Discussions (create) and Votes",
+    "url": "http://docs.oneall.com/api/resources/loudvoice/discussions/create/"
+  },
+  {
+    "id": "O8",
+    "grade": "observed",
+    "citation": "OneAll's WordPress plugin, oneall/loudvoice-comment-system-wordpress, upload/loudvoice-comment-system/includes/*.php",
+    "url": "https://github.com/oneall/loudvoice-comment-system-wordpress"
+  },
+  {
+    "id": "O9",
+    "grade": "observed",
+    "citation": "OneAll's PHP examples, oneall/php-api-examples, curl/loudvoice_api/*.php",
+    "url": "https://github.com/oneall/php-api-examples"
+  },
+  {
+    "id": "O10",
+    "grade": "observed",
+    "citation": "OneAll's PHP SDK, oneall/php-sdk, src/Api/Pagination.php",
+    "url": "https://github.com/oneall/php-sdk"
+  },
+  {
+    "id": "O11",
+    "grade": "observed",
+    "citation": "OneAll's Node.js SDK, oneall/node-js-sdk, lib/discussion.js and lib/core/api.js",
+    "url": "https://github.com/oneall/node-js-sdk"
+  },
+  {
+    "id": "seed",
+    "grade": "documented",
+    "citation": "OneAll API documentation, LoudVoice Start session (shared/seeds/004_fdef5851ef931ccb.txt)",
+    "url": "http://docs.oneall.com/api/resources/loudvoice/authors/sessions/start/"
+  }
+] as const;
