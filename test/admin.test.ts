@@ -78,6 +78,17 @@ describe('admin reset and sessions', () => {
     expect((await app.inject({ method: 'GET', url: '/session/details', headers: { 'lv-session': sessionId } })).statusCode).toBe(401);
   });
 
+  it('returns the clock to the real time on reset, in the mode it started in', async () => {
+    const { app } = await open();
+    expect((await app.inject({ method: 'POST', url: '/__admin/clock', payload: { advanceMs: 5 * 3_600_000 } })).statusCode).toBe(200);
+    const before = Date.now();
+    await app.inject({ method: 'POST', url: '/__admin/reset' });
+    const clock = (await app.inject({ method: 'GET', url: '/__admin/clock' })).json();
+    expect(clock.epochMs).toBeGreaterThanOrEqual(before);
+    expect(clock.epochMs).toBeLessThan(before + 60_000);
+    expect(clock.mode).toBe('fixed');
+  });
+
   it('restores changed passwords on reset', async () => {
     const { app } = await open();
     const changed = await app.inject(post('/session/password', { ...DEMO.user, newPassword: 'Changed-99' }, { 'lv-access': DEMO.token1 }));

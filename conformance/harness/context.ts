@@ -4,7 +4,8 @@ import { rules as livevoxRules } from '../../src/generated/livevox-session-catal
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { ContractValidator, type ApiName } from './contract.js';
 import { KitHttp } from './http.js';
-import { targetFromEnv, type Target } from '../../src/certify/target.js';
+import { newRunTag, RUN_TAG_ENV, targetFromEnv, type Target } from '../../src/certify/target.js';
+import { registerClient } from './checks.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,20 +25,6 @@ export function rule(ids: string | string[], title: string): string {
   return `[${list.join(', ')}] ${title}`;
 }
 
-/**
- * Runs checks that belong to one rule of a test that names several: a failure inside is marked with that rule, so
- * the verdict fails that rule alone instead of every rule the test names.
- */
-export async function checking<T>(ruleId: string, check: () => T | Promise<T>): Promise<T> {
-  if (!knownRules.has(ruleId)) throw new Error(`no rule ${ruleId} in the contracts`);
-  try {
-    return await check();
-  } catch (error) {
-    if (error instanceof Error && !error.message.includes('[violates ')) error.message = `[violates ${ruleId}] ${error.message}`;
-    throw error;
-  }
-}
-
 /** The target of this run: from the runner, or the reference server started by the conformance project's setup. */
 export function currentTarget(): Target {
   const fromEnv = targetFromEnv();
@@ -47,8 +34,13 @@ export function currentTarget(): Target {
 
 /** An HTTP client for one API of the current target. */
 export async function kitHttp(api: ApiName): Promise<KitHttp> {
-  return new KitHttp(currentTarget(), api, await ContractValidator.load(api));
+  const http = new KitHttp(currentTarget(), api, await ContractValidator.load(api));
+  registerClient(http);
+  return http;
 }
 
-/** A short random tag, so runs against a shared deployment never collide on references. */
-export const runTag = `ck${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+/**
+ * The prefix of every reference this run creates: one per run (the runner hands it to every file), so runs against a
+ * shared deployment never collide, and the clean-up after the run finds exactly what the run made.
+ */
+export const runTag = process.env[RUN_TAG_ENV] ?? newRunTag();

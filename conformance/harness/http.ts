@@ -63,7 +63,14 @@ export class KitHttp {
     // Prism's proxy answers a body it cannot parse itself instead of forwarding it, so such bodies go direct.
     const viaProxy = this.target.apiBaseUrls?.[this.api];
     const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : this.target.baseUrl;
-    const res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+    let res: Response;
+    try {
+      res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+    } catch (error) {
+      // One clear line, the same for every request, so the report can count them instead of listing each.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`the target stopped answering: ${request.method} ${base}${request.path.split('?')[0]} failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    }
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') {

@@ -1,6 +1,9 @@
 // Property runs with fixed seeds, and failures that show the shrunk counterexample as the exact HTTP exchanges
-// plus the one command that replays it.
+// plus the one command that replays it. Inside a property, a check of a deciding rule throws (so fast-check shrinks
+// it); checks of other rules are recorded and the run goes on.
 import fc from 'fast-check';
+import { pinnedRule } from '../../src/certify/check-tally.js';
+import { inProperty, recordFailure, violationMessage } from './checks.js';
 import type { KitHttp } from './http.js';
 
 /** The seed of every property in a run: fixed by default, so a run is repeatable; `--seed` changes it. */
@@ -12,8 +15,9 @@ export const RUNS = Number(process.env.SESSION_KIT_RUNS ?? 40);
 const replayCommand = () => process.env.SESSION_KIT_REPLAY ?? `SESSION_KIT_SEED=${SEED} npx vitest run --project conformance`;
 
 /**
- * Checks a property; on failure replays the shrunk counterexample once more with a fresh log, and throws an error
- * that carries the counterexample, its exchanges, the seed and path, and the replay command.
+ * Checks a property; on failure replays the shrunk counterexample once more with a fresh log, records the failure
+ * against the rule it is pinned on, and throws an error that carries the counterexample, its exchanges, the seed and
+ * path, and the replay command.
  */
 export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
   http: KitHttp | KitHttp[],
@@ -21,7 +25,7 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
   options: { numRuns?: number } = {},
 ): Promise<void> {
   const clients = Array.isArray(http) ? http : [http];
-  const details = await fc.check(property, { seed: SEED, numRuns: options.numRuns ?? RUNS, endOnFailure: false });
+  const details = await inProperty(() => fc.check(property, { seed: SEED, numRuns: options.numRuns ?? RUNS, endOnFailure: false }));
   if (!details.failed) return;
   const counterexample = details.counterexample ?? [];
   const shown = fc.stringify(counterexample);
@@ -30,23 +34,26 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
   let replayError: unknown;
   try {
     const replayArgs = counterexample.map((v) => (fc.hasCloneMethod(v) ? v[fc.cloneMethod]() : v)) as Ts;
-    const ok = await property.run(replayArgs);
-    if (ok !== null) replayError = ok;
+    const ok = await inProperty(() => property.run(replayArgs) as Promise<unknown>);
+    if (ok !== null && ok !== undefined) replayError = ok;
   } catch (error) {
     replayError = error;
   }
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? replayError);
+  const rule = pinnedRule(cause);
   const exchanges = clients.map((c) => c.formatLog()).filter(Boolean).join('\n\n');
-  throw new Error(
-    [
-      `Property failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s) (seed ${details.seed}, path "${details.counterexamplePath}").`,
-      `Counterexample: ${shown}`,
-      `Why: ${firstLines(cause, 12)}`,
-      'HTTP exchanges of the counterexample:',
-      exchanges || '(none)',
-      `Replay: ${replayCommand()}`,
-    ].join('\n'),
-  );
+  const report = [
+    `Property failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s) (seed ${details.seed}, path "${details.counterexamplePath}").`,
+    `Counterexample: ${shown}`,
+    `Why: ${firstLines(cause.replace(/^\[violates [A-Z0-9-]+\] /, ''), 12)}`,
+    'HTTP exchanges of the counterexample:',
+    exchanges || '(none)',
+    `Replay: ${replayCommand()}`,
+  ].join('\n');
+  // Unpinned: the property broke outside any check, which is the kit's own error (the runner reports it as such).
+  if (!rule) throw new Error(report);
+  recordFailure(rule, report);
+  throw new Error(violationMessage(rule, report));
 }
 
 const firstLines = (text: string, n: number) => text.split('\n').slice(0, n).join('\n');

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { readTargetFile, resolveTarget, TARGET_ENV } from '../../src/certify/target.js';
+import { probeTarget } from '../../src/certify/probe.js';
+import { newRunTag, readTargetFile, resolveTarget, RUN_TAG_ENV, TARGET_ENV } from '../../src/certify/target.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -63,7 +64,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const { url, child } = await startReference();
-  project.provide('sessionKitTarget', JSON.stringify(resolveTarget(readTargetFile(url), process.env)));
+  const target = resolveTarget(readTargetFile(url), process.env);
+  Object.assign(target, await probeTarget(target));
+  process.env[RUN_TAG_ENV] ??= newRunTag();
+  project.provide('sessionKitTarget', JSON.stringify(target));
   return async () => {
     child.kill('SIGTERM');
   };

@@ -1,4 +1,5 @@
 // LiveVox calls the suites make, in the API's own words, over the kit's recording HTTP client.
+import { expect, precondition } from '../harness/checks.js';
 import type { KitHttp, KitResponse } from '../harness/http.js';
 import type { ResolvedPrincipal, Target } from '../../src/certify/target.js';
 
@@ -21,10 +22,13 @@ export class LiveVoxCalls {
     });
   }
 
-  /** Logs in and returns the session id, failing loudly when the login itself fails. */
+  /** Logs in and returns the session id; a login that fails here fails LVX-LOGIN-SUCCESS (the test stops). */
   async sessionFor(token: string, clientName: string, who: ResolvedPrincipal, extra: Record<string, unknown> = {}): Promise<string> {
     const res = await this.login(token, clientName, who, extra);
-    if (res.status !== 200) throw new Error(`login of ${who.userName} failed with ${res.status}: ${res.text}`);
+    await precondition('LVX-LOGIN-SUCCESS', () => {
+      expect(res.status, `login of ${who.userName}`).toBe(200);
+      expect(res.body?.sessionId, 'sessionId of the login answer').toEqual(expect.any(String));
+    });
     return res.body.sessionId as string;
   }
 
@@ -64,9 +68,32 @@ export class LiveVoxCalls {
   }
 }
 
-/** The protected operations the suites exercise, each a function of the LV-Session header value. */
-export const protectedOperations: { name: string; call: (lv: LiveVoxCalls, session: string | string[] | undefined) => Promise<KitResponse> }[] = [
-  { name: 'GET /session/details', call: (lv, s) => lv.details(s) },
-  { name: 'GET /session/v6.0/details', call: (lv, s) => lv.details(s, '/session/v6.0/details') },
-  { name: 'GET /configuration/v6.0/callCenters', call: (lv, s) => lv.http.send({ method: 'GET', path: '/configuration/v6.0/callCenters', headers: { 'LV-Session': s } }) },
+/** A protected operation: a function of the LV-Session header value. */
+export interface ProtectedOperation {
+  name: string;
+  /** Which capability of the target offers it. */
+  capability: 'sessionDetails' | 'callCenters';
+  call: (lv: LiveVoxCalls, session: string | string[] | undefined) => Promise<KitResponse>;
+}
+
+const PROTECTED: ProtectedOperation[] = [
+  { name: 'GET /session/details', capability: 'sessionDetails', call: (lv, s) => lv.details(s) },
+  { name: 'GET /session/v6.0/details', capability: 'sessionDetails', call: (lv, s) => lv.details(s, '/session/v6.0/details') },
+  { name: 'GET /configuration/v6.0/callCenters', capability: 'callCenters', call: (lv, s) => lv.http.send({ method: 'GET', path: '/configuration/v6.0/callCenters', headers: { 'LV-Session': s } }) },
 ];
+
+/**
+ * The protected operations this target offers. Session details is session-kit's design and callCenters belongs to
+ * another LiveVox API, so a target may offer neither; the caller skips with `noProtectedOperation` then.
+ */
+export const protectedOperationsOf = (target: Target): ProtectedOperation[] => PROTECTED.filter((op) => target.capabilities[op.capability]);
+
+/** Why a target with no protected operation skips the LV-Session rules. */
+export const noProtectedOperation = (target: Target) =>
+  `the target offers no operation behind LV-Session to call (${target.absent?.sessionDetails ?? 'no session details'}; ${target.absent?.callCenters ?? 'no callCenters'})`;
+
+/** Checks an error body against the catalogue's code for the situation (assumed: the codes are session-kit's own). */
+export const errorCodeIs = (body: unknown, code: number) => expect(body).toEqual({ code, message: expect.any(String) });
+
+/** The LiveVox error shape (observed): a JSON object with a numeric code and a string message. */
+export const errorShaped = (body: unknown) => expect(body).toMatchObject({ code: expect.any(Number), message: expect.any(String) });

@@ -2,9 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestModule } from 'vitest/node';
-import { redact, TARGET_ENV, type Target } from './target.js';
+import { markdownReport } from './certificate.js';
+import { CHECKS_META, rulesOfTitle } from './check-tally.js';
+import { cleanUp } from './cleanup.js';
+import { consoleReport } from './console-report.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
-import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from './verdict.js';
+import { probeTarget } from './probe.js';
+import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
+import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 /** How to run the kit. */
 export interface RunOptions {
@@ -16,19 +21,31 @@ export interface RunOptions {
   runs: number;
   /** Only tests naming this rule. */
   rule?: string;
+  /** Absolute paths of the reports to write. */
   junit?: string;
   json?: string;
   report?: string;
   /** Send the suites' traffic through `prism proxy` on each contract, as an independent validator. */
   prism?: boolean;
+  /** Where progress and the final report go (standard output by default). */
+  print?: (line: string) => void;
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Collects every test's outcome for the verdict. */
+/** Collects every test's outcome and the tallies of its checks, and prints one line per suite file as it ends. */
 class OutcomeCollector implements Reporter {
   readonly tests: TestOutcome[] = [];
   readonly runErrors: string[] = [];
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  onTestModuleEnd(module: TestModule): void {
+    const tests = [...module.children.allTests()];
+    const failed = tests.filter((t) => t.result().state === 'failed').length;
+    const skipped = tests.filter((t) => t.result().state === 'skipped').length;
+    this.print(`  ${failed > 0 ? 'x' : '.'} ${relative(root, module.moduleId)}: ${tests.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string; stack?: string }>): void {
     for (const module of modules) {
@@ -44,6 +61,7 @@ class OutcomeCollector implements Reporter {
           state,
           ...(result.state === 'skipped' && result.note ? { note: result.note } : {}),
           errors: (result.errors ?? []).map((e) => e.message ?? String(e)),
+          checks: (test.meta() as Record<string, unknown>)[CHECKS_META] as TestOutcome['checks'] ?? {},
           durationMs: Math.round(test.diagnostic()?.duration ?? 0),
         });
       }
@@ -64,9 +82,16 @@ function replayCommand(options: RunOptions): string {
 
 /** Runs the conformance suites against the target and writes the reports; resolves with the graded result. */
 export async function runConformance(options: RunOptions): Promise<RunResult> {
+  const print = options.print ?? ((line: string) => console.log(line));
   const { startVitest } = await import('vitest/node');
   const started = Date.now();
   const replay = replayCommand(options);
+  // Set-up errors (unreachable, not the API, refused credentials) throw here, before any verdict.
+  const probe = await probeTarget({ ...options.target, apis: options.apis });
+  options.target.capabilities = probe.capabilities;
+  options.target.absent = probe.absent;
+  const runTag = newRunTag();
+  process.env[RUN_TAG_ENV] = runTag;
   process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis });
   process.env.SESSION_KIT_SEED = String(options.seed);
   process.env.SESSION_KIT_RUNS = String(options.runs);
@@ -81,8 +106,9 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     }
     process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis, apiBaseUrls });
   }
-  const collector = new OutcomeCollector();
-  const reporters: unknown[] = ['default', collector];
+  print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${options.seed}, ${options.runs} runs per property`);
+  const collector = new OutcomeCollector(print);
+  const reporters: unknown[] = [collector];
   if (options.junit) {
     mkdirSync(dirname(options.junit), { recursive: true });
     reporters.push(['junit', { outputFile: options.junit, suiteName: `session-kit conformance: ${options.target.name}` }]);
@@ -103,6 +129,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   );
   await vitest?.close();
   for (const { proxy } of proxies) proxy.stop();
+  const cleanup = await cleanUp(options.target, runTag, await clockWasMoved(options.target));
   // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
   const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
   const rules = gradeRules(options.apis, collector.tests);
@@ -110,12 +137,14 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
     if (verdict) {
       verdict.status = 'fail';
+      verdict.failedChecks++;
       verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
     }
   }
+  const kitErrors = kitErrorsOf(collector.tests);
   const result: RunResult = {
     tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
-    target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, apis: options.apis },
+    target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     seed: options.seed,
@@ -123,17 +152,32 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     node: process.versions.node,
     replay,
     runErrors: collector.runErrors,
+    kitErrors,
+    cleanup,
     ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
     rules,
     tests: collector.tests,
-    summary: summarise(rules, collector.tests, collector.runErrors),
+    summary: summarise(rules, collector.tests, collector.runErrors, kitErrors),
   };
+  print(redact(consoleReport(result), options.target.secrets));
   const secrets = options.target.secrets;
   // Assertion messages in the JUnit file may quote request bodies: redact it like the other reports.
   if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
   if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
   if (options.report) write(options.report, markdownReport(result, secrets));
   return result;
+}
+
+/** True when the target's clock stands ahead of the real time: the run moved it. */
+async function clockWasMoved(target: Target): Promise<boolean> {
+  if (!target.capabilities.clock) return false;
+  try {
+    const res = await fetch(`${target.baseUrl}/__admin/clock`, { headers: target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {}, signal: AbortSignal.timeout(5000) });
+    const clock = (await res.json()) as { epochMs?: number };
+    return typeof clock.epochMs === 'number' && clock.epochMs - Date.now() > 1000;
+  } catch {
+    return false;
+  }
 }
 
 function write(file: string, text: string): void {

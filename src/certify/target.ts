@@ -10,8 +10,12 @@ export interface TargetFile {
   name: string;
   baseUrl: string;
   apis?: ('livevox' | 'loudvoice')[];
-  /** clock: POST /__admin/clock moves time; reset: POST /__admin/reset; idp: POST /__idp/token mints ID tokens. */
-  capabilities?: { clock?: boolean; reset?: boolean; idp?: boolean };
+  /**
+   * What the deployment offers beyond the vendors' APIs; each one left out is probed before the run. clock: POST
+   * /__admin/clock moves time; reset: POST /__admin/reset; idp: POST /__idp/token mints ID tokens; sessionDetails: GET
+   * /session/details; ssoLogin: POST /session/sso/login; callCenters: GET /configuration/v6.0/callCenters.
+   */
+  capabilities?: Partial<Capabilities>;
   adminToken?: SecretRef;
   livevox?: {
     /** A client with at least two API tokens, a user and an agent. */
@@ -35,12 +39,29 @@ export interface Principal {
   password: SecretRef;
 }
 
+/** What a deployment offers beyond what the vendors document (session-kit's test controls and designed endpoints). */
+export interface Capabilities {
+  clock: boolean;
+  reset: boolean;
+  idp: boolean;
+  sessionDetails: boolean;
+  ssoLogin: boolean;
+  callCenters: boolean;
+}
+
+/** Every capability, in the order reports list them. */
+export const CAPABILITY_NAMES: readonly (keyof Capabilities)[] = ['clock', 'reset', 'idp', 'sessionDetails', 'ssoLogin', 'callCenters'];
+
 /** A target with every secret resolved, as the suites receive it. */
 export interface Target {
   name: string;
   baseUrl: string;
   apis: ('livevox' | 'loudvoice')[];
-  capabilities: { clock: boolean; reset: boolean; idp: boolean };
+  capabilities: Capabilities;
+  /** Why each absent capability is absent (stated in the target file, or what the probe saw). */
+  absent?: Partial<Record<keyof Capabilities, string>>;
+  /** The capabilities the target file states; the others are probed before the run. */
+  stated?: Partial<Capabilities>;
   adminToken?: string;
   livevox?: {
     primary: { clientName: string; apiTokens: string[]; user: ResolvedPrincipal; agent?: ResolvedPrincipal; ssoAudience?: string };
@@ -65,6 +86,12 @@ export class TargetError extends Error {
   override name = 'TargetError';
 }
 
+/** The environment variable through which the runner hands every suite file the same run tag. */
+export const RUN_TAG_ENV = 'SESSION_KIT_RUN_TAG';
+
+/** A fresh run tag: the prefix of every reference a run creates (`session-kit-run-...`). */
+export const newRunTag = (): string => `session-kit-run-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
 /** The environment variable through which the runner hands the resolved target to the suites. */
 export const TARGET_ENV = 'SESSION_KIT_TARGET';
 
@@ -74,7 +101,6 @@ export function referenceTarget(baseUrl: string): TargetFile {
     name: `session-kit reference at ${baseUrl}`,
     baseUrl,
     apis: ['livevox', 'loudvoice'],
-    capabilities: { clock: true, reset: true, idp: true },
     adminToken: { env: 'SESSION_KIT_ADMIN_TOKEN' },
     livevox: {
       primary: {
@@ -128,7 +154,9 @@ export function resolveTarget(file: TargetFile, env: NodeJS.ProcessEnv): Target 
     name: file.name,
     baseUrl: file.baseUrl,
     apis: [...apis],
-    capabilities: { clock: !!file.capabilities?.clock, reset: !!file.capabilities?.reset, idp: !!file.capabilities?.idp },
+    // Until the probe has run, only what the file states counts.
+    capabilities: Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, file.capabilities?.[c] === true])) as unknown as Capabilities,
+    stated: { ...file.capabilities },
     secrets,
   };
   const adminToken = file.adminToken === undefined ? undefined : secret(file.adminToken, 'adminToken', true);

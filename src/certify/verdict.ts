@@ -1,16 +1,30 @@
-import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
-import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
-import { redact, type Target } from './target.js';
+// From the checks the suites made to a verdict: each rule is graded by the checks pinned to it, and only the rules that
+// decide (documented, or observed with `decides: true`) can make a target fail. A test that broke outside any check is
+// the kit's own error: it makes the run inconclusive, never a failure of the target.
+import { rules as livevoxRules, sources as livevoxSources } from '../generated/livevox-session-catalogue.js';
+import { rules as loudvoiceRules, sources as loudvoiceSources } from '../generated/loudvoice-catalogue.js';
+import { pinnedRule, type RuleTally } from './check-tally.js';
+import { CAPABILITY_NAMES, type Target } from './target.js';
 
-/** How one test ended. */
+/** How one test ended, with the tallies of the checks it made. */
 export interface TestOutcome {
   file: string;
   name: string;
+  /** The rules the test's title names. */
   rules: string[];
   state: 'passed' | 'failed' | 'skipped';
   note?: string;
   errors: string[];
+  /** Per rule: checks passed and failed inside this test. */
+  checks: Record<string, RuleTally>;
   durationMs: number;
+}
+
+/** A readable citation of a source a rule names (L2, O4, seed ...). */
+export interface Citation {
+  id: string;
+  citation: string;
+  url: string;
 }
 
 /** How one rule of a contract fared in a run. */
@@ -20,89 +34,203 @@ export interface RuleVerdict {
   rule: string;
   operation: string | null;
   grade: 'documented' | 'observed' | 'assumed';
+  /** Whether a failure of this rule decides the verdict. */
+  decides: boolean;
+  /** Why an observed rule decides (from the contract). */
+  decidesBecause?: string;
   source: string;
-  status: 'pass' | 'fail' | 'skip' | 'not covered';
+  citations: Citation[];
+  status: 'pass' | 'fail' | 'skip' | 'not reached' | 'not covered' | 'not observable';
+  /** Checks pinned to this rule that passed and failed, over the whole run. */
+  passedChecks: number;
+  failedChecks: number;
+  /** Distinct failures, each with how many checks failed that way. */
+  failures: { message: string; count: number }[];
   notes: string[];
   tests: string[];
 }
 
+/** The kit's own errors (a test that broke outside any check), deduplicated. */
+export interface KitErrorReport {
+  message: string;
+  count: number;
+  tests: string[];
+}
+
+/** The verdict of a run. */
+export type Verdict = 'CONFORMS' | 'DOES NOT CONFORM' | 'INCONCLUSIVE';
+
 /** Everything a run produced: what ran against what, every rule's verdict, and every test. */
 export interface RunResult {
   tool: { name: 'session-kit'; version: string };
-  target: { name: string; baseUrl: string; capabilities: Target['capabilities']; apis: Target['apis'] };
+  target: { name: string; baseUrl: string; capabilities: Target['capabilities']; absent: NonNullable<Target['absent']>; apis: Target['apis'] };
   startedAt: string;
   durationMs: number;
   seed: number;
   runs: number;
   node: string;
   replay: string;
-  /** Errors outside any test (a suite that could not start, an unreachable target). */
+  /** Errors outside any test (a suite file that could not load). */
   runErrors: string[];
+  kitErrors: KitErrorReport[];
   /** With --prism: the responses Prism's proxy found to break the contracts. */
   prism?: { responseViolations: { api: string; request: string; message: string }[] };
   rules: RuleVerdict[];
   tests: TestOutcome[];
-  summary: { conforms: boolean; documentedFailures: number; otherFailures: number; passed: number; failed: number; skipped: number; notCovered: number };
+  summary: Summary;
+  /** What the run did to leave the target as it found it. */
+  cleanup?: string[];
 }
 
-/** The rule ids a test title names: `[LVX-A, LVX-B] title`. */
-export function rulesOfTitle(title: string): string[] {
-  const match = /^\[([A-Z0-9, -]+)\]/.exec(title);
-  return match ? match[1]!.split(',').map((s) => s.trim()).filter(Boolean) : [];
+/** The counts behind the verdict. */
+export interface Summary {
+  verdict: Verdict;
+  /** One line: the verdict and its counts, as the console and the certificate print it. */
+  headline: string;
+  conforms: boolean;
+  deciding: { total: number; checked: number; passed: number; failed: number; skipped: number; notReached: number; notCovered: number };
+  /** Skipped deciding rules, grouped by reason. */
+  skippedReasons: { reason: string; rules: string[] }[];
+  documentedFailures: number;
+  otherFailures: number;
+  kitErrors: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  notCovered: number;
 }
 
-/** The rules a failed test's errors pin the failure on (`[violates ID]`), if any. */
-export function violatedRules(test: TestOutcome): string[] {
-  return [...new Set(test.errors.flatMap((e) => [...e.matchAll(/\[violates ((?:LVX|LDV)-[A-Z0-9-]+)\]/g)].map((m) => m[1]!)))];
+const SOURCES: Record<'livevox' | 'loudvoice', readonly { id: string; citation: string; url: string }[]> = { livevox: livevoxSources, loudvoice: loudvoiceSources };
+
+/** The sources a rule's source text names by short id, as readable citations. */
+export function citationsOf(api: 'livevox' | 'loudvoice', source: string): Citation[] {
+  return SOURCES[api].filter((s) => new RegExp(`(^|[^A-Za-z0-9])${s.id}([^A-Za-z0-9]|$)`).test(source)).map((s) => ({ id: s.id, citation: s.citation, url: s.url }));
 }
 
-/**
- * What one test says about one rule it names: a failure counts against the rules it is pinned on (or, unpinned,
- * against all the test names); the other rules of a pinned failure were not reached, so it says nothing of them.
- */
-function outcomeFor(test: TestOutcome, rule: string): TestOutcome['state'] | 'inconclusive' {
-  if (test.state !== 'failed') return test.state;
-  const pinned = violatedRules(test);
-  return pinned.length === 0 || pinned.includes(rule) ? 'failed' : 'inconclusive';
+const firstLine = (s: string) => s.split('\n')[0]!;
+
+/** The kit's own errors among the failed tests: failures pinned to no rule, grouped by message. */
+export function kitErrorsOf(tests: TestOutcome[]): KitErrorReport[] {
+  const byMessage = new Map<string, KitErrorReport>();
+  for (const t of tests) {
+    if (t.state !== 'failed') continue;
+    for (const error of t.errors) {
+      if (pinnedRule(error)) continue;
+      const key = firstLine(error).replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>');
+      const entry = byMessage.get(key) ?? { message: error, count: 0, tests: [] };
+      entry.count++;
+      if (!entry.tests.includes(t.name)) entry.tests.push(t.name);
+      byMessage.set(key, entry);
+    }
+  }
+  return [...byMessage.values()];
 }
 
-/** Grades every rule of the selected contracts by the tests that name it. */
+/** Grades every rule of the selected contracts by the checks pinned to it. */
 export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: TestOutcome[]): RuleVerdict[] {
   const all = [
     ...(apis.includes('livevox') ? livevoxRules.map((r) => ({ ...r, api: 'livevox' as const })) : []),
     ...(apis.includes('loudvoice') ? loudvoiceRules.map((r) => ({ ...r, api: 'loudvoice' as const })) : []),
   ];
   return all.map((r) => {
-    const naming = tests.filter((t) => t.rules.includes(r.id) || violatedRules(t).includes(r.id));
-    const outcomes = naming.map((t) => outcomeFor(t, r.id));
-    let status: RuleVerdict['status'] = 'not covered';
-    if (outcomes.includes('failed')) status = 'fail';
-    else if (outcomes.includes('passed')) status = 'pass';
-    else if (outcomes.includes('skipped')) status = 'skip';
-    else if (outcomes.includes('inconclusive')) status = 'not covered';
-    const notes = [...new Set(naming.filter((t) => t.state === 'skipped' && t.note).map((t) => t.note!))];
-    if (outcomes.includes('inconclusive') && status !== 'fail') notes.push('not reached: a test naming it stopped at an earlier violation');
+    const p = r.provenance as { grade: RuleVerdict['grade']; source: string; decides?: boolean; 'decides-because'?: string; 'not-observable'?: string };
+    const naming = tests.filter((t) => t.rules.includes(r.id) || r.id in t.checks);
+    let passedChecks = 0;
+    let failedChecks = 0;
+    const failures = new Map<string, { message: string; count: number }>();
+    for (const t of naming) {
+      const tally = t.checks[r.id];
+      if (!tally) continue;
+      passedChecks += tally.passed;
+      failedChecks += tally.failed;
+      for (const message of tally.failures) {
+        const key = firstLine(message);
+        const entry = failures.get(key) ?? { message, count: 0 };
+        entry.count += Math.max(1, Math.round(tally.failed / tally.failures.length));
+        failures.set(key, entry);
+      }
+    }
+    let status: RuleVerdict['status'];
+    const notes: string[] = [];
+    if (failedChecks > 0) status = 'fail';
+    else if (passedChecks > 0) status = 'pass';
+    else if (naming.some((t) => t.state === 'skipped')) {
+      status = 'skip';
+      notes.push(...new Set(naming.filter((t) => t.state === 'skipped').map((t) => t.note ?? 'skipped')));
+    } else if (naming.some((t) => t.state === 'failed')) {
+      status = 'not reached';
+      notes.push('not reached: every test naming it stopped at an earlier failure');
+    } else if (p['not-observable']) {
+      status = 'not observable';
+      notes.push(`not observable over HTTP: ${p['not-observable']}`);
+    } else status = 'not covered';
     return {
       id: r.id,
       api: r.api,
       rule: r.rule,
       operation: r.operation,
-      grade: r.provenance.grade as RuleVerdict['grade'],
-      source: r.provenance.source,
+      grade: p.grade,
+      decides: p.grade === 'documented' || p.decides === true,
+      ...(p['decides-because'] ? { decidesBecause: p['decides-because'] } : {}),
+      source: p.source,
+      citations: citationsOf(r.api, p.source),
       status,
+      passedChecks,
+      failedChecks,
+      failures: [...failures.values()],
       notes,
       tests: naming.map((t) => `${t.state}: ${t.name}`),
     };
   });
 }
 
-/** Counts and the verdict: a target conforms when no documented rule fails and nothing stopped the run. */
-export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors: string[]): RunResult['summary'] {
-  const documentedFailures = rules.filter((r) => r.status === 'fail' && r.grade === 'documented').length;
+/** The verdict and its counts: a target conforms when no deciding rule fails, at least one was checked, and the kit had no error. */
+export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors: string[], kitErrors: KitErrorReport[] = kitErrorsOf(tests)): Summary {
+  // A rule no HTTP exchange can show (configuration) is reported, but counts neither for nor against the target.
+  const deciding = rules.filter((r) => r.decides && r.status !== 'not observable');
+  const count = (s: RuleVerdict['status']) => deciding.filter((r) => r.status === s).length;
+  const d = {
+    total: deciding.length,
+    checked: count('pass') + count('fail'),
+    passed: count('pass'),
+    failed: count('fail'),
+    skipped: count('skip'),
+    notReached: count('not reached'),
+    notCovered: count('not covered'),
+  };
+  const reasons = new Map<string, string[]>();
+  for (const r of deciding.filter((x) => x.status === 'skip')) {
+    const reason = r.notes[0] ?? 'skipped';
+    reasons.set(reason, [...(reasons.get(reason) ?? []), r.id]);
+  }
+  const skippedReasons = [...reasons].map(([reason, ids]) => ({ reason, rules: ids }));
+  const kitErrorCount = kitErrors.reduce((n, e) => n + e.count, 0) + runErrors.length;
+  let verdict: Verdict;
+  if (d.failed > 0) verdict = 'DOES NOT CONFORM';
+  else if (kitErrorCount > 0 || d.checked === 0) verdict = 'INCONCLUSIVE';
+  else verdict = 'CONFORMS';
+  const documented = deciding.filter((r) => r.grade === 'documented').length;
+  const scope = `${d.total} deciding rules (${documented} documented, ${d.total - documented} observed that real clients depend on)`;
+  const skipped = skippedReasons.length > 0 ? `; ${d.skipped} skipped: ${skippedReasons.map((s) => `${s.rules.length} ${s.reason}`).join('; ')}` : '';
+  const unreached = d.notReached + d.notCovered > 0 ? `; ${d.notReached + d.notCovered} not reached` : '';
+  const otherFailures = rules.filter((r) => r.status === 'fail' && !r.decides).length;
+  const others = otherFailures > 0 ? ` ${otherFailures} observed/assumed rule(s) differ from session-kit's choices (reported, not deciding).` : '';
+  let headline: string;
+  if (verdict === 'DOES NOT CONFORM') headline = `DOES NOT CONFORM: ${d.failed} deciding rule(s) fail, of ${d.checked} checked of ${scope}${skipped}.${others}`;
+  else if (verdict === 'CONFORMS') headline = `CONFORMS: ${d.checked} of ${scope} checked, all hold${skipped}${unreached}.${others}`;
+  else {
+    const why = kitErrorCount > 0 ? `${kitErrorCount} error(s) of the kit itself, not of the target` : 'no deciding rule was checked';
+    headline = `INCONCLUSIVE: ${why}; ${d.checked} of ${scope} checked, none failed${skipped}.${others}`;
+  }
   return {
-    conforms: documentedFailures === 0 && runErrors.length === 0,
-    documentedFailures,
-    otherFailures: rules.filter((r) => r.status === 'fail' && r.grade !== 'documented').length,
+    verdict,
+    headline,
+    conforms: verdict === 'CONFORMS',
+    deciding: d,
+    skippedReasons,
+    documentedFailures: deciding.filter((r) => r.status === 'fail' && r.grade === 'documented').length,
+    otherFailures,
+    kitErrors: kitErrorCount,
     passed: tests.filter((t) => t.state === 'passed').length,
     failed: tests.filter((t) => t.state === 'failed').length,
     skipped: tests.filter((t) => t.state === 'skipped').length,
@@ -110,67 +238,7 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   };
 }
 
-/** How many rules the run reached, in all and among the documented ones (a rule no test names is "not covered"). */
-function coverage(rules: RuleVerdict[]): string {
-  const reached = (list: RuleVerdict[]) => list.filter((r) => r.status !== 'not covered').length;
-  const documented = rules.filter((r) => r.grade === 'documented');
-  return `${reached(rules)} of ${rules.length} (documented: ${reached(documented)} of ${documented.length}); the others are listed as "not covered"`;
-}
-
-const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const ICON: Record<RuleVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', skip: 'skip', 'not covered': 'not covered' };
-
-/** The Markdown certificate: shareable, every rule with its grade and source, secrets redacted. */
-export function markdownReport(result: RunResult, secrets: readonly string[]): string {
-  const s = result.summary;
-  const lines: string[] = [
-    `# Conformance report: ${result.target.name}`,
-    '',
-    `**Verdict: ${s.conforms ? 'CONFORMS' : 'DOES NOT CONFORM'}** to every rule the vendors document` +
-      (s.otherFailures > 0 ? ` (${s.otherFailures} observed/assumed rule(s) failed: see below)` : '') +
-      '.',
-    '',
-    '| | |',
-    '|---|---|',
-    `| target | ${result.target.baseUrl} |`,
-    `| APIs | ${result.target.apis.join(', ')} |`,
-    `| capabilities | clock: ${result.target.capabilities.clock ? 'yes' : 'no'}, reset: ${result.target.capabilities.reset ? 'yes' : 'no'}, test IdP: ${result.target.capabilities.idp ? 'yes' : 'no'} |`,
-    `| run | ${result.startedAt}, ${(result.durationMs / 1000).toFixed(1)} s, seed ${result.seed}, ${result.runs} runs per property |`,
-    `| tool | session-kit ${result.tool.version}, Node ${result.node} |`,
-    `| tests | ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped |`,
-    `| rules checked | ${coverage(result.rules)} |`,
-    `| replay | \`${result.replay}\` |`,
-    '',
-    'Grades: **documented** = stated by the vendor\'s documentation; **observed** = seen in real clients of the real',
-    'service; **assumed** = session-kit\'s choice where the vendor is silent. Only documented rules decide the verdict.',
-    '',
-  ];
-  if (result.runErrors.length > 0) {
-    lines.push('## Errors outside the tests', '', ...result.runErrors.map((e) => '```\n' + e + '\n```'), '');
-  }
-  if (result.prism) {
-    const v = result.prism.responseViolations;
-    lines.push('## Independent check by Prism', '', v.length === 0 ? 'Every response passed through `prism proxy` matched the contracts.' : `Prism found ${v.length} response(s) that break the contracts:`, '');
-    for (const x of v.slice(0, 100)) lines.push(`- ${x.api}: \`${x.request}\`: ${x.message}`);
-    lines.push('');
-  }
-  const failures = result.tests.filter((t) => t.state === 'failed');
-  if (failures.length > 0) {
-    lines.push('## Failures', '');
-    for (const t of failures) {
-      lines.push(`### ${t.name}`, '', `File: \`${t.file}\``, '', '```', ...t.errors, '```', '');
-    }
-  }
-  for (const api of ['livevox', 'loudvoice'] as const) {
-    const rows = result.rules.filter((r) => r.api === api);
-    if (rows.length === 0) continue;
-    lines.push(`## ${api === 'livevox' ? 'LiveVox Session API' : 'OneAll LoudVoice API'}: ${rows.length} rules`, '');
-    lines.push('| rule | result | grade | what it says | source |', '|---|---|---|---|---|');
-    for (const r of rows) {
-      const result = r.status === 'skip' && r.notes.length > 0 ? `skip: ${r.notes.join('; ')}` : ICON[r.status];
-      lines.push(`| ${r.id} | ${esc(result)} | ${r.grade} | ${esc(r.rule)} | ${esc(r.source)} |`);
-    }
-    lines.push('');
-  }
-  return redact(lines.join('\n'), secrets);
+/** The capabilities line of a report: what the target offers and why the rest is absent. */
+export function capabilitiesText(target: RunResult['target']): string {
+  return CAPABILITY_NAMES.map((c) => `${c}: ${target.capabilities[c] ? 'yes' : `no (${target.absent[c] ?? 'absent'})`}`).join('; ');
 }

@@ -1,6 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readTargetFile, resolveTarget, TargetError } from '../certify/target.js';
+import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
+import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
 import { UsageError } from './usage-error.js';
+
+const suitesDir = fileURLToPath(new URL('../../conformance', import.meta.url));
+
+/** True when some suite file names the rule (in a test title or a check). */
+function someTestChecks(ruleId: string): boolean {
+  const files = readdirSync(suitesDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts'));
+  return files.some((f) => readFileSync(join(suitesDir, f), 'utf8').includes(`'${ruleId}'`));
+}
 
 export const CONFORMANCE_HELP = `session-kit conformance: certify a deployment against the contracts
 
@@ -18,8 +31,12 @@ Options:
                       response findings count against LVX/LDV-CONTRACT-RESPONSES
   --strict            exit 1 when any rule fails, not only documented ones
 
-Exit codes: 0 every documented rule holds; 1 a documented rule failed (or any rule, with --strict), or the run
-could not complete; 2 bad usage.`;
+Before the run the kit probes what the target offers (clock, reset, test identity provider, session-kit's own
+endpoints) unless the target file states it; what is absent makes its tests skipped, with the reason.
+
+Exit codes: 0 CONFORMS (every deciding rule checked holds); 1 DOES NOT CONFORM (a deciding rule failed; with
+--strict, any rule) or INCONCLUSIVE (the kit itself erred, or no deciding rule was checked); 2 bad usage or a
+target that cannot be certified as set up (unreachable, not the API, refused credentials or admin token).`;
 
 /** Runs the conformance kit as argv says; returns the process exit code. */
 export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -49,7 +66,13 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   if (!Number.isSafeInteger(seed)) throw new UsageError('--seed must be an integer');
   const runs = Number(values.runs);
   if (!Number.isSafeInteger(runs) || runs < 1 || runs > 100_000) throw new UsageError('--runs must be an integer from 1 to 100000');
-  if (values.rule !== undefined && !/^(LVX|LDV)-[A-Z0-9-]+$/.test(values.rule)) throw new UsageError('--rule takes a rule id such as LVX-EXPIRY-2H');
+  if (values.rule !== undefined) {
+    if (!/^(LVX|LDV)-[A-Z0-9-]+$/.test(values.rule)) throw new UsageError('--rule takes a rule id such as LVX-EXPIRY-2H');
+    if (![...livevoxRules, ...loudvoiceRules].some((r) => r.id === values.rule)) throw new UsageError(`--rule ${values.rule}: no contract defines that rule`);
+    if (!someTestChecks(values.rule)) throw new UsageError(`--rule ${values.rule}: no conformance test checks that rule (the certificate lists it as not covered)`);
+  }
+  // Report paths are the caller's: resolve them against the working directory the command was run from.
+  const out = (p: string | undefined) => (p === undefined ? undefined : resolve(process.cwd(), p));
   let target;
   try {
     target = resolveTarget(readTargetFile(values.target), env);
@@ -64,24 +87,30 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (apis.length === 0) throw new UsageError(`the target offers no ${values.api} API`);
   }
   const { runConformance } = await import('../certify/runner.js');
-  const result = await runConformance({
+  const { SetupError } = await import('../certify/probe.js');
+  const junit = out(values.junit);
+  const json = out(values.json);
+  const report = out(values.report);
+  let result;
+  try {
+    result = await runConformance({
     target,
     targetArg: values.target,
     apis,
     seed,
     runs,
     ...(values.rule ? { rule: values.rule } : {}),
-    ...(values.junit ? { junit: values.junit } : {}),
-    ...(values.json ? { json: values.json } : {}),
-    ...(values.report ? { report: values.report } : {}),
+    ...(junit ? { junit } : {}),
+    ...(json ? { json } : {}),
+    ...(report ? { report } : {}),
     prism: values.prism,
   });
+  } catch (error) {
+    if (error instanceof SetupError) throw new UsageError(`cannot certify this target: ${error.message}`);
+    throw error;
+  }
   const s = result.summary;
-  console.log(
-    `\nsession-kit conformance: ${s.conforms ? 'CONFORMS' : 'DOES NOT CONFORM'} ` +
-      `(${s.documentedFailures} documented and ${s.otherFailures} other rule(s) failed; ${s.passed} tests passed, ${s.failed} failed, ${s.skipped} skipped)`,
-  );
-  for (const [label, file] of [['JUnit', values.junit], ['JSON', values.json], ['report', values.report]] as const) {
+  for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report]] as const) {
     if (file) console.log(`  ${label}: ${file}`);
   }
   if (!s.conforms) return 1;

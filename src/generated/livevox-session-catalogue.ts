@@ -276,7 +276,8 @@ export const rules = [
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "Seed / L2: 'up to 5 API Tokens may be created'."
+      "source": "Seed / L2: 'up to 5 API Tokens may be created'.",
+      "not-observable": "How many tokens a client has is configuration: over HTTP the kit sees only that each token it is given works and gets its own session (LVX-DIFFERENT-TOKEN-DIFFERENT-SESSION). The reference refuses a fixture that gives a client more than 5 (test/config)."
     }
   },
   {

@@ -87,6 +87,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     '/__admin/reset',
     guarded((_request, reply) => {
       state.reset();
+      clock.resetToRealTime();
       return reply.code(204).send();
     }),
   );

@@ -12,10 +12,14 @@ export class ControlledClock implements Clock {
   private last = -Infinity;
 
   /** `mode: 'system'` follows the real time; `mode: 'fixed'` stands still at `start` until moved. */
+  private readonly initialMode: 'system' | 'fixed';
+
   constructor(
     private currentMode: 'system' | 'fixed',
     private start: number = Date.now(),
-  ) {}
+  ) {
+    this.initialMode = currentMode;
+  }
 
   /** Whether the clock follows the real time or stands still between moves. */
   get mode(): 'system' | 'fixed' {
@@ -50,6 +54,17 @@ export class ControlledClock implements Clock {
     if (!Number.isSafeInteger(this.now() + ms)) return 'CLOCK_INVALID';
     this.offset += ms;
     return null;
+  }
+
+  /**
+   * Back to the real time, in the mode the clock started in: the one time it may go back, used by the admin reset,
+   * after which no session or author is left that could see time run backwards.
+   */
+  resetToRealTime(): void {
+    this.offset = 0;
+    this.last = -Infinity;
+    this.start = Date.now();
+    this.currentMode = this.initialMode;
   }
 
   /** Moves the clock to `at` (epoch ms), which must not be earlier than now. */

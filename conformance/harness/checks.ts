@@ -1,0 +1,131 @@
+// Every assertion of the conformance suites goes through check(RULE, ...): it is pinned to exactly one contract rule,
+// and that rule's grade decides what a failure does. A rule that decides the verdict (documented, or observed with
+// `decides: true`) stops the test when it fails; any other rule's failure is recorded and the test goes on, so an
+// assumed detail never hides the documented checks after it. The tallies travel to the runner in the test's meta.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { expect as vitestExpect } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
+import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
+import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
+import { CHECKS_META, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
+import type { KitHttp } from './http.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    [CHECKS_META]?: Record<string, RuleTally>;
+  }
+}
+
+/** Every rule of both contracts, by id, with whether its failure decides the verdict. */
+const RULES = new Map<string, { decides: boolean }>(
+  [...livevoxRules, ...loudvoiceRules].map((r) => {
+    const p = r.provenance as { grade: string; decides?: boolean };
+    return [r.id, { decides: p.grade === 'documented' || p.decides === true }];
+  }),
+);
+
+/** True when a failure of `ruleId` decides the verdict (documented, or observed with `decides: true`). */
+export const decidesVerdict = (ruleId: string): boolean => RULES.get(ruleId)?.decides ?? false;
+
+/** A mistake in the kit itself (not a finding about the target): the run becomes inconclusive. */
+export class KitError extends Error {
+  override name = 'KitError';
+}
+
+/** Marks an error as a violation of one rule; the runner reads the marker from the test's error. */
+export const violationMessage = (ruleId: string, message: string) => `[violates ${ruleId}] ${message}`;
+
+interface Scope {
+  rule?: string;
+  inProperty?: boolean;
+  precondition?: boolean;
+}
+const scope = new AsyncLocalStorage<Scope>();
+
+/** The HTTP clients of this file, whose latest exchanges a recorded failure shows. */
+const clients: KitHttp[] = [];
+/** Registers a client so failures of checks show its exchanges. */
+export const registerClient = (http: KitHttp): void => void clients.push(http);
+
+const MAX_KEPT_FAILURES = 3;
+
+function tallyOf(ruleId: string): RuleTally {
+  const test = getCurrentTest();
+  if (!test) throw new KitError(`check(${ruleId}) outside a test`);
+  const all = (test.meta[CHECKS_META] ??= {});
+  return (all[ruleId] ??= { passed: 0, failed: 0, failures: [] });
+}
+
+/** Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there). */
+export function recordFailure(ruleId: string, message: string): void {
+  const tally = tallyOf(ruleId);
+  tally.failed++;
+  const firstLine = message.split('\n')[0]!;
+  if (tally.failures.length < MAX_KEPT_FAILURES && !tally.failures.some((f) => f.split('\n')[0] === firstLine)) tally.failures.push(message);
+}
+
+function assertNamedByTest(ruleId: string): void {
+  if (!RULES.has(ruleId)) throw new KitError(`check names ${ruleId}, which no contract defines`);
+  const test = getCurrentTest();
+  if (test && !scope.getStore()?.precondition && !rulesOfTitle(test.name).includes(ruleId)) throw new KitError(`check(${ruleId}) in a test whose title does not name it: "${test.name}"`);
+}
+
+const exchangesShown = () =>
+  clients
+    .map((c) => c.formatLog(6))
+    .filter(Boolean)
+    .join('\n\n');
+
+/**
+ * Runs `body` as a check of one rule. Passing: the rule gains a pass. Failing: a deciding rule's failure ends the
+ * test (inside a property it is thrown for fast-check to shrink); any other rule's failure is recorded and the test
+ * goes on (the call then resolves to undefined).
+ */
+export async function check<T>(ruleId: string, body: () => T | Promise<T>): Promise<T | undefined> {
+  assertNamedByTest(ruleId);
+  const outer = scope.getStore();
+  try {
+    const value = await scope.run({ ...outer, rule: ruleId, precondition: false }, body);
+    tallyOf(ruleId).passed++;
+    return value;
+  } catch (error) {
+    if (error instanceof KitError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    // A violation of an inner check was already recorded against its own rule.
+    if (/^\[violates /.test(message)) throw error;
+    if (decidesVerdict(ruleId)) {
+      if (outer?.inProperty) throw new Error(violationMessage(ruleId, message), { cause: error });
+      recordFailure(ruleId, `${message}\nHTTP exchanges (latest):\n${exchangesShown() || '(none)'}`);
+      throw new Error(violationMessage(ruleId, message), { cause: error });
+    }
+    recordFailure(ruleId, outer?.inProperty ? message : `${message}\nHTTP exchanges (latest):\n${exchangesShown() || '(none)'}`);
+    return undefined;
+  }
+}
+
+/** Runs `body` as a property: deciding failures inside are thrown for shrinking, others are recorded. */
+export function inProperty<T>(body: () => Promise<T>): Promise<T> {
+  return scope.run({ ...scope.getStore(), inProperty: true }, body);
+}
+
+/** The rule of the check being run, if any. */
+export const currentRule = (): string | undefined => scope.getStore()?.rule;
+
+/**
+ * vitest's `expect`, usable only inside `check(RULE, ...)`: an assertion outside a check could not be traced to a
+ * rule, so it is a kit error.
+ */
+export const expect: typeof vitestExpect = new Proxy(vitestExpect, {
+  apply(target, thisArg, args) {
+    if (!scope.getStore()?.rule) throw new KitError('expect() outside check(RULE, ...): every assertion must name its rule');
+    return Reflect.apply(target, thisArg, args);
+  },
+});
+
+/**
+ * A check that a test depends on but does not set out to check (a login before the real question): pinned and
+ * graded like `check`, without the test's title having to name the rule.
+ */
+export async function precondition<T>(ruleId: string, body: () => T | Promise<T>): Promise<T | undefined> {
+  return scope.run({ ...scope.getStore(), precondition: true }, () => check(ruleId, body));
+}

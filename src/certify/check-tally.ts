@@ -1,0 +1,24 @@
+// What a conformance test hands the runner about its checks: per rule, how many checks passed and failed, with the
+// first distinct failures. Shared by the harness (which fills it in the test's meta) and the verdict (which reads it).
+
+/** The key of the test meta that holds the tallies. */
+export const CHECKS_META = 'sessionKitChecks';
+
+/** The checks of one rule inside one test. */
+export interface RuleTally {
+  passed: number;
+  failed: number;
+  /** The first distinct failure messages (each with the exchanges or counterexample that show it). */
+  failures: string[];
+}
+
+/** The rule ids a test title names: `[LVX-A, LVX-B] title`. */
+export function rulesOfTitle(title: string): string[] {
+  const match = /^\[([A-Z0-9, -]+)\]/.exec(title);
+  return match ? match[1]!.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/** The rule a failed test's error is pinned on (`[violates ID]`), if any. */
+export function pinnedRule(message: string): string | undefined {
+  return /\[violates ((?:LVX|LDV)-[A-Z0-9-]+)\]/.exec(message)?.[1];
+}

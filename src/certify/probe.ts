@@ -1,0 +1,123 @@
+// Before a run: is the target reachable, is it the API at all, are its credentials right, and what does it offer
+// beyond what the vendors document? Whatever the target file does not state is found out here, over plain HTTP, so
+// a bare URL of any deployment gets skips with reasons instead of false failures.
+import { CAPABILITY_NAMES, type Capabilities, type Target } from './target.js';
+
+/** A target the kit cannot certify as set up (unreachable, not the API, refused credentials): exit 2, no verdict. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+const TIMEOUT_MS = 10_000;
+
+async function call(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+  let res: Response;
+  try {
+    res = await fetch(target.baseUrl + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new SetupError(`cannot reach the target at ${target.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json };
+}
+
+const describe = (a: Answer) => `${a.status} ${a.contentType || 'without Content-Type'}${a.text ? `: ${a.text.slice(0, 120).replace(/\s+/g, ' ')}` : ''}`;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the probe found: the capabilities, why each absent one is absent, and the probe's own log lines. */
+export interface ProbeResult {
+  capabilities: Capabilities;
+  absent: Partial<Record<keyof Capabilities, string>>;
+}
+
+/**
+ * Checks the target can be certified at all and probes every capability the target file leaves out. Throws a
+ * SetupError (exit 2) for an unreachable target, a target that is not the API, or refused credentials.
+ */
+export async function probeTarget(target: Target): Promise<ProbeResult> {
+  const found: Partial<Capabilities> = {};
+  const absent: ProbeResult['absent'] = {};
+  const stated = target.stated ?? {};
+  const note = (cap: keyof Capabilities, present: boolean, why: string) => {
+    if (cap in stated) return;
+    found[cap] = present;
+    if (!present) absent[cap] = why;
+  };
+
+  // The admin API (clock and reset) and the test identity provider: session-kit's own test controls.
+  const admin: Record<string, string> = target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {};
+  const clock = await call(target, 'GET', '/__admin/clock', admin);
+  if ((clock.status === 401 || clock.status === 403) && target.adminToken) throw new SetupError(`the target refused the admin token (GET /__admin/clock answered ${clock.status})`);
+  const hasAdmin = clock.status === 200 && isObject(clock.json) && typeof clock.json.epochMs === 'number';
+  if ((stated.clock || stated.reset) && !hasAdmin) {
+    throw new SetupError(`the target file says the target offers clock/reset controls, but GET /__admin/clock answered ${describe(clock)}${target.adminToken ? '' : ' (no admin token was given: set SESSION_KIT_ADMIN_TOKEN or adminToken)'}`);
+  }
+  const noAdmin = clock.status === 401 || clock.status === 403 ? 'the admin API needs a token (set SESSION_KIT_ADMIN_TOKEN)' : 'no clock control (GET /__admin/clock is not session-kit\'s admin API here)';
+  note('clock', hasAdmin, noAdmin);
+  note('reset', hasAdmin, noAdmin.replace('no clock control', 'no reset control'));
+  const jwks = await call(target, 'GET', '/__idp/jwks.json');
+  note('idp', jwks.status === 200 && Array.isArray(jwks.json?.keys), 'no test identity provider to mint ID tokens (GET /__idp/jwks.json)');
+
+  if (target.apis.includes('livevox') && target.livevox) await probeLiveVox(target, note);
+  if (target.apis.includes('loudvoice') && target.loudvoice) await probeLoudVoice(target);
+
+  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, c in stated ? stated[c] === true : found[c] === true])) as unknown as Capabilities;
+  for (const c of CAPABILITY_NAMES) if (c in stated && !stated[c]) absent[c] = 'the target file says the target does not offer it';
+  return { capabilities, absent };
+}
+
+async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, present: boolean, why: string) => void): Promise<void> {
+  const { primary } = target.livevox!;
+  const login = await call(target, 'POST', '/session/login', { 'LV-Access': primary.apiTokens[0]! }, { clientName: primary.clientName, userName: primary.user.userName, password: primary.user.password });
+  if (!isObject(login.json) || 'response' in login.json) {
+    throw new SetupError(`the target does not look like the LiveVox Session API: POST /session/login answered ${describe(login)}`);
+  }
+  if (login.status === 401 || login.status === 403) {
+    throw new SetupError(`the target refused the login of the target file's primary user (${login.status}): check clientName, apiTokens and the password`);
+  }
+  const sessionId = typeof login.json.sessionId === 'string' ? login.json.sessionId : undefined;
+  if (sessionId) {
+    const session = { 'LV-Session': sessionId };
+    const details = await call(target, 'GET', '/session/details', session);
+    note('sessionDetails', details.status !== 404, 'no session details operation (GET /session/details is session-kit\'s design; 404 here)');
+    const centers = await call(target, 'GET', '/configuration/v6.0/callCenters', session);
+    note('callCenters', centers.status !== 404, 'no Configuration API callCenters read (404 here)');
+    await call(target, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
+  } else {
+    // The login broke its own rule (LVX-LOGIN-SUCCESS decides that); the operations behind it cannot be probed.
+    note('sessionDetails', false, 'could not be probed: the login answered no sessionId');
+    note('callCenters', false, 'could not be probed: the login answered no sessionId');
+  }
+  const sso = await call(target, 'POST', '/session/sso/login', { 'LV-Access': primary.apiTokens[0]! }, {});
+  note('ssoLogin', sso.status !== 404 && sso.status !== 405, 'no SSO login at POST /session/sso/login (its path is session-kit\'s design; 404 here)');
+}
+
+async function probeLoudVoice(target: Target): Promise<void> {
+  const { publicKey, privateKey } = target.loudvoice!;
+  const authorization = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
+  const list = await call(target, 'GET', '/loudvoice/authors.json?entries_per_page=1', { authorization });
+  if (!isObject(list.json) || !isObject(list.json.response)) {
+    throw new SetupError(`the target does not look like the LoudVoice API: GET /loudvoice/authors.json answered ${describe(list)}`);
+  }
+  if (list.status === 401 || list.status === 403) throw new SetupError(`the target refused the site keys of the target file (GET /loudvoice/authors.json answered ${list.status})`);
+}
