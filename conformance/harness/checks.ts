@@ -129,3 +129,11 @@ export const expect: typeof vitestExpect = new Proxy(vitestExpect, {
 export async function precondition<T>(ruleId: string, body: () => T | Promise<T>): Promise<T | undefined> {
   return scope.run({ ...scope.getStore(), precondition: true }, () => check(ruleId, body));
 }
+
+/**
+ * Ends a test that cannot go on because an earlier, already recorded difference left nothing to check (for example
+ * a create that returned no token): its remaining rules are "not reached", neither failed nor a kit error.
+ */
+export function cannotContinue(reason: string): never {
+  throw new Error(`[not reached] ${reason}`);
+}

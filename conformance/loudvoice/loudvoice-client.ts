@@ -1,4 +1,5 @@
 // LoudVoice calls the suites make, in the API's own words, over the kit's recording HTTP client.
+import { cannotContinue, check, expect, precondition } from '../harness/checks.js';
 import type { KitHttp, KitResponse } from '../harness/http.js';
 import type { Target } from '../../src/certify/target.js';
 
@@ -69,3 +70,26 @@ export const statusOf = (res: KitResponse): { flag?: string; code?: number; info
 /** `result.data` of a success answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const dataOf = (res: KitResponse): any => res.body?.response?.result?.data;
+
+/**
+ * The token of an object a test just created, as a precondition pinned to the rule of that create: the status is
+ * checked against the rule (recorded if it differs), and without a token the test cannot go on.
+ */
+export async function createdToken(res: KitResponse, node: string, field: string, createRule: string, status = 201): Promise<string> {
+  await precondition(createRule, () => expect(res.status, `create ${node}`).toBe(status));
+  const token = dataOf(res)?.[node]?.[field];
+  if (typeof token !== 'string') cannotContinue(`the create of a ${node} answered ${res.status} without result.data.${node}.${field}`);
+  return token;
+}
+
+/** Checks an error's HTTP status (assumed: LDV-ERROR-STATUS) and info (assumed: LDV-ERROR-INFO) after a documented refusal. */
+export async function errorIs(res: KitResponse, status: number, infoContains?: string): Promise<void> {
+  await check('LDV-ERROR-STATUS', () => expect(res.status).toBe(status));
+  if (infoContains !== undefined && res.status === status) await check('LDV-ERROR-INFO', () => expect(statusOf(res).info).toContain(infoContains));
+}
+
+/** A refusal: any 4xx (the documented part; which 4xx is the catalogue's choice). */
+export const refused = (res: KitResponse, what: string) => {
+  expect(res.status, what).toBeGreaterThanOrEqual(400);
+  expect(res.status, what).toBeLessThan(500);
+};

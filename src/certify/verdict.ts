@@ -115,7 +115,7 @@ export function kitErrorsOf(tests: TestOutcome[]): KitErrorReport[] {
   for (const t of tests) {
     if (t.state !== 'failed') continue;
     for (const error of t.errors) {
-      if (pinnedRule(error)) continue;
+      if (pinnedRule(error) || error.startsWith('[not reached]')) continue;
       const key = firstLine(error).replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>');
       const entry = byMessage.get(key) ?? { message: error, count: 0, tests: [] };
       entry.count++;

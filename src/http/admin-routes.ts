@@ -86,8 +86,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.post(
     '/__admin/reset',
     guarded((_request, reply) => {
-      state.reset();
+      // The clock first: the fixtures' objects are stamped with the time they are rebuilt at.
       clock.resetToRealTime();
+      state.reset();
       return reply.code(204).send();
     }),
   );

@@ -1,24 +1,30 @@
-// The kit's bookkeeping: targets resolve secrets from the environment, reports redact them, and rules are graded
-// from the tests that name them (a documented failure decides the verdict).
+// The kit's bookkeeping: targets resolve secrets from the environment, reports redact them, rules are graded from
+// the checks pinned to them, only deciding rules decide, and the kit's own errors make a run inconclusive.
 import { describe, expect, it } from 'vitest';
+import { markdownReport } from '../../src/certify/certificate.js';
+import { rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
 import { readTargetFile, redact, resolveTarget, TargetError } from '../../src/certify/target.js';
-import { gradeRules, markdownReport, rulesOfTitle, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
+import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
 
-const outcome = (name: string, state: TestOutcome['state'], note?: string): TestOutcome => ({
+const tally = (passed: number, failed = 0, failures: string[] = []): RuleTally => ({ passed, failed, failures });
+
+const outcome = (name: string, state: TestOutcome['state'], checks: TestOutcome['checks'] = {}, errors: string[] = []): TestOutcome => ({
   file: 'conformance/x.test.ts',
   name,
   rules: rulesOfTitle(name),
   state,
-  ...(note ? { note } : {}),
-  errors: state === 'failed' ? ['boom with secret Demo-Pass-1'] : [],
+  errors,
+  checks,
   durationMs: 1,
 });
 
+const byId = (tests: TestOutcome[]) => Object.fromEntries(gradeRules(['livevox', 'loudvoice'], tests).map((r) => [r.id, r]));
+
 describe('targets', () => {
-  it('takes a URL as the reference with its public fixtures', () => {
+  it('takes a URL as the reference with its public fixtures, its capabilities left to the probe', () => {
     const target = resolveTarget(readTargetFile('http://127.0.0.1:4010/'), {});
     expect(target.baseUrl).toBe('http://127.0.0.1:4010');
-    expect(target.capabilities).toEqual({ clock: true, reset: true, idp: true });
+    expect(target.stated).toEqual({});
     expect(target.livevox?.primary.apiTokens).toHaveLength(2);
   });
 
@@ -40,6 +46,7 @@ describe('targets', () => {
     expect(target.livevox?.primary.apiTokens).toEqual(['tok-one-1234', 'tok-two-5678']);
     expect(target.loudvoice?.identityToken).toBeUndefined();
     expect(target.secrets).toEqual(expect.arrayContaining(['tok-one-1234', 'pw-agent', 'priv-key-1']));
+    expect(target.stated).toEqual({ clock: false, reset: false, idp: false });
   });
 
   it('redacts every secret, longest first', () => {
@@ -47,51 +54,90 @@ describe('targets', () => {
   });
 });
 
-describe('rule verdicts', () => {
+describe('rule verdicts from pinned checks', () => {
   it('reads rule ids from test titles', () => {
     expect(rulesOfTitle('[LVX-A, LVX-B-C] does things')).toEqual(['LVX-A', 'LVX-B-C']);
     expect(rulesOfTitle('no rules here')).toEqual([]);
   });
 
-  it('grades: any failure fails a rule, a skip carries its reason, an untested rule is not covered', () => {
+  it('fails a rule only through its own failed checks; the other rules a test names keep their own results', () => {
     const tests = [
-      outcome('[LVX-EXPIRY-2H] expiry', 'failed'),
-      outcome('[LVX-EXPIRY-2H, LVX-LOGIN-SUCCESS] login', 'passed'),
-      outcome('[LVX-VALIDATE-NO-REFRESH] validate', 'skipped', 'no clock control'),
-      outcome('[LVX-LOGOUT-ENDS] logout', 'failed'),
+      outcome('[LVX-EXPIRY-2H, LVX-ERROR-CODES] expiry', 'passed', { 'LVX-EXPIRY-2H': tally(3), 'LVX-ERROR-CODES': tally(1, 2, ['code 1001 is not 10001']) }),
+      outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'failed', { 'LVX-LOGIN-ACCESS-MISSING': tally(0, 1, ['expected 200 to be 401']) }, ['[violates LVX-LOGIN-ACCESS-MISSING] expected 200 to be 401']),
+      outcome('[LVX-VALIDATE-NO-REFRESH] validate', 'skipped'),
     ];
-    const rules = gradeRules(['livevox'], tests);
-    const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
-    expect(byId['LVX-EXPIRY-2H']!.status).toBe('fail');
-    expect(byId['LVX-LOGIN-SUCCESS']!.status).toBe('pass');
-    expect(byId['LVX-VALIDATE-NO-REFRESH']).toMatchObject({ status: 'skip', notes: ['no clock control'] });
-    expect(byId['LVX-HEADER-CASE']!.status).toBe('not covered');
-    const summary = summarise(rules, tests, []);
-    // LVX-EXPIRY-2H is documented: the target does not conform; LVX-LOGOUT-ENDS is observed: counted apart.
-    expect(summary).toMatchObject({ conforms: false, documentedFailures: 1, otherFailures: 1, passed: 1, failed: 2, skipped: 1 });
+    tests[2]!.note = 'no clock control';
+    const rules = byId(tests);
+    expect(rules['LVX-EXPIRY-2H']).toMatchObject({ status: 'pass', passedChecks: 3 });
+    expect(rules['LVX-ERROR-CODES']).toMatchObject({ status: 'fail', decides: false, failedChecks: 2 });
+    expect(rules['LVX-LOGIN-ACCESS-MISSING']).toMatchObject({ status: 'fail', decides: true });
+    expect(rules['LVX-VALIDATE-NO-REFRESH']).toMatchObject({ status: 'skip', notes: ['no clock control'] });
+    expect(rules['LVX-HEADER-CASE']!.status).toBe('not covered');
+    const summary = summarise(Object.values(rules), tests, []);
+    expect(summary).toMatchObject({ verdict: 'DOES NOT CONFORM', documentedFailures: 1, otherFailures: 1 });
+    expect(summary.headline).toMatch(/^DOES NOT CONFORM: 1 deciding rule\(s\) fail/);
   });
 
-  it('fails only the rule a failure is pinned on; the other rules of that test were not reached', () => {
-    const pinned: TestOutcome = { ...outcome('[LVX-EXPIRY-2H, LVX-ACTIVITY-REFRESHES] expiry', 'failed'), errors: ['Why: [violates LVX-ACTIVITY-REFRESHES] expected 401 to be 200'] };
-    const rules = Object.fromEntries(gradeRules(['livevox'], [pinned]).map((r) => [r.id, r]));
-    expect(rules['LVX-ACTIVITY-REFRESHES']!.status).toBe('fail');
-    expect(rules['LVX-EXPIRY-2H']).toMatchObject({ status: 'not covered', notes: [expect.stringMatching(/not reached/)] });
-    const alsoPassed = outcome('[LVX-EXPIRY-2H] other', 'passed');
-    expect(gradeRules(['livevox'], [pinned, alsoPassed]).find((r) => r.id === 'LVX-EXPIRY-2H')!.status).toBe('pass');
+  it('conforms when only observed or assumed rules differ, and says how many deciding rules it checked', () => {
+    const tests = [outcome('[LVX-EXPIRY-2H, LVX-ERROR-CODES] expiry', 'passed', { 'LVX-EXPIRY-2H': tally(1), 'LVX-ERROR-CODES': tally(0, 4, ['x']) })];
+    const summary = summarise(gradeRules(['livevox'], tests), tests, []);
+    expect(summary.verdict).toBe('CONFORMS');
+    expect(summary.deciding.checked).toBe(1);
+    expect(summary.headline).toMatch(/^CONFORMS: 1 of \d+ deciding rules .* checked, all hold/);
+    expect(summary.headline).toContain('1 observed/assumed rule(s) differ');
   });
 
-  it('conforms when only observed or assumed rules fail', () => {
-    const tests = [outcome('[LVX-LOGOUT-ENDS] logout', 'failed'), outcome('[LVX-EXPIRY-2H] expiry', 'passed')];
-    expect(summarise(gradeRules(['livevox'], tests), tests, []).conforms).toBe(true);
-    expect(summarise(gradeRules(['livevox'], tests), tests, ['suite could not start']).conforms).toBe(false);
+  it('lets observed rules marked decides: true decide, and no other observed rule', () => {
+    const tests = [
+      outcome('[LVX-SAME-TOKEN-SAME-SESSION, LVX-LOGIN-IDS] login', 'failed', { 'LVX-SAME-TOKEN-SAME-SESSION': tally(0, 1, ['a new id']), 'LVX-LOGIN-IDS': tally(0, 1, ['no clientId']) }, ['[violates LVX-SAME-TOKEN-SAME-SESSION] a new id']),
+    ];
+    const rules = byId(tests);
+    expect(rules['LVX-SAME-TOKEN-SAME-SESSION']).toMatchObject({ grade: 'observed', decides: true, status: 'fail' });
+    expect(rules['LVX-LOGIN-IDS']).toMatchObject({ grade: 'observed', decides: false, status: 'fail' });
+    expect(summarise(Object.values(rules), tests, []).verdict).toBe('DOES NOT CONFORM');
   });
 
-  it('writes a certificate with the verdict, every rule with grade and source, and no secrets', () => {
-    const tests = [outcome('[LVX-EXPIRY-2H] expiry', 'failed')];
+  it('treats an error pinned to no rule as the kit\'s own: the run is inconclusive, never a failure of the target', () => {
+    const tests = [
+      outcome('[LVX-EXPIRY-2H] expiry', 'passed', { 'LVX-EXPIRY-2H': tally(1) }),
+      outcome('[LVX-LOGOUT-ENDS] logout', 'failed', {}, ["TypeError: Cannot read properties of undefined (reading 'sessionId')"]),
+      outcome('[LVX-LOGOUT-DEAD-404] logout', 'failed', {}, ["TypeError: Cannot read properties of undefined (reading 'sessionId')"]),
+      outcome('[LDV-AUTHOR-READ] read', 'failed', {}, ['[not reached] the create of a author answered 500 without result.data.author.author_token']),
+    ];
+    const rules = byId(tests);
+    expect(rules['LVX-LOGOUT-ENDS']!.status).toBe('not reached');
+    const kitErrors = kitErrorsOf(tests);
+    expect(kitErrors).toEqual([expect.objectContaining({ count: 2, tests: ['[LVX-LOGOUT-ENDS] logout', '[LVX-LOGOUT-DEAD-404] logout'] })]);
+    const summary = summarise(Object.values(rules), tests, []);
+    expect(summary.verdict).toBe('INCONCLUSIVE');
+    expect(summary.headline).toMatch(/^INCONCLUSIVE: 2 error\(s\) of the kit itself/);
+  });
+
+  it('cannot conform without a single deciding rule checked', () => {
+    const tests = [outcome('[LVX-ERROR-CODES] codes', 'passed', { 'LVX-ERROR-CODES': tally(5) })];
+    const summary = summarise(gradeRules(['livevox'], tests), tests, []);
+    expect(summary.verdict).toBe('INCONCLUSIVE');
+    expect(summary.headline).toContain('no deciding rule was checked');
+  });
+
+  it('counts skipped deciding rules by reason in the headline', () => {
+    const tests = [
+      outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'passed', { 'LVX-LOGIN-ACCESS-MISSING': tally(1) }),
+      { ...outcome('[LVX-EXPIRY-2H, LVX-ACTIVITY-REFRESHES] expiry', 'skipped'), note: 'no clock control' },
+    ];
+    const summary = summarise(gradeRules(['livevox'], tests), tests, []);
+    expect(summary.skippedReasons).toEqual([{ reason: 'no clock control', rules: ['LVX-EXPIRY-2H', 'LVX-ACTIVITY-REFRESHES'] }]);
+    expect(summary.headline).toContain('2 skipped: 2 no clock control');
+  });
+
+  it('writes a certificate: verdict and counts first, failed and skipped deciding rules next, readable citations, no secrets', () => {
+    const tests = [
+      outcome('[LVX-EXPIRY-2H] expiry', 'failed', { 'LVX-EXPIRY-2H': tally(0, 1, ['alive after 2 h 5 min with Demo-Pass-1']) }, ['[violates LVX-EXPIRY-2H] x']),
+    ];
     const rules = gradeRules(['livevox'], tests);
     const result: RunResult = {
       tool: { name: 'session-kit', version: '0.0.0' },
-      target: { name: 't', baseUrl: 'http://x', capabilities: { clock: true, reset: true, idp: false }, apis: ['livevox'] },
+      target: { name: 'ACME staging', baseUrl: 'http://x', capabilities: { clock: true, reset: true, idp: false, sessionDetails: false, ssoLogin: false, callCenters: true }, absent: { idp: 'no test identity provider' }, apis: ['livevox'] },
       startedAt: '2026-01-01T00:00:00.000Z',
       durationMs: 1000,
       seed: 1,
@@ -99,16 +145,20 @@ describe('rule verdicts', () => {
       node: '20',
       replay: 'npx session-kit conformance --target http://x --seed 1',
       runErrors: [],
+      kitErrors: [],
       rules,
       tests,
       summary: summarise(rules, tests, []),
     };
     const md = markdownReport(result, ['Demo-Pass-1']);
-    expect(md).toContain('**Verdict: DOES NOT CONFORM**');
-    expect(md).toMatch(/\| LVX-EXPIRY-2H \| \*\*FAIL\*\* \| documented \|/);
-    expect(md).toContain('npx session-kit conformance --target http://x --seed 1');
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('# Conformance certificate: ACME staging');
+    expect(lines[2]).toMatch(/^\*\*DOES NOT CONFORM: 1 deciding rule/);
+    expect(md.indexOf('## Deciding rules that failed or were not checked')).toBeLessThan(md.indexOf('## LiveVox Session API: every rule'));
+    expect(md).toMatch(/\| LVX-EXPIRY-2H \| \*\*FAIL\*\* \(1 check\) \| documented \|/);
+    expect(md).toContain('https://docs.livevox.com/dp/ra/latest/session-api-76802583.html');
+    expect(md).toContain('idp: no (no test identity provider)');
     expect(md).not.toContain('Demo-Pass-1');
-    expect(md).toMatch(new RegExp(`\\| rules checked \\| 1 of ${rules.length} \\(documented: 1 of \\d+\\)`));
-    expect(md.match(/^\| LVX-/gm)).toHaveLength(rules.length);
+    expect(md.match(/^\| LVX-[A-Z0-9-]+ \|/gm)!.length).toBeGreaterThanOrEqual(rules.length);
   });
 });
