@@ -44,8 +44,14 @@ const scope = new AsyncLocalStorage<Scope>();
 
 /** The HTTP clients of this file, whose latest exchanges a recorded failure shows. */
 const clients: KitHttp[] = [];
-/** Registers a client so failures of checks show its exchanges. */
-export const registerClient = (http: KitHttp): void => void clients.push(http);
+/**
+ * Registers the client whose exchanges a failed check shows. The files of a run share one worker, so the latest
+ * client (the running file's: each file makes one) replaces the one before.
+ */
+export const registerClient = (http: KitHttp): void => {
+  clients.length = 0;
+  clients.push(http);
+};
 
 const MAX_KEPT_FAILURES = 3;
 

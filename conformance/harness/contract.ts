@@ -29,6 +29,8 @@ export interface ContractViolation {
   problem: string;
 }
 
+const loaded: Partial<Record<ApiName, Promise<ContractValidator>>> = {};
+
 /** Validates responses against one API's contract. */
 export class ContractValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -41,8 +43,12 @@ export class ContractValidator {
     addFormatsPlugin.default(this.ajv);
   }
 
-  /** Loads and dereferences the contract of `api`. */
-  static async load(api: ApiName): Promise<ContractValidator> {
+  /** Loads and dereferences the contract of `api`, once per process. */
+  static load(api: ApiName): Promise<ContractValidator> {
+    return (loaded[api] ??= ContractValidator.read(api));
+  }
+
+  private static async read(api: ApiName): Promise<ContractValidator> {
     const doc = (await SwaggerParser.dereference(FILES[api])) as { paths: Record<string, Record<string, unknown>> };
     const operations: Operation[] = [];
     for (const [template, item] of Object.entries(doc.paths)) {

@@ -210,7 +210,8 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   else if (kitErrorCount > 0 || d.checked === 0) verdict = 'INCONCLUSIVE';
   else verdict = 'CONFORMS';
   const documented = deciding.filter((r) => r.grade === 'documented').length;
-  const scope = `${d.total} deciding rules (${documented} documented, ${d.total - documented} observed that real clients depend on)`;
+  const observed = d.total - documented;
+  const scope = observed > 0 ? `${d.total} deciding rules (${documented} documented, ${observed} observed that every client depends on)` : `${d.total} deciding rules (all documented)`;
   const skipped = skippedReasons.length > 0 ? `; ${d.skipped} skipped: ${skippedReasons.map((s) => `${s.rules.length} ${s.reason}`).join('; ')}` : '';
   const unreached = d.notReached + d.notCovered > 0 ? `; ${d.notReached + d.notCovered} not reached` : '';
   const otherFailures = rules.filter((r) => r.status === 'fail' && !r.decides).length;

@@ -9,7 +9,7 @@ import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue
 
 const dir = join(import.meta.dirname, '../../conformance');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('harness/checks.ts'));
-const known = new Set([...livevoxRules, ...loudvoiceRules].map((r) => r.id));
+const known = new Set<string>([...livevoxRules, ...loudvoiceRules].map((r) => r.id));
 
 describe('traceability of the conformance suites', () => {
   it.each(files)('%s takes expect only from the harness', (file) => {
