@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
 import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
+import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -25,12 +26,18 @@ Options:
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
-  --enable-test-faults   allow --fault; never use it for a mock people rely on
+  --variant NAME         start with a legitimate vendor variant (repeatable; test-only: needs --enable-test-faults)
+  --enable-test-faults   allow --fault and --variant; never use it for a mock people rely on
   --help                 this text
 
 Test-only faults (each a realistic defect the conformance kit must catch):
 ${Object.entries(FAULTS)
   .map(([name, f]) => `  ${name.padEnd(40)} ${f.what}`)
+  .join('\n')}
+
+Test-only variants (each a different but correct vendor choice the conformance kit must accept):
+${Object.entries(VARIANTS)
+  .map(([name, v]) => `  ${name.padEnd(40)} ${v.what}`)
   .join('\n')}`;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
@@ -54,6 +61,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
       fault: { type: 'string', multiple: true, default: [] },
+      variant: { type: 'string', multiple: true, default: [] },
       'enable-test-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +94,12 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (!isFaultName(name)) throw new UsageError(`unknown fault "${name}"; known: ${Object.keys(FAULTS).join(', ')}`);
     faults.add(name);
   }
+  const variants = new Set<VariantName>();
+  for (const name of values.variant) {
+    if (!values['enable-test-faults']) throw new UsageError('--variant is for testing the conformance kit only: it needs --enable-test-faults');
+    if (!isVariantName(name)) throw new UsageError(`unknown variant "${name}"; known: ${Object.keys(VARIANTS).join(', ')}`);
+    variants.add(name);
+  }
 
   const adminEnabled = !values['no-admin'];
   const adminToken = values['admin-token'] ?? (env.SESSION_KIT_ADMIN_TOKEN || undefined);
@@ -110,6 +124,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       logLevel: values['log-level'],
       logRequests: values['log-requests'],
       faults,
+      variants,
       ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
@@ -121,6 +136,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
   console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
   if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
+  if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
   if (!adminEnabled) console.log('  admin controls: off');
   else if (adminToken !== undefined) console.log('  admin controls: on, token required');
 

@@ -1,4 +1,5 @@
 import type { FaultSet } from './faults.js';
+import type { VariantSet } from './variants.js';
 
 /** The only way the core learns the time: epoch milliseconds, never going backwards. */
 export interface Clock {
@@ -10,9 +11,10 @@ export interface IdSource {
   uuid(): string;
 }
 
-/** The ports every core service is built with; `faults` is empty except in the kit's own tests. */
+/** The ports every core service is built with; `faults` and `variants` are empty except in the kit's own tests. */
 export interface CoreDeps {
   clock: Clock;
   ids: IdSource;
   faults?: FaultSet;
+  variants?: VariantSet;
 }

@@ -1,16 +1,17 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Fixtures } from '../config/fixtures.js';
 import { NO_FAULTS, type FaultSet } from '../core/faults.js';
+import { NO_VARIANTS, type VariantSet } from '../core/variants.js';
 import type { IdSource } from '../core/ports.js';
 import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
-import { sendLiveVoxError } from './livevox/livevox-errors.js';
-import { registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { liveVoxErrorSender } from './livevox/livevox-errors.js';
+import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { lacksLoudVoiceCredentials } from './loudvoice/loudvoice-auth.js';
-import { sendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
+import { loudVoiceErrorSender } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
@@ -37,6 +38,8 @@ export interface AppConfig {
   sweepIntervalMs: number;
   /** Test-only defects (see src/core/faults.ts); empty except when the kit proves it catches them. */
   faults?: FaultSet;
+  /** Test-only legitimate variants (see src/core/variants.ts); empty except when the kit proves it accepts them. */
+  variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
   stateFile?: { path: string; intervalMs: number };
 }
@@ -69,6 +72,12 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
  * Tests drive it with `app.inject()`; the CLI calls `listen()`.
  */
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState }> {
+  const variants = config.variants ?? NO_VARIANTS;
+  // Each API's catalogue is mapped to the wire in one place, variants included.
+  const sendLiveVoxError = liveVoxErrorSender(variants);
+  const sendLoudVoiceError = loudVoiceErrorSender(variants);
+  // Under the no-test-idp variant the built-in identity provider is absent: no /__idp/ routes, no keys it signed.
+  const idp = variants.has('no-test-idp') ? undefined : deps.idp;
   const app = Fastify({
     logger:
       config.logLevel === false
@@ -91,16 +100,19 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return503OnClosing: true,
     requestIdHeader: false,
     // A path fastify cannot decode (bad percent-encoding) or with an over-long parameter: no route can own it, so it
-    // is an unknown route in the native shape (LoudVoice credentials first), not fastify's own error body.
+    // is an unknown route in the native shape (LoudVoice credentials first, unless routing comes first), not fastify's
+    // own error body.
     frameworkErrors: (_error, request, reply) => {
-      if (lacksLoudVoiceCredentials(state.loudvoice, request, config.api)) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+      if (!variants.has('loudvoice-routing-before-auth') && lacksLoudVoiceCredentials(state.loudvoice, request, config.api)) {
+        return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
+      }
       return nativeError(request, reply, 'ROUTE_NOT_FOUND');
     },
   });
   const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
   // Time never goes backwards, not even across a restart.
   if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
-  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS }, saved?.state);
+  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS, variants }, saved?.state);
   if (config.stateFile) persistState(app, state, deps.clock, config.stateFile);
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
@@ -117,6 +129,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     if (apiOfPath(url, config.api) === 'loudvoice') {
       const detail = { resource: url.split('?')[0]!, method: request.method, limit: String(config.bodyLimit) };
       return sendLoudVoiceError(request, reply, now(), code === 'BODY_INVALID' ? 'BODY_NOT_JSON' : code, detail);
+    }
+    // The livevox-auth-before-routing variant: a path that does not exist (or a wrong method) needs a live session.
+    if (code === 'ROUTE_NOT_FOUND' || code === 'METHOD_NOT_ALLOWED') {
+      const refused = authBeforeRouting(state, request);
+      if (refused) return sendLiveVoxError(reply.removeHeader('allow'), refused);
     }
     return sendLiveVoxError(reply, code);
   };
@@ -152,16 +169,24 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     step();
   }
 
-  const verifier = new IdTokenVerifier(deps.idp);
-  if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now });
-  if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api });
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp: deps.idp, token: config.admin.token, sweep });
+  const verifier = new IdTokenVerifier(idp);
+  const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
+  if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
+  if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
+  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));
     if (missing.length === 0) continue;
     const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
-    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, reply.header('allow', allow), 'METHOD_NOT_ALLOWED') });
+    const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
+    // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
+    if (api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')) {
+      app.route({ method: missing, url, handler: routeNotFound });
+      continue;
+    }
+    const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
+    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED') });
   }
 
   if (config.sweepIntervalMs > 0) {

@@ -2,6 +2,7 @@ import type { Fixtures } from '../config/fixtures.js';
 import { LiveVoxCore, type LiveVoxSnapshot } from '../core/livevox/livevox-core.js';
 import { LoudVoiceCore, type LoudVoiceSnapshot } from '../core/loudvoice/loudvoice-core.js';
 import type { CoreDeps } from '../core/ports.js';
+import { NO_VARIANTS, type VariantName, type VariantSet } from '../core/variants.js';
 
 /** The state of both APIs as plain JSON data: what `--state FILE` writes. */
 export interface StateSnapshot {
@@ -13,6 +14,8 @@ export interface StateSnapshot {
 export class ServerState {
   livevox: LiveVoxCore;
   loudvoice: LoudVoiceCore;
+  /** The test-only variants this server runs with (src/core/variants.ts); empty in every normal run. */
+  readonly variants: VariantSet;
 
   /** The fixtures' state, or (`--state FILE`) the fixtures with a snapshot's state on top. */
   constructor(
@@ -20,9 +23,15 @@ export class ServerState {
     private readonly deps: CoreDeps,
     snapshot?: StateSnapshot,
   ) {
+    this.variants = deps.variants ?? NO_VARIANTS;
     this.livevox = new LiveVoxCore(fixtures.livevox, deps);
     if (snapshot) this.livevox.restore(snapshot.livevox);
     this.loudvoice = new LoudVoiceCore(fixtures.loudvoice, deps, snapshot?.loudvoice);
+  }
+
+  /** Whether a test-only variant is on: how the HTTP edge asks, so every choice reads the same set. */
+  variant(name: VariantName): boolean {
+    return this.variants.has(name);
   }
 
   /** Everything that differs from the fixtures, as plain data. */

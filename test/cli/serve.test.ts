@@ -1,9 +1,11 @@
 // The CLI: `serve` starts on loopback with the fixtures, answers the README's first calls, stops cleanly on SIGTERM;
-// bad fixtures, bad options and an unguarded non-loopback bind are refused with clear messages and exit codes.
+// bad fixtures, bad options and an unguarded non-loopback bind are refused with clear messages and exit codes; the
+// test-only --variant, like --fault, needs --enable-test-faults and a known name, and every variant starts at once.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { VARIANTS } from '../../src/core/variants.js';
 import { DEMO } from '../helpers/test-app.js';
 import { runCli, startServer } from '../helpers/spawn-server.js';
 
@@ -51,6 +53,40 @@ describe('session-kit serve', () => {
     const run = await runCli(['serve', '--host', '0.0.0.0', '--port', '0']);
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/refusing to serve the admin controls on 0\.0\.0\.0/);
+  });
+
+  it('refuses --variant without --enable-test-faults, and an unknown variant, with exit 2', async () => {
+    const unguarded = await runCli(['serve', '--port', '0', '--variant', 'livevox-validate-200']);
+    expect(unguarded.code).toBe(2);
+    expect(unguarded.output).toContain('--variant is for testing the conformance kit only: it needs --enable-test-faults');
+    const unknown = await runCli(['serve', '--port', '0', '--enable-test-faults', '--variant', 'livevox-validate-2000']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toContain('unknown variant "livevox-validate-2000"');
+    const help = await runCli(['serve', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.output).toContain('Test-only variants');
+    expect(help.output).toContain('loudvoice-session-token-rotates');
+  });
+
+  it('starts with every variant and a fault at once, says so, and answers as the variants say', async () => {
+    const all = Object.keys(VARIANTS).flatMap((name) => ['--variant', name]);
+    const server = await startServer(['serve', '--port', '0', '--log-level', 'warn', '--enable-test-faults', ...all, '--fault', 'loudvoice-date-format']);
+    try {
+      // The banner follows the "listening on" line the start waits for.
+      await vi.waitFor(() => expect(server.output()).toContain(`TEST VARIANTS ON: ${Object.keys(VARIANTS).join(', ')}`));
+      expect(server.output()).toContain('TEST FAULTS ON: loudvoice-date-format');
+      const login = await fetch(`${server.url}/session/login`, {
+        method: 'POST',
+        headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' },
+        body: JSON.stringify(DEMO.user),
+      });
+      expect(login.status).toBe(200);
+      const { sessionId } = (await login.json()) as { sessionId: string };
+      expect((await fetch(`${server.url}/session/validate/${sessionId}`)).status).toBe(200);
+      expect((await fetch(`${server.url}/__idp/jwks.json`)).status).toBe(404);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
   });
 
   it('refuses unknown options and bad values with exit 2', async () => {

@@ -3,6 +3,7 @@ import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { digestSecret, lookupKey, secretMatches, type SecretDigest } from '../secrets.js';
 import type { FaultName } from '../faults.js';
+import type { VariantName } from '../variants.js';
 import { isUuid } from '../uuid.js';
 import {
   SESSION_TTL_MS,
@@ -88,14 +89,20 @@ export class LiveVoxCore {
   /** The live session of each (user, token), keyed `user.index * 8 + tokenIndex` (a number: no key strings to keep). */
   private readonly sessionByIdentity = new Map<number, LiveVoxSession>();
 
-  /** Session lifetime: 2 hours, unless a test-only fault bends it. */
+  /**
+   * Session lifetime: 2 hours, unless a test-only fault bends it. A session is live while now - lastActivityAt < ttl;
+   * the livevox-expiry-inclusive variant (live at exactly 2 h) is the same test with one more millisecond, times
+   * being whole milliseconds, so expire()'s order invariant holds unchanged.
+   */
   private readonly ttl: number;
 
   constructor(
     seed: LiveVoxSeed,
     private readonly deps: CoreDeps,
   ) {
-    this.ttl = this.fault('livevox-no-expiry') ? Number.POSITIVE_INFINITY : SESSION_TTL_MS + (this.fault('livevox-expiry-off-by-one-second') ? 1000 : 0);
+    this.ttl = this.fault('livevox-no-expiry')
+      ? Number.POSITIVE_INFINITY
+      : SESSION_TTL_MS + (this.fault('livevox-expiry-off-by-one-second') ? 1000 : 0) + (this.variant('livevox-expiry-inclusive') ? 1 : 0);
     let index = 0;
     for (const clientSeed of seed.clients) {
       const client: Client = { seed: clientSeed, users: new Map(), agents: new Map() };
@@ -152,9 +159,24 @@ export class LiveVoxCore {
     return ok(session);
   }
 
-  /** IsSessionValid: true for a live session. Does not count as activity (see LVX-VALIDATE-NO-REFRESH). */
+  /**
+   * IsSessionValid: true for a live session. Does not count as activity (see LVX-VALIDATE-NO-REFRESH), except
+   * under the livevox-validate-refreshes variant.
+   */
   validate(sessionId: string): Result<true, ErrorCode> {
-    return this.liveSession(sessionId) ? ok(true) : fail('SESSION_NOT_FOUND');
+    const session = this.liveSession(sessionId);
+    if (!session) return fail('SESSION_NOT_FOUND');
+    if (this.variant('livevox-validate-refreshes')) this.touch(session);
+    return ok(true);
+  }
+
+  /**
+   * Whether an LV-Session value names a live session, without counting as activity: what the
+   * livevox-auth-before-routing variant asks of a request to a path that does not exist.
+   */
+  checkSession(sessionHeader: string | undefined): Result<true, ErrorCode> {
+    if (sessionHeader === undefined || sessionHeader === '') return fail('SESSION_MISSING');
+    return this.liveSession(sessionHeader) ? ok(true) : fail('SESSION_INVALID');
   }
 
   /** Ends a live session; an unknown or already ended one is SESSION_NOT_FOUND. */
@@ -334,6 +356,11 @@ export class LiveVoxCore {
     return this.deps.faults?.has(name) ?? false;
   }
 
+  /** Whether a test-only variant (src/core/variants.ts) is on; never in a normal run. */
+  private variant(name: VariantName): boolean {
+    return this.deps.variants?.has(name) ?? false;
+  }
+
   /** Under the access-unchecked fault, a missing token counts as the first token of the first client. */
   private anyGrant(): AccessGrant {
     return { client: this.clientsByName.values().next().value!, tokenIndex: 0 };
@@ -348,8 +375,10 @@ export class LiveVoxCore {
     const identity = identityKey(user, grant.tokenIndex);
     const existing = this.sessionByIdentity.get(identity);
     let session = existing === undefined ? undefined : this.liveSession(existing.sessionId);
-    if (session) this.touch(session);
-    else {
+    // A login that finds a live session refreshes it (LVX-LOGIN-REFRESHES), unless the variant says it does not.
+    if (session) {
+      if (!this.variant('livevox-login-no-refresh')) this.touch(session);
+    } else {
       session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now, orderedAt: now };
       this.sessions.set(session.sessionId, session);
       this.sessionByIdentity.set(identity, session);

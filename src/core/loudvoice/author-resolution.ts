@@ -70,10 +70,10 @@ export function planByDetails(
   });
 }
 
-/** Carries out a plan: updates the existing author or creates the new one. */
-export function commitPlan(authors: AuthorStore, plan: AuthorPlan, now: number, newToken: () => string): { author: Author; created: boolean } {
+/** Carries out a plan: updates the existing author (`touch`: see AuthorStore.update) or creates the new one. */
+export function commitPlan(authors: AuthorStore, plan: AuthorPlan, now: number, newToken: () => string, touch = false): { author: Author; created: boolean } {
   if (plan.kind === 'existing') {
-    authors.update(plan.author, plan.apply, now);
+    authors.update(plan.author, plan.apply, now, touch);
     return { author: plan.author, created: false };
   }
   return { author: authors.create(newToken(), plan.fields, now), created: true };

@@ -2,6 +2,22 @@ import type { Author, AuthorSession } from './entities.js';
 import { CreationOrder, type Pageable } from './creation-order.js';
 import { ExpiryHeap } from './expiry-heap.js';
 
+/** The latest date_expiration ever stored (9999-12-31T23:59:59Z): later ones could not be written as dates. */
+export const LATEST_EXPIRY = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** How a store departs from the default; every option is off in a normal run. */
+export interface AuthorSessionStoreOptions {
+  /** The test-only fault loudvoice-no-expiry (src/core/faults.ts). */
+  neverExpire?: boolean;
+  /** The test-only variant loudvoice-session-token-rotates (src/core/variants.ts): a refresh issues a new token. */
+  rotateTokenOnRefresh?: boolean;
+  /**
+   * The test-only variant loudvoice-expires-in-unbounded: expires_in may be any safe integer, so date_expiration is
+   * capped at LATEST_EXPIRY (expires_in is still stored and echoed as sent).
+   */
+  capExpiry?: boolean;
+}
+
 /**
  * The live author sessions of one site: by token (in creation order, the list order), by author (one live session
  * per author, LDV-SESSION-ONE-PER-AUTHOR), and in an expiry heap. A session is live while now < date_expiration
@@ -13,8 +29,17 @@ export class AuthorSessionStore {
   private readonly heap = new ExpiryHeap<AuthorSession>();
   private readonly inCreationOrder = new CreationOrder<AuthorSession>();
 
-  /** `neverExpire` is the test-only fault loudvoice-no-expiry (src/core/faults.ts); false in every normal run. */
-  constructor(private readonly neverExpire = false) {}
+  private readonly neverExpire: boolean;
+
+  constructor(private readonly options: AuthorSessionStoreOptions = {}) {
+    this.neverExpire = options.neverExpire ?? false;
+  }
+
+  /** date_expiration of a session last active at `lastActivityAt`: expires_in seconds later. */
+  expiryOf(lastActivityAt: number, expiresIn: number): number {
+    const at = lastActivityAt + expiresIn * 1000;
+    return this.options.capExpiry ? Math.min(at, LATEST_EXPIRY) : at;
+  }
 
   /** The live session with this token, if any. */
   live(token: string, now: number): AuthorSession | undefined {
@@ -28,15 +53,22 @@ export class AuthorSessionStore {
 
   /**
    * Starts a session for the author or refreshes its live one: a refresh keeps token and date_creation
-   * (LDV-SESSION-TOKEN-KEPT-ON-REFRESH) and pushes the expiry from now.
+   * (LDV-SESSION-TOKEN-KEPT-ON-REFRESH) and pushes the expiry from now. Under the loudvoice-session-token-rotates
+   * variant the refreshed session takes a new token in place (same place in the list, same date_creation) and the
+   * old token is forgotten at once.
    */
   start(author: Author, expiresIn: number, now: number, newToken: () => string): AuthorSession {
     const existing = this.liveOf(author, now);
     if (existing) {
+      if (this.options.rotateTokenOnRefresh) {
+        this.byToken.delete(existing.token);
+        existing.token = newToken();
+        this.byToken.set(existing.token, existing);
+      }
       existing.updatedAt = now;
       existing.lastActivityAt = now;
       existing.expiresIn = expiresIn;
-      existing.expiresAt = now + expiresIn * 1000;
+      existing.expiresAt = this.expiryOf(now, expiresIn);
       this.heap.update(existing);
       return existing;
     }
@@ -47,7 +79,7 @@ export class AuthorSessionStore {
       updatedAt: null,
       expiresIn,
       lastActivityAt: now,
-      expiresAt: now + expiresIn * 1000,
+      expiresAt: this.expiryOf(now, expiresIn),
       heapIndex: -1,
     };
     this.byToken.set(session.token, session);

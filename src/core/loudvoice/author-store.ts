@@ -63,8 +63,11 @@ export class AuthorStore {
     return author;
   }
 
-  /** Applies the fields sent; date_last_update moves only when a stored value changed (LDV-LAST-UPDATE-ON-CHANGE). */
-  update(author: Author, fields: AuthorFieldsInput, now: number): void {
+  /**
+   * Applies the fields sent; date_last_update moves only when a stored value changed (LDV-LAST-UPDATE-ON-CHANGE), or
+   * on every call with `touch` (the test-only loudvoice-last-update-every-put variant).
+   */
+  update(author: Author, fields: AuthorFieldsInput, now: number, touch = false): void {
     // The indexes are touched only when a key they are kept by changes: a session refresh changes neither.
     const rekeyed =
       (fields.authorReference !== undefined && fields.authorReference !== author.reference) ||
@@ -79,7 +82,7 @@ export class AuthorStore {
       (author as Record<keyof StoredFields, string | null>)[field] = value;
       changed = true;
     }
-    if (changed) author.updatedAt = now;
+    if (changed || touch) author.updatedAt = now;
     if (rekeyed) this.index(author);
   }
 

@@ -20,7 +20,8 @@ export interface Author {
 
 /** A live author session; `expiresAt` = last activity + expires_in, the key of the expiry heap. */
 export interface AuthorSession extends HeapItem {
-  readonly token: string;
+  /** Kept on refresh, except under the test-only loudvoice-session-token-rotates variant. */
+  token: string;
   readonly author: Author;
   readonly createdAt: number;
   updatedAt: number | null;

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import type { FaultName } from '../faults.js';
+import type { VariantName } from '../variants.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { AuthorSessionStore } from './author-session-store.js';
@@ -56,7 +57,11 @@ export class LoudVoiceSite {
     snapshot?: SiteSnapshot,
   ) {
     const now = deps.clock.now();
-    this.sessions = new AuthorSessionStore(this.fault('loudvoice-no-expiry'));
+    this.sessions = new AuthorSessionStore({
+      neverExpire: this.fault('loudvoice-no-expiry'),
+      rotateTokenOnRefresh: this.variant('loudvoice-session-token-rotates'),
+      capExpiry: this.variant('loudvoice-expires-in-unbounded'),
+    });
     this.authors = new AuthorStore(seed.identities ?? []);
     if (snapshot) {
       restoreSite(snapshot, { authors: this.authors, discussions: this.discussions, comments: this.comments, sessions: this.sessions });
@@ -112,9 +117,23 @@ export class LoudVoiceSite {
     return this.deps.faults?.has(name) ?? false;
   }
 
-  /** paginate(), with the test-only loudvoice-pagination-total-off-by-one fault applied. */
+  /** Whether a test-only variant (src/core/variants.ts) is on; never in a normal run. */
+  variant(name: VariantName): boolean {
+    return this.deps.variants?.has(name) ?? false;
+  }
+
+  /** Whether a PUT sets date_last_update even when nothing changed (the loudvoice-last-update-every-put variant). */
+  private get touchOnEveryPut(): boolean {
+    return this.variant('loudvoice-last-update-every-put');
+  }
+
+  /**
+   * paginate(), with the test-only loudvoice-pagination-total-off-by-one fault and the
+   * loudvoice-total-pages-one-when-empty variant applied.
+   */
   private page<S, T>(items: Pageable<S>, request: PageRequest, map: (item: S) => T): Page<T> {
-    const page = paginate(items, request, map);
+    let page = paginate(items, request, map);
+    if (page.totalEntries === 0 && this.variant('loudvoice-total-pages-one-when-empty')) page = { ...page, totalPages: 1 };
     return this.fault('loudvoice-pagination-total-off-by-one') ? { ...page, totalEntries: page.totalEntries + 1 } : page;
   }
 
@@ -163,7 +182,7 @@ export class LoudVoiceSite {
     const normalized: AuthorFieldsInput = { ...fields };
     if (fields.authorReference !== undefined) normalized.authorReference = nonEmpty(fields.authorReference);
     if (fields.identityToken !== undefined) normalized.identityToken = nonEmpty(fields.identityToken)?.toLowerCase() ?? null;
-    this.authors.update(found.value, normalized, this.now());
+    this.authors.update(found.value, normalized, this.now(), this.touchOnEveryPut);
     return ok(authorView(found.value));
   }
 
@@ -224,7 +243,8 @@ export class LoudVoiceSite {
           : planByDetails(this.authors, a.authorReference, a.allowCreateNew || this.fault('loudvoice-allow-create-new-ignored'), a.fields, SESSION_AUTHOR);
     if (!plan.ok) return plan;
     const now = this.now();
-    const { author, created } = commitPlan(this.authors, plan.value, now, this.newToken);
+    // The session PUT is an update of an author that existed (the loudvoice-last-update-every-put variant).
+    const { author, created } = commitPlan(this.authors, plan.value, now, this.newToken, this.touchOnEveryPut);
     const session = this.sessions.start(author, input.expiresIn, now, this.newSessionToken);
     return ok({ created: created && !this.fault('loudvoice-200-for-new-author'), value: sessionView(session) });
   }
@@ -379,7 +399,7 @@ export class LoudVoiceSite {
       (discussion as unknown as Record<string, unknown>)[key] = value;
       changed = true;
     }
-    if (changed) discussion.updatedAt = this.now();
+    if (changed || this.touchOnEveryPut) discussion.updatedAt = this.now();
   }
 
   // ---- Comments -----------------------------------------------------------------------------------------------
@@ -611,7 +631,7 @@ export class LoudVoiceSite {
         changed = true;
       }
     }
-    if (changed) comment.updatedAt = now;
+    if (changed || this.touchOnEveryPut) comment.updatedAt = now;
     return ok(commentView(comment));
   }
 }

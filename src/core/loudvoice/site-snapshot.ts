@@ -74,7 +74,7 @@ export function restoreSite(snapshot: SiteSnapshot, stores: SiteStores): void {
   for (const s of snapshot.sessions) {
     const author = stores.authors.get(s.author);
     if (!author) continue;
-    const session: AuthorSession = { ...s, author, expiresAt: s.lastActivityAt + s.expiresIn * 1000, heapIndex: -1 };
+    const session: AuthorSession = { ...s, author, expiresAt: stores.sessions.expiryOf(s.lastActivityAt, s.expiresIn), heapIndex: -1 };
     stores.sessions.adopt(session);
   }
 }

@@ -6,7 +6,7 @@ import type { IdTokenVerifier } from '../../sso/id-token-verifier.js';
 import { singleHeader } from '../headers.js';
 import type { ServerState } from '../server-state.js';
 import { readCredentials, readPasswordChange, readSsoLogin } from './livevox-bodies.js';
-import { sendLiveVoxError, type LiveVoxErrorCode } from './livevox-errors.js';
+import type { LiveVoxErrorCode, SendLiveVoxError } from './livevox-errors.js';
 
 type Schemas = components['schemas'];
 
@@ -21,13 +21,40 @@ export interface LiveVoxRouteDeps {
   state: ServerState;
   verifier: IdTokenVerifier;
   now: () => number;
+  /** How this server writes a LiveVox error (the catalogue mapped to the wire once, variants included). */
+  sendError: SendLiveVoxError;
+  /** The answer to a path no route owns (an unknown version segment is one): the server's own 404. */
+  routeNotFound: Handler;
+}
+
+/**
+ * Reads a header that authenticates, refusing a repeated one (LVX-HEADER-REPEATED); under the
+ * livevox-header-repeated-first-wins variant the first value is used instead.
+ */
+export function credentialHeader(state: ServerState, request: FastifyRequest, name: 'lv-access' | 'lv-session'): { value: string | undefined } | { error: LiveVoxErrorCode } {
+  const read = singleHeader(request, name);
+  if (read.kind === 'repeated') return state.variant('livevox-header-repeated-first-wins') ? { value: read.first } : { error: 'HEADER_REPEATED' };
+  return { value: read.kind === 'value' ? read.value : undefined };
+}
+
+/**
+ * Under the livevox-auth-before-routing variant, the error a request to a LiveVox path that does not exist (or does
+ * not take its method) gets before routing: 401 without a live LV-Session. Null when routing may answer (404/405).
+ * Checking does not count as activity.
+ */
+export function authBeforeRouting(state: ServerState, request: FastifyRequest): LiveVoxErrorCode | null {
+  if (!state.variant('livevox-auth-before-routing')) return null;
+  const lvSession = credentialHeader(state, request, 'lv-session');
+  if ('error' in lvSession) return 'SESSION_INVALID';
+  const live = state.livevox.checkSession(lvSession.value);
+  return live.ok ? null : live.error;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Registers the LiveVox Session API (and the Configuration read) on a fastify instance. */
 export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDeps): void {
-  const { state } = deps;
+  const { state, sendError: sendLiveVoxError } = deps;
 
   /** Registers `/session<path>` and `/session/{version}<path>`; an unknown version is an unknown route. */
   const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
@@ -37,18 +64,13 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       url: `/session/:version${path}`,
       handler: (request, reply) => {
         const { version } = request.params as { version: string };
-        if (!versions.has(version)) return sendLiveVoxError(reply, 'ROUTE_NOT_FOUND');
+        if (!versions.has(version)) return deps.routeNotFound(request, reply);
         return handler(request, reply);
       },
     });
   };
 
-  /** Reads a header that authenticates, refusing a repeated one. */
-  const header = (request: FastifyRequest, name: string): { value: string | undefined } | { error: LiveVoxErrorCode } => {
-    const read = singleHeader(request, name);
-    if (read.kind === 'repeated') return { error: 'HEADER_REPEATED' };
-    return { value: read.kind === 'value' ? read.value : undefined };
-  };
+  const header = (request: FastifyRequest, name: 'lv-access' | 'lv-session') => credentialHeader(state, request, name);
 
   /** Runs `then` for a request whose LV-Session names a live session (which this request refreshes). */
   const withSession = (then: (session: LiveVoxSession, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
@@ -80,9 +102,12 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
     const result = state.livevox.login(known, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
-    const body: Schemas['LoginResponse'] = result.value;
-    return reply.code(200).send(body);
+    return sendLogin(reply, result.value);
   });
+
+  /** A successful login's answer; the extra-response-fields variant adds a field a vendor might add. */
+  const sendLogin = (reply: FastifyReply, login: Schemas['LoginResponse']) =>
+    reply.code(200).send(state.variant('extra-response-fields') ? { ...login, lvResult: 'OK' } : login);
 
   const ssoLogin = withAccess(async (known, request, reply) => {
     const input = readSsoLogin(request.body);
@@ -93,14 +118,14 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
     const result = state.livevox.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
-    const body: Schemas['LoginResponse'] = result.value;
-    return reply.code(200).send(body);
+    return sendLogin(reply, result.value);
   });
 
   const validate: Handler = (request, reply) => {
     const { sessionId } = request.params as { sessionId: string };
     const result = state.livevox.validate(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
+    if (state.variant('livevox-validate-200')) return reply.code(200).send({ valid: true });
     return reply.code(204).send();
   };
 
@@ -108,7 +133,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     const { sessionId } = request.params as { sessionId: string };
     const result = state.livevox.logout(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
-    return reply.code(204).send();
+    return reply.code(state.variant('livevox-logout-200') ? 200 : 204).send();
   };
 
   const changePassword = withAccess((known, request, reply) => {
@@ -131,11 +156,12 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   });
 
   session('POST', '/login', login);
-  session('POST', '/sso/login', ssoLogin);
+  // A vendor could put SSO login elsewhere, or offer no details read: the variants that leave them out.
+  if (!state.variant('livevox-no-sso-endpoint')) session('POST', '/sso/login', ssoLogin);
   session('GET', '/validate/:sessionId', validate);
   session('DELETE', '/logout/:sessionId', logout);
   session('POST', '/password', changePassword);
-  session('GET', '/details', details);
+  if (!state.variant('livevox-no-session-details')) session('GET', '/details', details);
 
   app.get(
     '/configuration/v6.0/callCenters',

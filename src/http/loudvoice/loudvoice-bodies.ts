@@ -50,8 +50,11 @@ function authorDetails(node: NodeReader): Omit<AuthorFieldsInput, 'authorReferen
   });
 }
 
-/** The body of PUT /loudvoice/authors/sessions.json: one of three author variants and the session options. */
-export function readSessionStart(body: unknown): BodyResult<SessionStartInput> {
+/**
+ * The body of PUT /loudvoice/authors/sessions.json: one of three author variants and the session options.
+ * `unbounded` is the test-only loudvoice-expires-in-unbounded variant: any positive safe integer expires_in.
+ */
+export function readSessionStart(body: unknown, unbounded = false): BodyResult<SessionStartInput> {
   return readWrapped(body, 'author_session', (node) => {
     const authorNode = node.object('author', true);
     if (!authorNode) return undefined;
@@ -78,7 +81,7 @@ export function readSessionStart(body: unknown): BodyResult<SessionStartInput> {
       };
     }
     const session = node.object('session', false);
-    const expiresIn = session?.integer('expires_in', 1, MAX_EXPIRES_IN);
+    const expiresIn = session?.integer('expires_in', 1, unbounded ? Number.MAX_SAFE_INTEGER : MAX_EXPIRES_IN);
     return author ? { author, expiresIn: expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS } : undefined;
   });
 }

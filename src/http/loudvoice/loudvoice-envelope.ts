@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NO_VARIANTS, type VariantSet } from '../../core/variants.js';
 import { errors, type ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import { rfc2822 } from './rfc2822.js';
 
@@ -29,10 +30,11 @@ export function sendLoudVoiceData(
   status: 200 | 201,
   data: Record<string, unknown>,
   formatDate: (ms: number) => string = rfc2822,
+  resultStatus?: ResultStatus,
 ): FastifyReply {
   const body = `{"response":{"request":{"date":${JSON.stringify(formatDate(now))},"resource":${JSON.stringify(request.url)},"status":${
     status === 201 ? CREATED_STATUS : OK_STATUS
-  }},"result":{"data":${JSON.stringify(data)}}}}`;
+  }},"result":{"data":${JSON.stringify(data)}${resultStatus ? `,"status":${JSON.stringify(resultStatus)}` : ''}}}}`;
   return reply.code(status).header('content-type', JSON_TYPE).send(body);
 }
 
@@ -40,19 +42,110 @@ const OK_STATUS = JSON.stringify({ flag: 'success', code: 200, info: SUCCESS_INF
 const CREATED_STATUS = JSON.stringify({ flag: 'success', code: 201, info: SUCCESS_INFO });
 
 /** The success envelope as an object: what `sendLoudVoiceData` writes, for tests and documentation. */
-export function loudVoiceDataEnvelope(url: string, now: number, status: 200 | 201, data: Record<string, unknown>, formatDate: (ms: number) => string = rfc2822) {
-  return { response: { request: requestNode({ url } as FastifyRequest, now, 'success', status, SUCCESS_INFO, formatDate), result: { data } } };
+export function loudVoiceDataEnvelope(
+  url: string,
+  now: number,
+  status: 200 | 201,
+  data: Record<string, unknown>,
+  formatDate: (ms: number) => string = rfc2822,
+  resultStatus?: ResultStatus,
+) {
+  return {
+    response: {
+      request: requestNode({ url } as FastifyRequest, now, 'success', status, SUCCESS_INFO, formatDate),
+      result: { data, ...(resultStatus ? { status: resultStatus } : {}) },
+    },
+  };
 }
 
-/** Sends a LoudVoice error envelope (no `result` node), mapped once from the catalogue generated from the contract. */
-export function sendLoudVoiceError(
+/** `result.status`, a node a vendor might add beside `result.data` (the test-only extra-response-fields variant). */
+export interface ResultStatus {
+  flag: 'success';
+  /** How many nodes `data` holds: the entry count of a list, 1 for a single node, 0 for none (ping). */
+  count: number;
+}
+
+/** The result.status node of a data node: a list counts its entries, any other node counts as one. */
+export function resultStatusOf(data: Record<string, unknown>): ResultStatus {
+  let count = 0;
+  for (const node of Object.values(data)) {
+    const entries = (node as { entries?: unknown } | null)?.entries;
+    count += Array.isArray(entries) ? entries.length : 1;
+  }
+  return { flag: 'success', count };
+}
+
+/** Sends one LoudVoice error in this server's wire form; what the routes and the app's fallbacks call. */
+export type SendLoudVoiceError = (
   request: FastifyRequest,
   reply: FastifyReply,
   now: number,
   code: ErrorCode,
   detail?: Record<string, string>,
-  formatDate: (ms: number) => string = rfc2822,
-): FastifyReply {
+  formatDate?: (ms: number) => string,
+) => FastifyReply;
+
+/**
+ * The info texts of the test-only loudvoice-error-info variant: another vendor's sentences for the same errors,
+ * still naming the node, parameter or value. The documented 401 text (CREDENTIALS_INVALID) and the text the
+ * WordPress plugin matches (DISCUSSION_TOKEN_UNKNOWN) are kept; a code missing here (one added to the catalogue
+ * later) gets its catalogue text behind "Request refused: ".
+ */
+const REWORDED_INFO: Partial<Record<ErrorCode, string>> = {
+  BODY_NOT_JSON: 'Request refused: the body is not a JSON document with a [request] node',
+  NODE_MISSING: 'Request refused: [{node}] must be sent',
+  NODE_INVALID: 'Request refused: [{node}] has a bad value ({reason})',
+  NAME_REQUIRED_FOR_NEW_AUTHOR: 'Request refused: a new author needs [{node}]',
+  PARAMETER_INVALID: 'Request refused: the query parameter [{parameter}] has a bad value ({reason})',
+  FILTER_UNSUPPORTED: 'Request refused: cannot filter by [{filter}], use author_token:eq:<author_token>',
+  CONFIRM_DELETION_REQUIRED: 'Request refused: add confirm_deletion=true to delete, nothing was deleted',
+  // Keeps "no discussion has been found": the plugin recognises a missing discussion by those words.
+  DISCUSSION_REFERENCE_UNKNOWN: 'Request refused: [{node}] names no discussion, no discussion has been found and allow_create_discussion_reference is not true',
+  AUTHOR_TOKEN_UNKNOWN: 'Request refused: [{node}] names no author',
+  AUTHOR_REFERENCE_UNKNOWN: 'Request refused: [{node}] names no author and allow_create_new is false',
+  IDENTITY_TOKEN_UNKNOWN: 'Request refused: [{node}] names no Social Login identity',
+  PARENT_COMMENT_UNKNOWN: 'Request refused: [{node}] names no comment of this discussion',
+  COMMENT_TOKEN_UNKNOWN: 'Request refused: [request->comment->comment_token] names no comment',
+  RESOURCE_NOT_FOUND: 'Not found: there is no {object} with {key} [{value}]',
+  SESSION_NOT_FOUND: 'Not found: the author session [{token}] does not exist or has expired',
+  ROUTE_NOT_FOUND: 'Not found: nothing is served at [{resource}]',
+  METHOD_NOT_ALLOWED: 'Request refused: [{resource}] cannot be called with [{method}]',
+  AUTHOR_REFERENCE_TAKEN: 'Conflict: another author already has the author_reference [{value}] ({node})',
+  IDENTITY_TOKEN_TAKEN: 'Conflict: the identity_token [{value}] belongs to another author ({node})',
+  DISCUSSION_REFERENCE_TAKEN: 'Conflict: another discussion already has the discussion_reference [{value}] ({node})',
+  COMMENT_REFERENCE_TAKEN: 'Conflict: another comment already has the comment_reference [{value}] ({node})',
+  PAYLOAD_TOO_LARGE: 'Request refused: bodies are limited to {limit} bytes',
+  UNSUPPORTED_MEDIA_TYPE: 'Request refused: [{content_type}] is not accepted, send JSON',
+  INTERNAL_ERROR: 'Server error: the request could not be processed, try again later',
+};
+
+/** The info texts no variant changes: documented (401) or matched by a real client (the discussion 404). */
+const FIXED_INFO: ReadonlySet<ErrorCode> = new Set(['CREDENTIALS_INVALID', 'DISCUSSION_TOKEN_UNKNOWN']);
+
+/**
+ * The HTTP status and info text of an error on a server with these variants: the catalogue, mapped once. The
+ * loudvoice-error-statuses variant picks other statuses where the vendor is silent (status.code follows).
+ */
+export function loudVoiceErrorWire(code: ErrorCode, detail: Record<string, string> | undefined, variants: VariantSet): { status: number; info: string } {
   const entry = errors[code];
-  return reply.code(entry.status).send({ response: { request: requestNode(request, now, 'error', entry.status, fillInfo(entry.info, detail), formatDate) } });
+  let status: number = entry.status;
+  let template: string = entry.info;
+  if (variants.has('loudvoice-error-statuses')) {
+    const inSessionPut = detail?.node?.startsWith('request->author_session->') ?? false;
+    if (code === 'CONFIRM_DELETION_REQUIRED') status = 403;
+    else if ((code === 'AUTHOR_REFERENCE_UNKNOWN' || code === 'AUTHOR_TOKEN_UNKNOWN') && inSessionPut) status = 400;
+  }
+  if (variants.has('loudvoice-error-info') && !FIXED_INFO.has(code)) template = REWORDED_INFO[code] ?? `Request refused: ${entry.info}`;
+  return { status, info: fillInfo(template, detail) };
 }
+
+/** The error sender of a server started with these variants. */
+export function loudVoiceErrorSender(variants: VariantSet): SendLoudVoiceError {
+  return (request, reply, now, code, detail, formatDate = rfc2822) => {
+    const { status, info } = loudVoiceErrorWire(code, detail, variants);
+    return reply.code(status).send({ response: { request: requestNode(request, now, 'error', status, info, formatDate) } });
+  };
+}
+
+/** Sends a LoudVoice error envelope (no `result` node) as a server without variants does. */
+export const sendLoudVoiceError: SendLoudVoiceError = loudVoiceErrorSender(NO_VARIANTS);

@@ -36,6 +36,16 @@ export const sessionNode = (s: AuthorSessionView): Schemas['AuthorSessionNode'] 
   author: authorNode(s.author),
 });
 
+/** An author node with a field a vendor might add (the test-only extra-response-fields variant). */
+export const authorNodeWithExtras = (a: AuthorView): Schemas['AuthorNode'] & { is_blocked: boolean } => ({ ...authorNode(a), is_blocked: false });
+
+/** An author session node with fields a vendor might add, its author node included (extra-response-fields). */
+export const sessionNodeWithExtras = (s: AuthorSessionView): Schemas['AuthorSessionNode'] & { ip_address: string | null } => ({
+  ...sessionNode(s),
+  author: authorNodeWithExtras(s.author),
+  ip_address: null,
+});
+
 /** A discussion node. */
 export const discussionNode = (d: DiscussionView): Schemas['DiscussionNode'] => ({
   discussion_token: d.discussionToken,

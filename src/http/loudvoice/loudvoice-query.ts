@@ -14,11 +14,15 @@ const single = (query: Query, name: string): string | undefined | null => {
   return Array.isArray(value) ? null : value;
 };
 
-/** page, entries_per_page and order_direction, refused rather than clamped when out of range (LDV-PAGINATION-PARAMS). */
-export function readPage(query: Query): Result<PageRequest, ErrorCode> {
+/**
+ * page, entries_per_page and order_direction, refused rather than clamped when out of range (LDV-PAGINATION-PARAMS);
+ * `capped` is the test-only loudvoice-page-size-capped variant, which never refuses them.
+ */
+export function readPage(query: Query, capped = false): Result<PageRequest, ErrorCode> {
   const page = single(query, 'page');
   const perPage = single(query, 'entries_per_page');
   const direction = single(query, 'order_direction');
+  if (capped) return ok(cappedPage(page, perPage, direction));
   let pageNumber = 1;
   if (page !== undefined) {
     pageNumber = page !== null && /^[0-9]{1,15}$/.test(page) ? Number(page) : 0;
@@ -31,6 +35,22 @@ export function readPage(query: Query): Result<PageRequest, ErrorCode> {
   }
   if (direction !== undefined && direction !== 'asc' && direction !== 'desc') return invalid('order_direction', 'asc or desc is expected');
   return ok({ page: pageNumber, entriesPerPage, direction: direction ?? 'asc' });
+}
+
+/**
+ * What OneAll's PHP SDK does client-side (Pagination.php): entries_per_page above 500 becomes 500, below 1 or not an
+ * integer 250; page below 1 or not an integer 1; an unknown order_direction asc. A repeated parameter is not an
+ * integer either. The values used are what the pagination node reports.
+ */
+function cappedPage(page: string | undefined | null, perPage: string | undefined | null, direction: string | undefined | null): PageRequest {
+  const integer = (raw: string | undefined | null) => (typeof raw === 'string' && /^[+-]?[0-9]+$/.test(raw) ? Number(raw) : Number.NaN);
+  const p = integer(page);
+  const e = integer(perPage);
+  return {
+    page: p >= 1 ? Math.min(p, Number.MAX_SAFE_INTEGER) : 1,
+    entriesPerPage: e > 500 ? 500 : e >= 1 ? e : 250,
+    direction: direction === 'desc' ? 'desc' : 'asc',
+  };
 }
 
 /** The sessions list filter: only author_token:eq:<uuid> (LDV-SESSION-LIST-FILTER-UNSUPPORTED). */

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoudVoiceSite, Selector } from '../../core/loudvoice/loudvoice-site.js';
 import type { Upserted } from '../../core/loudvoice/inputs.js';
+import type { AuthorSessionView, AuthorView } from '../../core/loudvoice/views.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import type { components } from '../../generated/loudvoice.js';
 import type { ApiSelection } from '../api-paths.js';
 import { UnreadableBody } from '../request-body.js';
 import type { ServerState } from '../server-state.js';
@@ -15,10 +17,21 @@ import {
   readDiscussionUpsert,
   readSessionStart,
 } from './loudvoice-bodies.js';
-import { sendLoudVoiceData, sendLoudVoiceError } from './loudvoice-envelope.js';
+import { resultStatusOf, sendLoudVoiceData, type SendLoudVoiceError } from './loudvoice-envelope.js';
 import { rfc2822 } from './rfc2822.js';
-import { authorNode, commentNode, discussionNode, listNode, sessionNode, type DataOf } from './loudvoice-nodes.js';
-import { readConfirmDeletion, readDeleteSubComments, readPage, readReference, readSessionFilter, type Query } from './loudvoice-query.js';
+import {
+  authorNode as plainAuthorNode,
+  authorNodeWithExtras,
+  commentNode,
+  discussionNode,
+  listNode,
+  sessionNode as plainSessionNode,
+  sessionNodeWithExtras,
+  type DataOf,
+} from './loudvoice-nodes.js';
+import { readConfirmDeletion, readDeleteSubComments, readPage as readPageParams, readReference, readSessionFilter, type Query } from './loudvoice-query.js';
+
+type Schemas = components['schemas'];
 
 /** What the LoudVoice routes need from the server. */
 export interface LoudVoiceRouteDeps {
@@ -26,6 +39,8 @@ export interface LoudVoiceRouteDeps {
   now: () => number;
   /** Which APIs the server answers: decides which paths are LoudVoice's (and so need its credentials). */
   api: ApiSelection;
+  /** How this server writes a LoudVoice error (the catalogue mapped to the wire once, variants included). */
+  sendError: SendLoudVoiceError;
 }
 
 /** What a handler answers: a status and the result.data node, or a catalogue error. */
@@ -65,12 +80,21 @@ function then<A>(first: Result<A, ErrorCode>, next: (value: A) => Answer): Answe
 
 /** Registers the LoudVoice API: Basic auth on every LoudVoice path, then each operation of the contract. */
 export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRouteDeps): void {
-  const { state, now } = deps;
+  const { state, now, sendError: sendLoudVoiceError } = deps;
+  // The test-only variants that shape this API's answers (src/core/variants.ts); all off in a normal run.
+  const routingBeforeAuth = state.variant('loudvoice-routing-before-auth');
+  const extras = state.variant('extra-response-fields');
+  const cappedPages = state.variant('loudvoice-page-size-capped');
+  const unboundedExpiresIn = state.variant('loudvoice-expires-in-unbounded');
+  const authorNode: (a: AuthorView) => Schemas['AuthorNode'] = extras ? authorNodeWithExtras : plainAuthorNode;
+  const sessionNode: (s: AuthorSessionView) => Schemas['AuthorSessionNode'] = extras ? sessionNodeWithExtras : plainSessionNode;
+  const readPage = (query: Query) => readPageParams(query, cappedPages);
 
-  // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL).
+  // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL);
+  // under the loudvoice-routing-before-auth variant an unknown path is answered 404 first.
   // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!lacksLoudVoiceCredentials(state.loudvoice, request, deps.api)) return done();
+    if ((routingBeforeAuth && request.is404) || !lacksLoudVoiceCredentials(state.loudvoice, request, deps.api)) return done();
     sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
@@ -85,7 +109,8 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
         // Test-only fault loudvoice-date-format (src/core/faults.ts): the envelope date in ISO 8601.
         const formatDate = site.fault('loudvoice-date-format') ? (ms: number) => new Date(ms).toISOString() : rfc2822;
         if (!answer.ok) return sendLoudVoiceError(request, reply, now(), answer.error, answer.detail, formatDate);
-        return sendLoudVoiceData(request, reply, now(), answer.value.status, answer.value.data, formatDate);
+        const { status, data } = answer.value;
+        return sendLoudVoiceData(request, reply, now(), status, data, formatDate, extras ? resultStatusOf(data) : undefined);
       },
     });
   };
@@ -131,7 +156,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     ),
   );
   route('PUT', '/loudvoice/authors/sessions.json', (c) =>
-    then(readableBody(c.request), (body) => then(readSessionStart(body), (input) => upserted(c.site.startSession(input), sessionData))),
+    then(readableBody(c.request), (body) => then(readSessionStart(body, unboundedExpiresIn), (input) => upserted(c.site.startSession(input), sessionData))),
   );
   route('DELETE', '/loudvoice/authors/sessions/:author_session_token.json', (c) =>
     deletion(c, () => found(c.site.deleteSession(c.params['author_session_token']!), sessionData)),
