@@ -7,7 +7,7 @@ import { expect as vitestExpect } from 'vitest';
 import { getCurrentTest } from 'vitest/suite';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
-import { CHECKS_META, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
+import { CHECKS_META, plain, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
 import type { KitHttp } from './http.js';
 
 declare module 'vitest' {
@@ -63,7 +63,8 @@ function tallyOf(ruleId: string): RuleTally {
 }
 
 /** Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there). */
-export function recordFailure(ruleId: string, message: string): void {
+export function recordFailure(ruleId: string, text: string): void {
+  const message = plain(text);
   const tally = tallyOf(ruleId);
   tally.failed++;
   const firstLine = message.split('\n')[0]!;

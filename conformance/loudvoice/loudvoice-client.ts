@@ -1,6 +1,7 @@
 // LoudVoice calls the suites make, in the API's own words, over the kit's recording HTTP client.
 import { cannotContinue, check, expect, precondition } from '../harness/checks.js';
 import type { KitHttp, KitResponse } from '../harness/http.js';
+import { errors } from '../../src/generated/loudvoice-catalogue.js';
 import type { Target } from '../../src/certify/target.js';
 
 /** The LoudVoice part of the target, which every LoudVoice suite needs. */
@@ -82,10 +83,22 @@ export async function createdToken(res: KitResponse, node: string, field: string
   return token;
 }
 
-/** Checks an error's HTTP status (assumed: LDV-ERROR-STATUS) and info (assumed: LDV-ERROR-INFO) after a documented refusal. */
-export async function errorIs(res: KitResponse, status: number, infoContains?: string): Promise<void> {
-  await check('LDV-ERROR-STATUS', () => expect(res.status).toBe(status));
-  if (infoContains !== undefined && res.status === status) await check('LDV-ERROR-INFO', () => expect(statusOf(res).info).toContain(infoContains));
+/**
+ * Checks a refusal against its catalogue entry: the HTTP status (LDV-ERROR-STATUS) and the info text with its
+ * placeholders filled (LDV-ERROR-INFO). Both are session-kit's choices, so both rules are assumed.
+ */
+export async function errorIs(res: KitResponse, code: keyof typeof errors, fill: Record<string, string> = {}): Promise<void> {
+  const entry = errors[code];
+  await check('LDV-ERROR-STATUS', () => expect(res.status, `the status of ${code}`).toBe(entry.status));
+  const pattern = entry.info
+    .split(/(\{[a-z_]+\})/)
+    .map((part) => {
+      const name = /^\{([a-z_]+)\}$/.exec(part)?.[1];
+      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return fill[name] !== undefined ? fill[name]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.+';
+    })
+    .join('');
+  await check('LDV-ERROR-INFO', () => expect(statusOf(res).info, `the info of ${code}`).toMatch(new RegExp(`^${pattern}$`)));
 }
 
 /** A refusal: any 4xx (the documented part; which 4xx is the catalogue's choice). */

@@ -15,7 +15,7 @@ import { kitHttp, rule, runTag } from '../harness/context.js';
 import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
 import type { KitHttp } from '../harness/http.js';
 import { assertProperty } from '../harness/property.js';
-import { dataOf, LoudVoiceCalls, RFC2822, statusOf } from './loudvoice-client.js';
+import { dataOf, errorIs, LoudVoiceCalls, RFC2822 } from './loudvoice-client.js';
 
 let http: KitHttp;
 let ldv: LoudVoiceCalls;
@@ -115,7 +115,7 @@ describe('author session expiry', () => {
     });
   });
 
-  it(rule(['LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-EXPIRES-IN-BOUNDS', 'LDV-ERROR-INFO'], 'expires_in is stored and returned; out of range or not an integer is 400 naming the node'), async () => {
+  it(rule(['LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-EXPIRES-IN-BOUNDS', 'LDV-ERROR-STATUS', 'LDV-ERROR-INFO'], 'expires_in is stored and returned; out of range or not an integer is 400 naming the node'), async () => {
     const ref = `${runTag}-expires-in-${++authors}`;
     const sent = await session(ref, 3600);
     await check('LDV-SESSION-EXPIRES-IN', () => expect((sent.body as { expires_in?: unknown }).expires_in).toBe(3600));
@@ -128,7 +128,7 @@ describe('author session expiry', () => {
         request: { author_session: { author: { author_reference: `${runTag}-bad-expiry`, name: 'X' }, session: { expires_in: expiresIn } } },
       });
       await check('LDV-SESSION-EXPIRES-IN-BOUNDS', () => expect(res.status, String(expiresIn)).toBe(400));
-      if (res.status === 400) await check('LDV-ERROR-INFO', () => expect(statusOf(res).info).toContain('request->author_session->session->expires_in'));
+      if (res.status === 400) await errorIs(res, 'NODE_INVALID', { node: 'request->author_session->session->expires_in' });
     }
   });
 });

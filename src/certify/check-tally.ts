@@ -22,3 +22,7 @@ export function rulesOfTitle(title: string): string[] {
 export function pinnedRule(message: string): string | undefined {
   return /\[violates ((?:LVX|LDV)-[A-Z0-9-]+)\]/.exec(message)?.[1];
 }
+
+/** A message without terminal colour codes (vitest's diffs carry them), as reports and JSON want it. */
+// eslint-disable-next-line no-control-regex
+export const plain = (message: string): string => message.replace(/\u001b\[[0-9;]*m/g, '');

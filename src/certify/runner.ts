@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestModule } from 'vitest/node';
 import { markdownReport } from './certificate.js';
-import { CHECKS_META, rulesOfTitle } from './check-tally.js';
+import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
 import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
@@ -60,7 +60,7 @@ class OutcomeCollector implements Reporter {
           rules: rulesOfTitle(test.name),
           state,
           ...(result.state === 'skipped' && result.note ? { note: result.note } : {}),
-          errors: (result.errors ?? []).map((e) => e.message ?? String(e)),
+          errors: (result.errors ?? []).map((e) => plain(e.message ?? String(e))),
           checks: (test.meta() as Record<string, unknown>)[CHECKS_META] as TestOutcome['checks'] ?? {},
           durationMs: Math.round(test.diagnostic()?.duration ?? 0),
         });

@@ -47,12 +47,20 @@ export function runKit(target: string, args: string[] = [], env: NodeJS.ProcessE
   );
 }
 
-/** Starts the reference with the given faults, runs the kit on one API, and stops the server. */
-export async function runKitAgainstFaults(faults: string[], api: 'livevox' | 'loudvoice' | 'both', extra: string[] = []): Promise<KitRun> {
-  const { url, child } = await startReference([...(faults.length > 0 ? ['--enable-test-faults'] : []), ...faults.flatMap((f) => ['--fault', f])]);
+/** Which API a fault or variant concerns, from its name. */
+export const apiOf = (name: string): 'livevox' | 'loudvoice' | 'both' => (name.startsWith('livevox') ? 'livevox' : name.startsWith('loudvoice') ? 'loudvoice' : 'both');
+
+/**
+ * Starts the reference with the given faults and variants, runs the kit (non-strict: only deciding rules decide, as
+ * a vendor's CI would run it) on one API or both, and stops the server.
+ */
+export async function runKitAgainst(options: { faults?: string[]; variants?: string[]; api: 'livevox' | 'loudvoice' | 'both'; extra?: string[] }): Promise<KitRun> {
+  const faults = options.faults ?? [];
+  const variants = options.variants ?? [];
+  const testOnly = faults.length + variants.length > 0 ? ['--enable-test-faults'] : [];
+  const { url, child } = await startReference([...testOnly, ...faults.flatMap((f) => ['--fault', f]), ...variants.flatMap((v) => ['--variant', v])]);
   try {
-    // --strict: the power test asks whether the kit detects the defect at all, whatever the broken rule's grade.
-    return await runKit(url, ['--api', api, '--strict', ...extra]);
+    return await runKit(url, ['--api', options.api, ...(options.extra ?? [])]);
   } finally {
     child.kill('SIGTERM');
   }
