@@ -41,6 +41,8 @@ export class KitHttp {
   readonly log: Exchange[] = [];
   /** Every contract violation seen since the file started. */
   readonly violations: ContractViolation[] = [];
+  /** Called with every response (a client that must clean up after itself watches what it was given). */
+  readonly watchers: ((response: KitResponse) => void)[] = [];
 
   constructor(
     readonly target: Target,
@@ -93,7 +95,9 @@ export class KitHttp {
     const pathOnly = request.path.split('?')[0]!;
     const problem = this.contract.check(request.method, pathOnly, res.status, text === '' ? undefined : parsed);
     if (problem) this.violations.push({ api: this.api, request: `${request.method} ${request.path}`, status: res.status, problem });
-    return { status: res.status, headers: res.headers, text, body: parsed };
+    const response = { status: res.status, headers: res.headers, text, body: parsed };
+    for (const watch of this.watchers) watch(response);
+    return response;
   }
 
   /** Records a step that is part of the story but not an API call (for example: the clock moved). */

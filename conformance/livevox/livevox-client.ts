@@ -11,7 +11,20 @@ export function livevoxOf(target: Target): NonNullable<Target['livevox']> {
 
 /** Calls of the LiveVox Session API. */
 export class LiveVoxCalls {
-  constructor(readonly http: KitHttp) {}
+  /** Every session id a login handed this client, so the file can end them when it is done. */
+  private readonly handedOut = new Set<string>();
+
+  constructor(readonly http: KitHttp) {
+    http.watchers.push((res) => {
+      if (res.status === 200 && typeof res.body?.sessionId === 'string') this.handedOut.add(res.body.sessionId);
+    });
+  }
+
+  /** Logs out every session this client was handed: the run leaves no session of its own behind. */
+  async endSessions(): Promise<void> {
+    for (const sessionId of this.handedOut) await this.logout(sessionId);
+    this.handedOut.clear();
+  }
 
   login(token: string | undefined, clientName: string, who: ResolvedPrincipal, extra: Record<string, unknown> = {}, path = '/session/login'): Promise<KitResponse> {
     return this.http.send({

@@ -9,7 +9,7 @@
 // - Header names are case-insensitive and unknown headers ignored (HTTP; observed L5 tracking header).
 // - Error codes and messages, a repeated header refused, 404/405 with Allow: session-kit's choices (assumed).
 import fc from 'fast-check';
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { check, expect } from '../harness/checks.js';
 import { kitHttp, rule } from '../harness/context.js';
 import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
   lv = new LiveVoxCalls(http);
   cfg = livevoxOf(http.target);
 });
+afterAll(() => lv?.endSessions());
 
 describe('LiveVox login', () => {
   it(rule(['LVX-LOGIN-SUCCESS', 'LVX-LOGIN-IDS', 'LVX-SESSION-ID-UUID'], 'a login with a valid token and credentials answers 200 with a sessionId'), async () => {

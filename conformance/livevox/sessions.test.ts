@@ -10,7 +10,7 @@
 // - Expiry after 2 hours of inactivity, refreshed by every use (vendor docs L1, seed); the millisecond boundary,
 //   validate not refreshing and login refreshing are session-kit's choices (assumed). Needs clock control.
 import fc from 'fast-check';
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { advanceClock, withFrozenClock } from '../harness/admin.js';
 import { check, expect } from '../harness/checks.js';
 import { kitHttp, rule } from '../harness/context.js';
@@ -34,6 +34,7 @@ beforeAll(async () => {
   token = cfg.primary.apiTokens[0]!;
   ops = protectedOperationsOf(http.target);
 });
+afterAll(() => lv?.endSessions());
 
 /** A protected read with a session: the first operation the target offers. */
 const use = (sessionId: string) => ops[0]!.call(lv, sessionId);

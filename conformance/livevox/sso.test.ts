@@ -5,7 +5,7 @@
 // - LV-Access missing on an SSO login: 401 (documented). A client without SSO: refused (documented), 403 (assumed).
 // - A good ID token logs the mapped user in; tampered, expired, wrong-issuer and wrong-audience tokens are refused
 //   (assumed: OIDC Core 1.0 validation as session-kit designs it).
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { mintIdToken } from '../harness/admin.js';
 import { check, expect } from '../harness/checks.js';
 import { kitHttp, rule } from '../harness/context.js';
@@ -21,6 +21,7 @@ beforeAll(async () => {
   lv = new LiveVoxCalls(http);
   cfg = livevoxOf(http.target);
 });
+afterAll(() => lv?.endSessions());
 
 /** Why SSO tests cannot run on this target, or undefined when they can. */
 const cannotRun = (): string | undefined => {
