@@ -20,8 +20,6 @@ export default defineConfig({
           globalSetup: ['conformance/harness/reference-server.ts'],
           // One deployment, one clock: files run one after another so no suite moves time under another.
           fileParallelism: false,
-          // One worker for every file: the contracts are loaded and compiled once per run, not once per file.
-          isolate: false,
         },
       },
     ],

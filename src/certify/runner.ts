@@ -119,7 +119,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     filters,
     {
       root,
-      project: 'conformance',
+      config: fileURLToPath(new URL('../../conformance/vitest.kit.config.ts', import.meta.url)),
       watch: false,
       reporters: reporters as never,
       ...(options.rule ? { testNamePattern: `\\b${options.rule}\\b` } : {}),
