@@ -14,6 +14,7 @@ function goodContract() {
   return {
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
+    'x-sources': [{ id: 'L1', grade: 'documented', citation: 'A vendor page', url: 'https://example.com/docs' }],
     'x-rules': [{ id: 'LVX-ROOT', rule: 'a rule that applies everywhere', 'x-provenance': prov }],
     'x-error-catalogue': { NOPE: { status: 401, code: 1, message: 'Nope', 'x-provenance': prov } },
     paths: {
@@ -63,6 +64,10 @@ describe('check-contract', () => {
     ['an operation without rules', (d: any) => delete d.paths['/x'].get['x-rules'], /x-rules must be a non-empty list/],
     ['a response without examples', (d: any) => delete d.paths['/x'].get.responses['200'].content['application/json'].examples, /no examples/],
     ['an error example not in the catalogue', (d: any) => (d.paths['/x'].get.responses['401'].content['application/json'].examples.a.value = { code: 2, message: 'Other' }), /matches no x-error-catalogue entry/],
+    ['a documented rule that names our error code', (d: any) => Object.assign(d['x-rules'][0], { rule: 'a login without it fails with 401 and code 10001', 'x-provenance': { grade: 'documented', source: 'the vendor page says 401' } }), /names "code 10001"/],
+    ['decides: true on an assumed rule', (d: any) => (d['x-rules'][0]['x-provenance'] = { grade: 'assumed', source: 'our own choice here', decides: true, 'decides-because': 'because we would like it to' }), /only an observed rule may say decides/],
+    ['decides without its reason', (d: any) => (d['x-rules'][0]['x-provenance'] = { grade: 'observed', source: 'seen in a real client', decides: true }), /decides needs decides-because/],
+    ['no x-sources', (d: any) => delete d['x-sources'], /x-sources must list the cited sources/],
     ['an invalid OpenAPI document', (d: any) => delete d.paths['/x'].get.responses['200'].description, /not a valid OpenAPI document/],
   ])('reports %s', async (_name, breakIt, expected) => {
     const doc = goodContract();
