@@ -1,0 +1,370 @@
+// Every test-only fault does what src/core/faults.ts says it does, in process: one scenario per fault, run once on a
+// server started with that fault alone and once on the faultless server. The first run must show the defect, the
+// second must not, so no fault can silently become a no-op (which would make the kit's power test prove nothing).
+import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../src/core/faults.js';
+import type { ControlledClock } from '../src/runtime/clock.js';
+import type { TestIdentityProvider } from '../src/sso/test-identity-provider.js';
+import { DEMO, LOUDVOICE_AUTH, testApp } from './helpers/test-app.js';
+
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const UNKNOWN_UUID = '0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f';
+
+/** One server and the calls the scenarios make against it. */
+interface Harness {
+  app: FastifyInstance;
+  clock: ControlledClock;
+  idp: TestIdentityProvider;
+}
+
+async function harness(faults: FaultName[]): Promise<Harness> {
+  const { app, clock, idp } = await testApp({ faults: new Set(faults) });
+  return { app, clock, idp };
+}
+
+// ---- LiveVox -------------------------------------------------------------------------------------------------------
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** POST /session/login; `token` null sends no LV-Access. */
+const login = (h: Harness, body: object = DEMO.user, token: string | null = DEMO.token1) =>
+  h.app.inject({ method: 'POST', url: '/session/login', headers: { ...JSON_TYPE, ...(token === null ? {} : { 'lv-access': token }) }, payload: JSON.stringify(body) });
+
+/** A session id from a login that must succeed. */
+async function sessionOf(h: Harness, body: object = DEMO.user, token: string = DEMO.token1): Promise<string> {
+  const res = await login(h, body, token);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().sessionId;
+}
+
+const details = (h: Harness, headers: Record<string, string>) => h.app.inject({ method: 'GET', url: '/session/details', headers });
+const callCenters = (h: Harness, headers: Record<string, string>) => h.app.inject({ method: 'GET', url: '/configuration/v6.0/callCenters', headers });
+const validate = (h: Harness, sessionId: string, headers: Record<string, string> = {}) => h.app.inject({ method: 'GET', url: `/session/validate/${sessionId}`, headers });
+const logout = (h: Harness, sessionId: string) => h.app.inject({ method: 'DELETE', url: `/session/logout/${sessionId}` });
+const changePassword = (h: Harness, newPassword: string, password: string = DEMO.user.password) =>
+  h.app.inject({ method: 'POST', url: '/session/password', headers: { ...JSON_TYPE, 'lv-access': DEMO.token1 }, payload: JSON.stringify({ ...DEMO.user, password, newPassword }) });
+
+/** An SSO login with an ID token for `userName`, minted for DEMO's SSO settings (the only client with SSO). */
+async function ssoLogin(h: Harness, clientName: string, userName: string, token: string | null) {
+  const idToken = await h.idp.mint({ claims: { preferred_username: userName }, audience: 'livevox-demo' }, h.clock.now());
+  return h.app.inject({
+    method: 'POST',
+    url: '/session/sso/login',
+    headers: { ...JSON_TYPE, ...(token === null ? {} : { 'lv-access': token }) },
+    payload: JSON.stringify({ clientName, idToken }),
+  });
+}
+
+/** What a scenario observed, and what it must observe with the fault and without it. */
+interface FaultCase {
+  scenario: (h: Harness) => Promise<unknown>;
+  faulty: unknown;
+  healthy: unknown;
+}
+
+const LIVEVOX: Record<Extract<FaultName, `livevox-${string}`>, FaultCase> = {
+  'livevox-no-expiry': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      h.clock.advance(3 * HOUR);
+      return (await validate(h, id)).statusCode;
+    },
+    faulty: 204,
+    healthy: 404,
+  },
+  'livevox-expiry-five-minutes-late': {
+    // validate does not refresh, so one session serves both instants.
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      h.clock.advance(2 * HOUR);
+      const atTwoHours = (await validate(h, id)).statusCode;
+      h.clock.advance(5 * MINUTE - 1);
+      const justBeforeFive = (await validate(h, id)).statusCode;
+      h.clock.advance(1);
+      return [atTwoHours, justBeforeFive, (await validate(h, id)).statusCode];
+    },
+    faulty: [204, 204, 404],
+    healthy: [404, 404, 404],
+  },
+  'livevox-activity-no-refresh': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      h.clock.advance(HOUR);
+      const first = (await details(h, { 'lv-session': id })).statusCode;
+      h.clock.advance(HOUR + 30 * MINUTE);
+      return [first, (await details(h, { 'lv-session': id })).statusCode];
+    },
+    faulty: [200, 401],
+    healthy: [200, 200],
+  },
+  'livevox-access-unchecked': {
+    scenario: async (h) => (await login(h, DEMO.user, null)).statusCode,
+    faulty: 200,
+    healthy: 401,
+  },
+  'livevox-foreign-token-accepted': {
+    scenario: async (h) => (await login(h, DEMO.user, DEMO.otherToken)).statusCode,
+    faulty: 200,
+    healthy: 401,
+  },
+  'livevox-logout-noop': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      return [(await logout(h, id)).statusCode, (await validate(h, id)).statusCode];
+    },
+    faulty: [204, 204],
+    healthy: [204, 404],
+  },
+  'livevox-password-change-keeps-sessions': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      return [(await changePassword(h, 'New-Pass-2')).statusCode, (await validate(h, id)).statusCode];
+    },
+    faulty: [204, 204],
+    healthy: [204, 404],
+  },
+  'livevox-session-needs-access': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      const agentId = await sessionOf(h, DEMO.agent);
+      return {
+        details: (await details(h, { 'lv-session': id })).json().code ?? 200,
+        detailsWithAccess: (await details(h, { 'lv-session': id, 'lv-access': DEMO.token2 })).statusCode,
+        detailsWithForeignAccess: (await details(h, { 'lv-session': id, 'lv-access': DEMO.otherToken })).json().code ?? 200,
+        callCenters: (await callCenters(h, { 'lv-session': id })).json().code ?? 200,
+        agentCallCentersWithAccess: (await callCenters(h, { 'lv-session': agentId, 'lv-access': DEMO.token1 })).statusCode,
+      };
+    },
+    faulty: { details: 10005, detailsWithAccess: 200, detailsWithForeignAccess: 10005, callCenters: 10005, agentCallCentersWithAccess: 403 },
+    healthy: { details: 200, detailsWithAccess: 200, detailsWithForeignAccess: 200, callCenters: 200, agentCallCentersWithAccess: 403 },
+  },
+  'livevox-callcenters-session-unchecked': {
+    scenario: async (h) => {
+      const otherId = await sessionOf(h, DEMO.other, DEMO.otherToken);
+      const ended = await sessionOf(h);
+      await logout(h, ended);
+      const ids = (res: { statusCode: number; json(): { callCenter?: { callCenterId: number }[] } }) =>
+        res.statusCode === 200 ? res.json().callCenter!.map((c) => c.callCenterId) : res.statusCode;
+      return {
+        none: ids(await callCenters(h, {})),
+        unknown: ids(await callCenters(h, { 'lv-session': UNKNOWN_UUID })),
+        ended: ids(await callCenters(h, { 'lv-session': ended })),
+        live: ids(await callCenters(h, { 'lv-session': otherId })),
+      };
+    },
+    faulty: { none: [3001, 3002], unknown: [3001, 3002], ended: [3001, 3002], live: [3101] },
+    healthy: { none: 401, unknown: 401, ended: 401, live: [3101] },
+  },
+  'livevox-session-per-user': {
+    scenario: async (h) => (await sessionOf(h, DEMO.user, DEMO.token1)) === (await sessionOf(h, DEMO.user, DEMO.token2)),
+    faulty: true,
+    healthy: false,
+  },
+  'livevox-any-token-accepted': {
+    scenario: async (h) => {
+      const any = await login(h, DEMO.user, 'not-a-token-at-all');
+      return {
+        any: any.statusCode === 200 ? any.json().clientId : any.json().code,
+        foreign: (await login(h, DEMO.other, DEMO.token1)).json().clientId ?? 'refused',
+        missing: (await login(h, DEMO.user, null)).json().code,
+        unknownClient: (await login(h, { ...DEMO.user, clientName: 'NOPE' }, 'x')).json().code,
+      };
+    },
+    faulty: { any: 1001, foreign: 1002, missing: 10001, unknownClient: 10003 },
+    healthy: { any: 10002, foreign: 'refused', missing: 10001, unknownClient: 10002 },
+  },
+  'livevox-sso-access-unchecked': {
+    scenario: async (h) => {
+      const missing = await ssoLogin(h, 'DEMO', 'demo.user', null);
+      const unknown = await ssoLogin(h, 'DEMO', 'demo.user', 'not-a-token');
+      return [missing.json().clientId ?? missing.json().code, unknown.json().clientId ?? unknown.json().code, (await login(h, DEMO.user, null)).statusCode];
+    },
+    faulty: [1001, 1001, 401],
+    healthy: [10001, 10002, 401],
+  },
+  'livevox-sso-without-config-uses-first': {
+    scenario: async (h) => {
+      const res = await ssoLogin(h, 'OTHER', 'other.user', DEMO.otherToken);
+      return res.statusCode === 200 ? res.json().clientId : res.json().code;
+    },
+    faulty: 1002,
+    healthy: 10010,
+  },
+  'livevox-validate-needs-session': {
+    scenario: async (h) => {
+      const id = await sessionOf(h);
+      const bare = await validate(h, id);
+      return [bare.statusCode === 204 ? 204 : bare.json().code, (await validate(h, id, { 'lv-session': 'anything' })).statusCode];
+    },
+    faulty: [10004, 204],
+    healthy: [204, 204],
+  },
+  'livevox-password-policy-unchecked': {
+    scenario: async (h) => {
+      // Too short, no digit, the current one again: each from whatever the password is by then.
+      let current: string = DEMO.user.password;
+      const results = [];
+      for (const weak of ['short1', 'no-digits-here', 'same']) {
+        const next = weak === 'same' ? current : weak;
+        const res = await changePassword(h, next, current);
+        if (res.statusCode === 204) current = next;
+        results.push(res.statusCode);
+      }
+      return results;
+    },
+    faulty: [204, 204, 204],
+    healthy: [400, 400, 400],
+  },
+  'livevox-agent-session-rejected-on-configuration': {
+    scenario: async (h) => {
+      const res = await callCenters(h, { 'lv-session': await sessionOf(h, DEMO.agent) });
+      return [res.statusCode, res.json().code];
+    },
+    faulty: [401, 10005],
+    healthy: [403, 10006],
+  },
+  'livevox-login-field-case': {
+    scenario: async (h) => {
+      const body = (await login(h)).json();
+      return { keys: Object.keys(body), values: Object.values(body).slice(1) };
+    },
+    faulty: { keys: ['sessionID', 'clientId', 'userId'], values: [1001, 2001] },
+    healthy: { keys: ['sessionId', 'clientId', 'userId'], values: [1001, 2001] },
+  },
+  'livevox-login-always-new-session': {
+    scenario: async (h) => {
+      const first = await sessionOf(h);
+      const second = await sessionOf(h);
+      return [first === second, (await validate(h, first)).statusCode, (await validate(h, second)).statusCode];
+    },
+    faulty: [false, 204, 204],
+    healthy: [true, 204, 204],
+  },
+  'livevox-validate-dead-401': {
+    scenario: async (h) => {
+      const ended = await sessionOf(h);
+      await logout(h, ended);
+      const expired = await sessionOf(h, DEMO.agent);
+      h.clock.advance(2 * HOUR);
+      const codes = [];
+      for (const id of [UNKNOWN_UUID, ended, expired]) codes.push((await validate(h, id)).statusCode);
+      return codes;
+    },
+    faulty: [401, 401, 401],
+    healthy: [404, 404, 404],
+  },
+};
+
+// ---- LoudVoice -----------------------------------------------------------------------------------------------------
+
+/** The demo site's data from the default fixtures. */
+const FIX = {
+  authorToken: '875b8930-eff8-4c2d-a594-3f4cc4ed4d0d',
+  authorReference: 'USER-123456',
+  identityToken: 'd86196e7-969d-48ad-8fe1-63a1f074f9b0',
+  discussionToken: '4f1c2a7e-2b7d-4c57-9a63-7f0d2d9b1c10',
+  discussionReference: 'ARTICLE-1',
+  comment2: '0c9d8e7f-6a5b-4c3d-8e1f-2a3b4c5d6e7f',
+} as const;
+
+/** Any response body, read loosely: the scenarios pick out what they observe. */
+type Json = any;
+
+/** One LoudVoice call with the demo site's keys (or `auth`); no contract check, faults break the contract on purpose. */
+async function call(h: Harness, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, auth: string = LOUDVOICE_AUTH) {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await h.app.inject({ method, url, headers: { authorization: auth, ...(payload === undefined ? {} : JSON_TYPE) }, ...(payload === undefined ? {} : { payload }) });
+  const json: Json = res.json();
+  return { status: res.statusCode, json, data: json?.response?.result?.data as Json, envelope: json?.response?.request as Json };
+}
+
+/** PUT /loudvoice/authors/sessions.json with one author node (and an optional session node). */
+const putSession = (h: Harness, author: object, session?: object) =>
+  call(h, 'PUT', '/loudvoice/authors/sessions.json', { request: { author_session: { author, ...(session ? { session } : {}) } } });
+
+/** The tokens (or another field) of a list's entries. */
+const entriesOf = async (h: Harness, url: string, node: string, field: string) =>
+  ((await call(h, 'GET', url)).data[node].entries as Json[]).map((e) => e[field]);
+
+const LOUDVOICE_EXISTING: Record<
+  | 'loudvoice-200-for-new-author'
+  | 'loudvoice-allow-create-new-ignored'
+  | 'loudvoice-delete-without-confirm'
+  | 'loudvoice-date-format'
+  | 'loudvoice-pagination-total-off-by-one'
+  | 'loudvoice-session-token-shared'
+  | 'loudvoice-no-expiry',
+  FaultCase
+> = {
+  'loudvoice-200-for-new-author': {
+    scenario: async (h) => [(await putSession(h, { author_reference: 'NEW-1', name: 'Ann' })).status, (await putSession(h, { author_reference: 'NEW-1' })).status],
+    faulty: [200, 200],
+    healthy: [201, 200],
+  },
+  'loudvoice-allow-create-new-ignored': {
+    scenario: async (h) => [
+      (await putSession(h, { author_reference: 'NEW-1', name: 'Ann', allow_create_new: false })).status,
+      await entriesOf(h, '/loudvoice/authors.json', 'authors', 'author_reference'),
+    ],
+    faulty: [201, [FIX.authorReference, 'NEW-1']],
+    healthy: [404, [FIX.authorReference]],
+  },
+  'loudvoice-delete-without-confirm': {
+    scenario: async (h) => [(await call(h, 'DELETE', `/loudvoice/comments/${FIX.comment2}.json`)).status, (await call(h, 'GET', `/loudvoice/comments/${FIX.comment2}.json`)).status],
+    faulty: [200, 404],
+    healthy: [400, 200],
+  },
+  'loudvoice-date-format': {
+    scenario: async (h) => (await call(h, 'GET', '/tools/ping.json')).envelope.date,
+    faulty: '2026-01-05T09:00:00.000Z',
+    healthy: 'Mon, 05 Jan 2026 09:00:00 +0000',
+  },
+  'loudvoice-pagination-total-off-by-one': {
+    scenario: async (h) => (await call(h, 'GET', '/loudvoice/authors.json')).data.authors.pagination.total_entries,
+    faulty: 2,
+    healthy: 1,
+  },
+  'loudvoice-session-token-shared': {
+    scenario: async (h) => {
+      const first = (await putSession(h, { author_reference: 'NEW-1', name: 'Ann' })).data.author_session.author_session_token;
+      const second = (await putSession(h, { author_reference: 'NEW-2', name: 'Bob' })).data.author_session.author_session_token;
+      return first === second;
+    },
+    faulty: true,
+    healthy: false,
+  },
+  'loudvoice-no-expiry': {
+    scenario: async (h) => {
+      const token = (await putSession(h, { author_reference: 'NEW-1', name: 'Ann' }, { expires_in: 60 })).data.author_session.author_session_token;
+      h.clock.advance(60_000);
+      return (await entriesOf(h, '/loudvoice/authors/sessions.json', 'author_sessions', 'author_session_token')).includes(token);
+    },
+    faulty: true,
+    healthy: false,
+  },
+};
+
+const CASES: Record<FaultName, FaultCase> = { ...LIVEVOX, ...LOUDVOICE_EXISTING } as Record<FaultName, FaultCase>;
+
+describe('test-only faults', () => {
+  it('each has a behaviour case here, and each case is a known fault', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(FAULTS).sort());
+  });
+
+  it.each(Object.entries(CASES) as [FaultName, FaultCase][])('%s shows with the fault and not without it', async (fault, c) => {
+    expect(c.faulty, 'a case must tell the faulty server from the faultless one').not.toEqual(c.healthy);
+    for (const [faults, expected] of [
+      [[fault], c.faulty],
+      [[], c.healthy],
+    ] as const) {
+      const h = await harness([...faults]);
+      try {
+        expect(await c.scenario(h), faults.length > 0 ? `with ${fault}` : 'without faults').toEqual(expected);
+      } finally {
+        await h.app.close();
+      }
+    }
+  });
+});
