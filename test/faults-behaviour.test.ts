@@ -346,7 +346,102 @@ const LOUDVOICE_EXISTING: Record<
   },
 };
 
-const CASES: Record<FaultName, FaultCase> = { ...LIVEVOX, ...LOUDVOICE_EXISTING } as Record<FaultName, FaultCase>;
+/** Basic credentials for the demo site's public key with another private key. */
+const basic = (publicKey: string, privateKey: string) => `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
+const DEMO_PUBLIC_KEY = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+
+const LOUDVOICE_EDGE: Record<
+  | 'loudvoice-plain-404'
+  | 'loudvoice-status-code-mismatch'
+  | 'loudvoice-error-with-result'
+  | 'loudvoice-absent-omitted'
+  | 'loudvoice-resource-without-query'
+  | 'loudvoice-private-key-unchecked'
+  | 'loudvoice-unwrapped-body-accepted'
+  | 'loudvoice-any-suffix',
+  FaultCase
+> = {
+  'loudvoice-plain-404': {
+    scenario: async (h) => {
+      const res = await call(h, 'GET', '/loudvoice/nothing.json?x=1');
+      return [res.status, res.json.response ? 'envelope' : res.json];
+    },
+    faulty: [404, { message: 'Route GET:/loudvoice/nothing.json?x=1 not found', error: 'Not Found', statusCode: 404 }],
+    healthy: [404, 'envelope'],
+  },
+  'loudvoice-status-code-mismatch': {
+    scenario: async (h) => {
+      const created = await call(h, 'POST', '/loudvoice/discussions.json', { request: { discussion: { title: 'New' } } });
+      const ping = await call(h, 'GET', '/tools/ping.json');
+      return [created.status, created.envelope.status.code, ping.status, ping.envelope.status.code];
+    },
+    faulty: [201, 200, 200, 200],
+    healthy: [201, 201, 200, 200],
+  },
+  'loudvoice-error-with-result': {
+    scenario: async (h) => {
+      const res = await call(h, 'GET', `/loudvoice/authors/${UNKNOWN_UUID}.json`);
+      return [res.status, res.json.response.result ?? 'no result'];
+    },
+    faulty: [404, { data: {} }],
+    healthy: [404, 'no result'],
+  },
+  'loudvoice-absent-omitted': {
+    // Each node has one field that is null in the fixtures.
+    scenario: async (h) => {
+      const author = (await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.json`)).data.author;
+      const discussion = (await call(h, 'GET', `/loudvoice/discussions/${FIX.discussionToken}.json`)).data.discussion;
+      const comment = (await call(h, 'GET', `/loudvoice/comments/${FIX.comment2}.json`)).data.comment;
+      const session = (await putSession(h, { author_reference: FIX.authorReference })).data.author_session;
+      return {
+        author: 'identity_token' in author,
+        discussion: 'realm' in discussion,
+        comment: 'comment_reference' in comment,
+        guestAuthor: 'author_token' in comment.author,
+        session: 'date_last_update' in session,
+        name: author.name,
+      };
+    },
+    faulty: { author: false, discussion: false, comment: false, guestAuthor: false, session: false, name: 'John Doe' },
+    healthy: { author: true, discussion: true, comment: true, guestAuthor: true, session: true, name: 'John Doe' },
+  },
+  'loudvoice-resource-without-query': {
+    scenario: async (h) => [
+      (await call(h, 'GET', '/loudvoice/authors.json?page=1')).envelope.resource,
+      (await call(h, 'GET', '/loudvoice/authors.json?page=0')).envelope.resource,
+    ],
+    faulty: ['/loudvoice/authors.json', '/loudvoice/authors.json'],
+    healthy: ['/loudvoice/authors.json?page=1', '/loudvoice/authors.json?page=0'],
+  },
+  'loudvoice-private-key-unchecked': {
+    scenario: async (h) => [
+      (await call(h, 'GET', '/tools/ping.json', undefined, basic(DEMO_PUBLIC_KEY, 'wrong'))).status,
+      (await call(h, 'GET', '/tools/ping.json', undefined, basic(DEMO_PUBLIC_KEY, ''))).status,
+      (await call(h, 'GET', '/tools/ping.json', undefined, basic(UNKNOWN_UUID, 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'))).status,
+    ],
+    faulty: [200, 200, 401],
+    healthy: [401, 401, 401],
+  },
+  'loudvoice-unwrapped-body-accepted': {
+    scenario: async (h) => [
+      (await call(h, 'PUT', '/loudvoice/authors/sessions.json', { author_session: { author: { author_reference: 'NEW-1', name: 'Ann' } } })).status,
+      (await call(h, 'POST', '/loudvoice/discussions.json', { discussion: { title: 'New' } })).status,
+    ],
+    faulty: [201, 201],
+    healthy: [400, 400],
+  },
+  'loudvoice-any-suffix': {
+    scenario: async (h) => {
+      const list = await call(h, 'GET', '/loudvoice/authors.xml');
+      const one = await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.xml`);
+      return [list.status, list.data?.authors.pagination.total_entries, one.status, one.data?.author.name];
+    },
+    faulty: [200, 1, 200, 'John Doe'],
+    healthy: [404, undefined, 404, undefined],
+  },
+};
+
+const CASES: Record<FaultName, FaultCase> = { ...LIVEVOX, ...LOUDVOICE_EXISTING, ...LOUDVOICE_EDGE } as Record<FaultName, FaultCase>;
 
 describe('test-only faults', () => {
   it('each has a behaviour case here, and each case is a known fault', () => {

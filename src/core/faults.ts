@@ -29,6 +29,14 @@ export const FAULTS = {
   'loudvoice-pagination-total-off-by-one': { rule: 'LDV-PAGINATION-NODE', what: 'total_entries in the pagination node is one too many' },
   'loudvoice-session-token-shared': { rule: 'LDV-TOKEN-UUID-V4', what: 'every new author session reuses the previous author_session_token' },
   'loudvoice-no-expiry': { rule: 'LDV-SESSION-EXPIRY-BOUNDARY', what: 'LoudVoice author sessions never expire' },
+  'loudvoice-plain-404': { rule: 'LDV-ENVELOPE-EVERY-RESPONSE', what: "unknown paths (with valid credentials) answer fastify's plain default 404 body {\"message\":\"Route GET:/x not found\",\"error\":\"Not Found\",\"statusCode\":404} instead of the envelope" },
+  'loudvoice-status-code-mismatch': { rule: 'LDV-ENVELOPE-STATUS', what: "on a 201 answer, the envelope's status.code says 200" },
+  'loudvoice-error-with-result': { rule: 'LDV-ENVELOPE-ERROR-NO-RESULT', what: 'error envelopes carry "result": {"data": {}}' },
+  'loudvoice-absent-omitted': { rule: 'LDV-NULL-WHEN-ABSENT', what: 'fields whose value is null are omitted from author, author_session, discussion and comment nodes (as a JSON serializer set to drop nulls would)' },
+  'loudvoice-resource-without-query': { rule: 'LDV-RESOURCE-ECHO', what: 'request.resource omits the query string' },
+  'loudvoice-private-key-unchecked': { rule: 'LDV-AUTH-BASIC-EVERY-CALL', what: 'only the public key (Basic username) is checked; any password passes' },
+  'loudvoice-unwrapped-body-accepted': { rule: 'LDV-BODY-WRAPPED-REQUEST', what: 'a body without the top-level "request" node is read as if its top level were the request node (so {"author_session": {...}} works)' },
+  'loudvoice-any-suffix': { rule: 'LDV-ROUTE-NOT-FOUND', what: 'a .xml suffix is served like .json (for example GET /loudvoice/authors.xml answers 200 with the JSON list)' },
 } as const;
 
 /** The name of a test-only fault. */
