@@ -441,7 +441,240 @@ const LOUDVOICE_EDGE: Record<
   },
 };
 
-const CASES: Record<FaultName, FaultCase> = { ...LIVEVOX, ...LOUDVOICE_EXISTING, ...LOUDVOICE_EDGE } as Record<FaultName, FaultCase>;
+const CONFIRM = '?confirm_deletion=true';
+const AT_T0 = 'Mon, 05 Jan 2026 09:00:00 +0000';
+
+const postDiscussion = async (h: Harness, discussion: object) => (await call(h, 'POST', '/loudvoice/discussions.json', { request: { discussion } })).data.discussion;
+const postAuthor = (h: Harness, author: object) => call(h, 'POST', '/loudvoice/authors.json', { request: { author } });
+const postComment = async (h: Harness, discussionToken: string, text: string) =>
+  (await call(h, 'POST', '/loudvoice/comments.json', { request: { discussion: { discussion_token: discussionToken }, comment: { text, author: { name: 'A Guest' } } } })).data
+    .comment;
+const sessionToken = async (h: Harness, author: object, session?: object) => (await putSession(h, author, session)).data.author_session.author_session_token as string;
+const listedSessions = (h: Harness, query = '') => entriesOf(h, `/loudvoice/authors/sessions.json${query}`, 'author_sessions', 'author_session_token');
+
+const LOUDVOICE_CORE: Record<Exclude<Extract<FaultName, `loudvoice-${string}`>, keyof typeof LOUDVOICE_EXISTING | keyof typeof LOUDVOICE_EDGE>, FaultCase> = {
+  'loudvoice-page-size-ignored': {
+    scenario: async (h) => {
+      await postDiscussion(h, { title: 'Second' });
+      await postDiscussion(h, { title: 'Third' });
+      const list = (await call(h, 'GET', '/loudvoice/discussions.json?entries_per_page=1')).data.discussions;
+      return [list.entries.length, list.pagination.entries_per_page, list.pagination.total_pages];
+    },
+    faulty: [3, 250, 1],
+    healthy: [1, 1, 3],
+  },
+  'loudvoice-order-direction-ignored': {
+    scenario: async (h) => {
+      h.clock.advance(1000);
+      await postDiscussion(h, { title: 'Second' });
+      const list = (await call(h, 'GET', '/loudvoice/discussions.json?order_direction=desc')).data.discussions;
+      return [list.entries.map((d: Json) => d.title), list.pagination.order.direction];
+    },
+    faulty: [['Welcome to LoudVoice', 'Second'], 'desc'],
+    healthy: [['Second', 'Welcome to LoudVoice'], 'desc'],
+  },
+  'loudvoice-last-update-set-on-create': {
+    scenario: async (h) => {
+      const author = (await postAuthor(h, { name: 'Ann' })).data.author;
+      const discussion = await postDiscussion(h, { title: 'New' });
+      const comment = await postComment(h, discussion.discussion_token, 'Hello');
+      const session = (await putSession(h, { author_reference: 'NEW-1', name: 'Bob' })).data.author_session;
+      return [author, discussion, comment, session, session.author].map((node) => node.date_last_update);
+    },
+    faulty: [AT_T0, AT_T0, AT_T0, AT_T0, AT_T0],
+    healthy: [null, null, null, null, null],
+  },
+  'loudvoice-session-per-put': {
+    scenario: async (h) => {
+      const first = await putSession(h, { author_reference: 'NEW-1', name: 'Ann' });
+      const second = await putSession(h, { author_reference: 'NEW-1' });
+      const [t1, t2] = [first.data.author_session.author_session_token, second.data.author_session.author_session_token];
+      return [first.status, second.status, t1 === t2, (await listedSessions(h)).length];
+    },
+    faulty: [201, 200, false, 2],
+    healthy: [201, 200, true, 1],
+  },
+  'loudvoice-reference-parameter-ignored': {
+    scenario: async (h) => {
+      const author = await call(h, 'GET', '/loudvoice/authors/author.json?author_reference=NOPE');
+      const discussion = await call(h, 'GET', '/loudvoice/discussions/discussion.json?discussion_reference=NOPE');
+      const comments = await call(h, 'GET', '/loudvoice/discussions/discussion/comments.json?discussion_reference=NOPE');
+      const update = await call(h, 'PUT', '/loudvoice/authors/author.json?author_reference=NOPE', { request: { author: { description: 'Changed' } } });
+      return [author.status, author.data?.author.name, discussion.status, discussion.data?.discussion.title, comments.status, update.status];
+    },
+    faulty: [200, 'John Doe', 200, 'Welcome to LoudVoice', 200, 200],
+    healthy: [404, undefined, 404, undefined, 404, 404],
+  },
+  'loudvoice-discussion-comments-all': {
+    scenario: async (h) => {
+      await postComment(h, (await postDiscussion(h, { title: 'Other' })).discussion_token, 'Elsewhere');
+      return (await entriesOf(h, `/loudvoice/discussions/${FIX.discussionToken}/comments.json`, 'comments', 'text')).sort();
+    },
+    faulty: ['A reply from a guest.', 'Elsewhere', 'First!'],
+    healthy: ['A reply from a guest.', 'First!'],
+  },
+  'loudvoice-author-update-ignored': {
+    scenario: async (h) => {
+      const byToken = await call(h, 'PUT', `/loudvoice/authors/${FIX.authorToken}.json`, { request: { author: { name: 'Johnny' } } });
+      const byReference = await call(h, 'PUT', `/loudvoice/authors/author.json?author_reference=${FIX.authorReference}`, { request: { author: { email: 'j@example.com' } } });
+      const stored = (await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.json`)).data.author;
+      return [byToken.status, byToken.data.author.name, byReference.status, byReference.data.author.email, stored.name, stored.email];
+    },
+    faulty: [200, 'John Doe', 200, 'john.doe@example.com', 'John Doe', 'john.doe@example.com'],
+    healthy: [200, 'Johnny', 200, 'j@example.com', 'Johnny', 'j@example.com'],
+  },
+  'loudvoice-author-delete-noop': {
+    scenario: async (h) => [
+      (await call(h, 'DELETE', `/loudvoice/authors/${FIX.authorToken}.json${CONFIRM}`)).status,
+      (await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.json`)).status,
+    ],
+    faulty: [200, 200],
+    healthy: [200, 404],
+  },
+  'loudvoice-session-delete-noop': {
+    scenario: async (h) => {
+      const token = await sessionToken(h, { author_reference: FIX.authorReference });
+      const deleted = await call(h, 'DELETE', `/loudvoice/authors/sessions/${token}.json${CONFIRM}`);
+      const again = await call(h, 'DELETE', `/loudvoice/authors/sessions/${token}.json${CONFIRM}`);
+      return [deleted.status, (await listedSessions(h)).includes(token), again.status];
+    },
+    faulty: [200, true, 200],
+    healthy: [200, false, 404],
+  },
+  'loudvoice-details-sync-ignored': {
+    scenario: async (h) => {
+      const fields = { name: 'Johnny', email: 'j@example.com', description: 'New', picture_url: '', website_url: 'https://www.example.com/johnny/' };
+      const res = await putSession(h, { author_reference: FIX.authorReference, ...fields });
+      const stored = (await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.json`)).data.author;
+      const pick = (a: Json) => [a.name, a.email, a.description, a.picture_url, a.website_url];
+      return [res.status, pick(res.data.author_session.author), pick(stored)];
+    },
+    faulty: [
+      200,
+      ['John Doe', 'john.doe@example.com', 'A writer by day and a reader by night', 'https://www.example.com/john/avatar.png', 'https://www.example.com/'],
+      ['John Doe', 'john.doe@example.com', 'A writer by day and a reader by night', 'https://www.example.com/john/avatar.png', 'https://www.example.com/'],
+    ],
+    healthy: [
+      200,
+      ['Johnny', 'j@example.com', 'New', null, 'https://www.example.com/johnny/'],
+      ['Johnny', 'j@example.com', 'New', null, 'https://www.example.com/johnny/'],
+    ],
+  },
+  'loudvoice-expires-in-ignored': {
+    scenario: async (h) => {
+      const session = (await putSession(h, { author_reference: FIX.authorReference }, { expires_in: 60 })).data.author_session;
+      h.clock.advance(60_000);
+      return [session.expires_in, session.date_expiration, (await listedSessions(h)).length];
+    },
+    faulty: [1209600, 'Mon, 19 Jan 2026 09:00:00 +0000', 1],
+    healthy: [60, 'Mon, 05 Jan 2026 09:01:00 +0000', 0],
+  },
+  'loudvoice-session-filter-ignored': {
+    scenario: async (h) => {
+      const john = await sessionToken(h, { author_reference: FIX.authorReference });
+      await sessionToken(h, { author_reference: 'NEW-1', name: 'Ann' });
+      const filtered = await listedSessions(h, `?filters=author_token:eq:${FIX.authorToken}`);
+      const unsupported = await call(h, 'GET', '/loudvoice/authors/sessions.json?filters=name:eq:Ann');
+      return [filtered.length, filtered[0] === john, unsupported.status];
+    },
+    faulty: [2, true, 400],
+    healthy: [1, true, 400],
+  },
+  'loudvoice-identity-link-ignored': {
+    scenario: async (h) => {
+      const res = await postAuthor(h, { identity_token: FIX.identityToken });
+      const a = res.data?.author ?? {};
+      return [res.status, a.identity_token, a.name, a.email, a.picture_url];
+    },
+    faulty: [201, FIX.identityToken, null, null, null],
+    healthy: [201, FIX.identityToken, 'Jane Social', 'jane.social@example.com', 'https://www.example.com/jane/avatar.png'],
+  },
+  'loudvoice-name-not-required': {
+    scenario: async (h) => {
+      const session = await putSession(h, { author_reference: 'NEW-1', email: 'new@example.com' });
+      const author = await postAuthor(h, { email: 'other@example.com' });
+      return [session.status, session.data?.author_session.author.name, author.status, author.data?.author.name];
+    },
+    faulty: [201, null, 201, null],
+    healthy: [400, undefined, 400, undefined],
+  },
+  'loudvoice-author-token-201': {
+    scenario: async (h) => [(await putSession(h, { author_token: FIX.authorToken })).status, (await putSession(h, { author_token: FIX.authorToken })).status],
+    faulty: [201, 201],
+    healthy: [200, 200],
+  },
+  'loudvoice-session-list-includes-expired': {
+    scenario: async (h) => {
+      const token = await sessionToken(h, { author_reference: FIX.authorReference }, { expires_in: 60 });
+      h.clock.advance(60_000);
+      const deleted = await call(h, 'DELETE', `/loudvoice/authors/sessions/${token}.json${CONFIRM}`);
+      const renewed = await sessionToken(h, { author_reference: FIX.authorReference });
+      return [(await listedSessions(h)).includes(token), deleted.status, renewed === token];
+    },
+    faulty: [true, 404, false],
+    healthy: [false, 404, false],
+  },
+  'loudvoice-discussion-read-by-token-404': {
+    scenario: async (h) => {
+      const fresh = await postDiscussion(h, { title: 'No reference' });
+      return [(await call(h, 'GET', `/loudvoice/discussions/${FIX.discussionToken}.json`)).status, (await call(h, 'GET', `/loudvoice/discussions/${fresh.discussion_token}.json`)).status];
+    },
+    faulty: [404, 200],
+    healthy: [200, 200],
+  },
+  'loudvoice-discussion-list-skips-closed': {
+    scenario: async (h) => {
+      await postDiscussion(h, { title: 'Closed', is_closed: true });
+      const list = (await call(h, 'GET', '/loudvoice/discussions.json')).data.discussions;
+      return [list.entries.map((d: Json) => d.title), list.pagination.total_entries];
+    },
+    faulty: [['Welcome to LoudVoice'], 1],
+    healthy: [['Welcome to LoudVoice', 'Closed'], 2],
+  },
+  'loudvoice-author-list-skips-guests': {
+    scenario: async (h) => {
+      await postAuthor(h, { name: 'No Reference' });
+      return entriesOf(h, '/loudvoice/authors.json', 'authors', 'name');
+    },
+    faulty: ['John Doe'],
+    healthy: ['John Doe', 'No Reference'],
+  },
+  'loudvoice-author-read-by-token-404': {
+    scenario: async (h) => {
+      const fresh = (await postAuthor(h, { name: 'No Reference' })).data.author;
+      return [(await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.json`)).status, (await call(h, 'GET', `/loudvoice/authors/${fresh.author_token}.json`)).status];
+    },
+    faulty: [404, 200],
+    healthy: [200, 200],
+  },
+  'loudvoice-session-201-existing-author': {
+    scenario: async (h) => [(await putSession(h, { author_reference: FIX.authorReference })).status, (await putSession(h, { author_token: FIX.authorToken })).status],
+    faulty: [201, 200],
+    healthy: [200, 200],
+  },
+  'loudvoice-no-reference-reuses-author': {
+    scenario: async (h) => {
+      const first = await putSession(h, { name: 'Ann' });
+      const second = await putSession(h, { name: 'Ann' });
+      const other = await putSession(h, { name: 'Bob' });
+      const token = (res: Json) => res.data.author_session.author.author_token;
+      return [first.status, second.status, token(first) === token(second), other.status];
+    },
+    faulty: [201, 200, true, 201],
+    healthy: [201, 201, false, 201],
+  },
+  'loudvoice-session-expiry-from-creation': {
+    scenario: async (h) => {
+      const created = (await putSession(h, { author_reference: 'NEW-1', name: 'Ann' }, { expires_in: 60 })).data.author_session;
+      h.clock.advance(60_000);
+      return [created.expires_in, created.date_expiration, (await listedSessions(h)).length];
+    },
+    faulty: [60, 'Mon, 19 Jan 2026 09:00:00 +0000', 1],
+    healthy: [60, 'Mon, 05 Jan 2026 09:01:00 +0000', 0],
+  },
+};
+
+const CASES: Record<FaultName, FaultCase> = { ...LIVEVOX, ...LOUDVOICE_EXISTING, ...LOUDVOICE_EDGE, ...LOUDVOICE_CORE };
 
 describe('test-only faults', () => {
   it('each has a behaviour case here, and each case is a known fault', () => {

@@ -1,6 +1,8 @@
+import type { FaultName } from '../faults.js';
 import type { Author, AuthorSession } from './entities.js';
 import { CreationOrder, type Pageable } from './creation-order.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { DEFAULT_EXPIRES_IN_SECONDS } from './model.js';
 
 /**
  * The live author sessions of one site: by token (in creation order, the list order), by author (one live session
@@ -13,8 +15,14 @@ export class AuthorSessionStore {
   private readonly heap = new ExpiryHeap<AuthorSession>();
   private readonly inCreationOrder = new CreationOrder<AuthorSession>();
 
-  /** `neverExpire` is the test-only fault loudvoice-no-expiry (src/core/faults.ts); false in every normal run. */
-  constructor(private readonly neverExpire = false) {}
+  /**
+   * `neverExpire` is the test-only fault loudvoice-no-expiry (src/core/faults.ts), false in every normal run; `fault`
+   * tells whether another test-only fault is on (never, in a normal run).
+   */
+  constructor(
+    private readonly neverExpire = false,
+    private readonly fault: (name: FaultName) => boolean = () => false,
+  ) {}
 
   /** The live session with this token, if any. */
   live(token: string, now: number): AuthorSession | undefined {
@@ -31,7 +39,8 @@ export class AuthorSessionStore {
    * (LDV-SESSION-TOKEN-KEPT-ON-REFRESH) and pushes the expiry from now.
    */
   start(author: Author, expiresIn: number, now: number, newToken: () => string): AuthorSession {
-    const existing = this.liveOf(author, now);
+    // Test-only fault loudvoice-session-per-put: the live session is never looked for, so every start makes a new one.
+    const existing = this.fault('loudvoice-session-per-put') ? undefined : this.liveOf(author, now);
     if (existing) {
       existing.updatedAt = now;
       existing.lastActivityAt = now;
@@ -44,10 +53,12 @@ export class AuthorSessionStore {
       token: newToken(),
       author,
       createdAt: now,
-      updatedAt: null,
+      // Test-only fault loudvoice-last-update-set-on-create.
+      updatedAt: this.fault('loudvoice-last-update-set-on-create') ? now : null,
       expiresIn,
       lastActivityAt: now,
-      expiresAt: now + expiresIn * 1000,
+      // Test-only fault loudvoice-session-expiry-from-creation: a new session's expiry from the default, not expires_in.
+      expiresAt: now + (this.fault('loudvoice-session-expiry-from-creation') ? DEFAULT_EXPIRES_IN_SECONDS : expiresIn) * 1000,
       heapIndex: -1,
     };
     this.byToken.set(session.token, session);
@@ -99,7 +110,7 @@ export class AuthorSessionStore {
     let forgotten = 0;
     for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) {
       if (forgotten++ >= limit) return true;
-      this.remove(next);
+      this.forgetExpired(next);
     }
     return false;
   }
@@ -107,9 +118,17 @@ export class AuthorSessionStore {
   private alive(session: AuthorSession | undefined, now: number): AuthorSession | undefined {
     if (!session) return undefined;
     if (now >= session.expiresAt && !this.neverExpire) {
-      this.remove(session);
+      this.forgetExpired(session);
       return undefined;
     }
     return session;
+  }
+
+  /** Ends an expired session; under the test-only loudvoice-session-list-includes-expired fault the list keeps it. */
+  private forgetExpired(session: AuthorSession): void {
+    if (!this.fault('loudvoice-session-list-includes-expired')) return this.remove(session);
+    this.byToken.delete(session.token);
+    if (this.byAuthor.get(session.author) === session) this.byAuthor.delete(session.author);
+    this.heap.remove(session);
   }
 }
