@@ -489,10 +489,13 @@ const LOUDVOICE_CORE: Record<Exclude<Extract<FaultName, `loudvoice-${string}`>, 
       const first = await putSession(h, { author_reference: 'NEW-1', name: 'Ann' });
       const second = await putSession(h, { author_reference: 'NEW-1' });
       const [t1, t2] = [first.data.author_session.author_session_token, second.data.author_session.author_session_token];
-      return [first.status, second.status, t1 === t2, (await listedSessions(h)).length];
+      const authorToken = first.data.author_session.author.author_token;
+      const listed = (await listedSessions(h, `?filters=author_token:eq:${authorToken}`)).length;
+      const older = await call(h, 'DELETE', `/loudvoice/authors/sessions/${t1}.json${CONFIRM}`);
+      return [first.status, second.status, t1 === t2, listed, older.status];
     },
-    faulty: [201, 200, false, 2],
-    healthy: [201, 200, true, 1],
+    faulty: [201, 200, false, 2, 200],
+    healthy: [201, 200, true, 1, 200],
   },
   'loudvoice-reference-parameter-ignored': {
     scenario: async (h) => {
@@ -609,10 +612,11 @@ const LOUDVOICE_CORE: Record<Exclude<Extract<FaultName, `loudvoice-${string}`>, 
       h.clock.advance(60_000);
       const deleted = await call(h, 'DELETE', `/loudvoice/authors/sessions/${token}.json${CONFIRM}`);
       const renewed = await sessionToken(h, { author_reference: FIX.authorReference });
-      return [(await listedSessions(h)).includes(token), deleted.status, renewed === token];
+      const filtered = await listedSessions(h, `?filters=author_token:eq:${FIX.authorToken}`);
+      return [(await listedSessions(h)).includes(token), filtered.includes(token), deleted.status, renewed === token];
     },
-    faulty: [true, 404, false],
-    healthy: [false, 404, false],
+    faulty: [true, true, 404, false],
+    healthy: [false, false, 404, false],
   },
   'loudvoice-discussion-read-by-token-404': {
     scenario: async (h) => {

@@ -298,6 +298,12 @@ export class LoudVoiceSite {
     // Test-only fault loudvoice-session-filter-ignored: the filter is read and checked, then not used.
     if (authorToken === undefined || this.fault('loudvoice-session-filter-ignored')) return this.page(this.sessions.ordered(now), page, sessionView);
     const author = this.authors.get(authorToken);
+    // Test-only faults loudvoice-session-per-put and loudvoice-session-list-includes-expired: the list may hold more than
+    // one session of an author, and the filter goes through all of them.
+    if (this.fault('loudvoice-session-per-put') || this.fault('loudvoice-session-list-includes-expired')) {
+      const all = this.sessions.ordered(now);
+      return this.page(pageableArray(all.slice('asc', 0, all.size).filter((s) => s.author === author)), page, sessionView);
+    }
     const session = author ? this.sessions.liveOf(author, now) : undefined;
     return this.page(pageableArray(session ? [session] : []), page, sessionView);
   }
