@@ -10,7 +10,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
 import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
-import { lacksLoudVoiceCredentials } from './loudvoice/loudvoice-auth.js';
+import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js';
 import { loudVoiceErrorSender } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
@@ -138,7 +138,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return sendLiveVoxError(reply, code);
   };
 
-  app.setNotFoundHandler((request, reply) => nativeError(request, reply, 'ROUTE_NOT_FOUND'));
+  app.setNotFoundHandler((request, reply) => {
+    // Test-only fault loudvoice-plain-404: LoudVoice's unknown paths left to fastify's default not-found body.
+    if (siteOf(request)?.fault('loudvoice-plain-404')) {
+      return reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
+    }
+    return nativeError(request, reply, 'ROUTE_NOT_FOUND');
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return nativeError(request, reply, 'PAYLOAD_TOO_LARGE');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');

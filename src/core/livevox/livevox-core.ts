@@ -19,6 +19,7 @@ import {
 } from './model.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const FIVE_MINUTES_MS = 5 * 60 * 1000;
 
 /** A client as the core keeps it: its users indexed for the two case rules. */
 interface Client {
@@ -55,7 +56,7 @@ export interface LiveVoxSnapshot {
 
 /** An API token found by `checkAccessToken`, handed back to the login that follows (opaque to the edge). */
 export interface CheckedAccess {
-  /** Undefined only under the test-only livevox-access-unchecked fault. */
+  /** Undefined only under the test-only faults that skip the token check (the client then comes from the body). */
   readonly grant: AccessGrant | undefined;
 }
 
@@ -100,9 +101,10 @@ export class LiveVoxCore {
     seed: LiveVoxSeed,
     private readonly deps: CoreDeps,
   ) {
+    // livevox-expiry-five-minutes-late: as if expiry were left to a sweeper that runs every five minutes.
     this.ttl = this.fault('livevox-no-expiry')
       ? Number.POSITIVE_INFINITY
-      : SESSION_TTL_MS + (this.fault('livevox-expiry-off-by-one-second') ? 1000 : 0) + (this.variant('livevox-expiry-inclusive') ? 1 : 0);
+      : SESSION_TTL_MS + (this.fault('livevox-expiry-five-minutes-late') ? FIVE_MINUTES_MS : 0) + (this.variant('livevox-expiry-inclusive') ? 1 : 0);
     let index = 0;
     for (const clientSeed of seed.clients) {
       const client: Client = { seed: clientSeed, users: new Map(), agents: new Map() };
@@ -136,7 +138,10 @@ export class LiveVoxCore {
     const grant = this.grant(access, clientName);
     if (!grant.ok) return grant;
     const sso = grant.value.client.seed.sso;
-    return sso ? ok(sso) : fail('SSO_NOT_ENABLED');
+    if (sso) return ok(sso);
+    // Test-only fault livevox-sso-without-config-uses-first: a fallback to "the" SSO configuration of the server.
+    const first = this.fault('livevox-sso-without-config-uses-first') ? [...this.clientsByName.values()].find((c) => c.seed.sso)?.seed.sso : undefined;
+    return first ? ok(first) : fail('SSO_NOT_ENABLED');
   }
 
   /** Second half of an SSO login, once the edge has verified the ID token: maps the claim to a user. */
@@ -150,11 +155,18 @@ export class LiveVoxCore {
     return ok(this.startSession(grant.value, user));
   }
 
-  /** Authenticates a protected request by its LV-Session value, and counts the request as activity. */
-  authenticate(sessionHeader: string | undefined): Result<LiveVoxSession, ErrorCode> {
+  /**
+   * Authenticates a protected request by its LV-Session value, and counts the request as activity. `accessToken` is
+   * the request's LV-Access, read only under the test-only livevox-session-needs-access fault.
+   */
+  authenticate(sessionHeader: string | undefined, accessToken?: string): Result<LiveVoxSession, ErrorCode> {
     if (sessionHeader === undefined || sessionHeader === '') return fail('SESSION_MISSING');
     const session = this.liveSession(sessionHeader);
     if (!session) return fail('SESSION_INVALID');
+    if (this.fault('livevox-session-needs-access')) {
+      const grant = accessToken === undefined ? undefined : this.grantsByTokenDigest.get(lookupKey(accessToken));
+      if (grant?.client !== (session.principal as User).client) return fail('SESSION_INVALID');
+    }
     this.touch(session);
     return ok(session);
   }
@@ -165,7 +177,7 @@ export class LiveVoxCore {
    */
   validate(sessionId: string): Result<true, ErrorCode> {
     const session = this.liveSession(sessionId);
-    if (!session) return fail('SESSION_NOT_FOUND');
+    if (!session) return fail(this.fault('livevox-validate-dead-401') ? 'SESSION_INVALID' : 'SESSION_NOT_FOUND');
     if (this.variant('livevox-validate-refreshes')) this.touch(session);
     return ok(true);
   }
@@ -192,7 +204,7 @@ export class LiveVoxCore {
     const checked = this.checkCredentials(access, credentials);
     if (!checked.ok) return checked;
     const { grant, user } = checked.value;
-    const policy = passwordPolicyProblem(credentials.password, newPassword);
+    const policy = this.fault('livevox-password-policy-unchecked') ? null : passwordPolicyProblem(credentials.password, newPassword);
     if (policy) return fail('PASSWORD_POLICY', { reason: policy });
     setPassword(user, newPassword);
     if (!this.fault('livevox-password-change-keeps-sessions')) this.endSessionsOf(grant.client, user);
@@ -215,15 +227,21 @@ export class LiveVoxCore {
     };
   }
 
-  /** The client's call centers, a page at a time; agent sessions may not read Configuration (vendor docs: 403). */
-  callCenters(session: LiveVoxSession, offset: number, count: number): { callCenter: CallCenter[]; more: boolean } {
-    const all = [...((session.principal as User).client.seed.callCenters ?? [])].sort((a, b) => a.callCenterId - b.callCenterId);
+  /**
+   * The client's call centers, a page at a time; agent sessions may not read Configuration (vendor docs: 403). No
+   * session (only under the test-only livevox-callcenters-session-unchecked fault) reads the first client's.
+   */
+  callCenters(session: LiveVoxSession | undefined, offset: number, count: number): { callCenter: CallCenter[]; more: boolean } {
+    const client = session ? (session.principal as User).client : this.clientsByName.values().next().value!;
+    const all = [...(client.seed.callCenters ?? [])].sort((a, b) => a.callCenterId - b.callCenterId);
     return { callCenter: all.slice(offset, offset + count).map((c) => ({ ...c })), more: offset + count < all.length };
   }
 
   /** Whether this session may use the Configuration API: agent sessions may not (vendor docs: 403 Forbidden). */
   mayConfigure(session: LiveVoxSession): Result<true, ErrorCode> {
-    return session.principal.agent ? fail('FORBIDDEN_FOR_AGENT') : ok(true);
+    if (!session.principal.agent) return ok(true);
+    // Test-only fault livevox-agent-session-rejected-on-configuration: agent sessions looked up in the users' store.
+    return fail(this.fault('livevox-agent-session-rejected-on-configuration') ? 'SESSION_INVALID' : 'FORBIDDEN_FOR_AGENT');
   }
 
   /** Every live session, oldest activity first: the admin view. Not on any API request path. */
@@ -288,7 +306,7 @@ export class LiveVoxCore {
         orderedAt: r.lastActivityAt,
       };
       this.sessions.set(session.sessionId, session);
-      this.sessionByIdentity.set(identityKey(user, session.tokenIndex), session);
+      this.sessionByIdentity.set(this.identityKey(user, session.tokenIndex), session);
     }
     this.expire();
     return { skipped };
@@ -323,6 +341,8 @@ export class LiveVoxCore {
       if (this.fault('livevox-access-unchecked')) return ok({ grant: undefined });
       return fail('ACCESS_TOKEN_MISSING');
     }
+    // Under the any-token-accepted fault the header is only checked for presence; the client comes from the body.
+    if (this.fault('livevox-any-token-accepted')) return ok({ grant: undefined });
     // Looked up by digest, so the lookup's timing says nothing about how much of a token was right.
     const grant = this.grantsByTokenDigest.get(lookupKey(accessToken));
     return grant ? ok({ grant }) : fail('ACCESS_TOKEN_INVALID');
@@ -331,7 +351,10 @@ export class LiveVoxCore {
   /** The token must name the client of the body: an unknown client is a credentials error (LVX-LOGIN-CHECK-ORDER). */
   private grant(access: CheckedAccess, clientName: string): Result<AccessGrant, ErrorCode> {
     const client = this.clientsByName.get(clientName);
-    if (access.grant === undefined) return client ? ok({ client, tokenIndex: 0 }) : ok(this.anyGrant());
+    if (access.grant === undefined) {
+      if (client) return ok({ client, tokenIndex: 0 });
+      return this.fault('livevox-access-unchecked') ? ok(this.anyGrant()) : fail('CREDENTIALS_INVALID');
+    }
     const grant = ok(access.grant);
     if (!client) return fail('CREDENTIALS_INVALID');
     // A token of another client is refused like an unknown one (vendor docs: tokens cannot be shared).
@@ -352,7 +375,8 @@ export class LiveVoxCore {
     return user && passwordOk ? ok({ grant: grant.value, user }) : fail('CREDENTIALS_INVALID');
   }
 
-  private fault(name: FaultName): boolean {
+  /** Whether a test-only fault (src/core/faults.ts) is on; never in a normal run. */
+  fault(name: FaultName): boolean {
     return this.deps.faults?.has(name) ?? false;
   }
 
@@ -361,7 +385,12 @@ export class LiveVoxCore {
     return this.deps.variants?.has(name) ?? false;
   }
 
-  /** Under the access-unchecked fault, a missing token counts as the first token of the first client. */
+  /** The key of a (user, token) pair's session; under the livevox-session-per-user fault the token is left out. */
+  private identityKey(user: User, tokenIndex: number): number {
+    return identityKey(user, this.fault('livevox-session-per-user') ? 0 : tokenIndex);
+  }
+
+  /** Under the access-unchecked fault, a missing token with an unknown client counts as the first token of the first client. */
   private anyGrant(): AccessGrant {
     return { client: this.clientsByName.values().next().value!, tokenIndex: 0 };
   }
@@ -372,8 +401,9 @@ export class LiveVoxCore {
 
   private startSession(grant: AccessGrant, user: User): LoginResult {
     const now = this.deps.clock.now();
-    const identity = identityKey(user, grant.tokenIndex);
-    const existing = this.sessionByIdentity.get(identity);
+    const identity = this.identityKey(user, grant.tokenIndex);
+    // Test-only fault livevox-login-always-new-session: the live session is never looked for.
+    const existing = this.fault('livevox-login-always-new-session') ? undefined : this.sessionByIdentity.get(identity);
     let session = existing === undefined ? undefined : this.liveSession(existing.sessionId);
     // A login that finds a live session refreshes it (LVX-LOGIN-REFRESHES), unless the variant says it does not.
     if (session) {
@@ -416,13 +446,15 @@ export class LiveVoxCore {
 
   private forget(session: LiveVoxSession): void {
     this.sessions.delete(session.sessionId);
-    this.sessionByIdentity.delete(identityKey(session.principal as User, session.tokenIndex));
+    const identity = this.identityKey(session.principal as User, session.tokenIndex);
+    // Only the session the key names: under the test-only livevox-login-always-new-session fault a newer one may hold it.
+    if (this.sessionByIdentity.get(identity) === session) this.sessionByIdentity.delete(identity);
   }
 
   private endSessionsOf(client: Client, user: User): void {
     // At most one session per token of the client: a handful of direct look-ups, no scan over sessions.
     client.seed.apiTokens.forEach((_token, tokenIndex) => {
-      const session = this.sessionByIdentity.get(identityKey(user, tokenIndex));
+      const session = this.sessionByIdentity.get(this.identityKey(user, tokenIndex));
       if (session) this.forget(session);
     });
   }

@@ -4,6 +4,9 @@ import type { AuthorStore } from './author-store.js';
 import type { Author } from './entities.js';
 import type { AuthorFieldsInput } from './inputs.js';
 
+/** The stored name of an author created without one, which only test-only faults allow: null, as the API then shows it. */
+export const NO_NAME = null as unknown as string;
+
 /** The stored fields of an author about to be created. */
 export type NewAuthorFields = Pick<Author, 'reference' | 'identityToken' | 'name' | 'email' | 'description' | 'pictureUrl' | 'websiteUrl'>;
 
@@ -41,7 +44,8 @@ export function planByIdentity(authors: AuthorStore, identityToken: string, node
 
 /**
  * The details variant: the author with this reference gets the details sent; an unknown (or absent) reference makes a
- * new author when creation is allowed, which needs a name. `prefix` is the node path of the author node.
+ * new author when creation is allowed, which needs a name. `prefix` is the node path of the author node; `requireName`
+ * is false only under the test-only loudvoice-name-not-required fault.
  */
 export function planByDetails(
   authors: AuthorStore,
@@ -49,19 +53,20 @@ export function planByDetails(
   allowCreate: boolean,
   details: Omit<AuthorFieldsInput, 'authorReference' | 'identityToken'>,
   prefix: string,
+  requireName = true,
 ): Result<AuthorPlan, ErrorCode> {
   const existing = reference === null ? undefined : authors.byAuthorReference(reference);
   if (existing) return ok({ kind: 'existing', author: existing, apply: details });
   if (!allowCreate) {
     return reference === null ? fail('NODE_MISSING', { node: `${prefix}->author_reference` }) : fail('AUTHOR_REFERENCE_UNKNOWN', { node: `${prefix}->author_reference` });
   }
-  if (details.name === undefined || details.name === '') return fail('NAME_REQUIRED_FOR_NEW_AUTHOR', { node: `${prefix}->name` });
+  if ((details.name === undefined || details.name === '') && requireName) return fail('NAME_REQUIRED_FOR_NEW_AUTHOR', { node: `${prefix}->name` });
   return ok({
     kind: 'new',
     fields: {
       reference,
       identityToken: null,
-      name: details.name,
+      name: details.name || NO_NAME,
       email: details.email ?? null,
       description: details.description ?? null,
       pictureUrl: details.pictureUrl ?? null,

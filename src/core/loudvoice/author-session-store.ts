@@ -1,6 +1,8 @@
+import type { FaultName } from '../faults.js';
 import type { Author, AuthorSession } from './entities.js';
 import { CreationOrder, type Pageable } from './creation-order.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { DEFAULT_EXPIRES_IN_SECONDS } from './model.js';
 
 /** The latest date_expiration ever stored (9999-12-31T23:59:59Z): later ones could not be written as dates. */
 export const LATEST_EXPIRY = Date.UTC(9999, 11, 31, 23, 59, 59);
@@ -9,6 +11,8 @@ export const LATEST_EXPIRY = Date.UTC(9999, 11, 31, 23, 59, 59);
 export interface AuthorSessionStoreOptions {
   /** The test-only fault loudvoice-no-expiry (src/core/faults.ts). */
   neverExpire?: boolean;
+  /** Whether another test-only fault is on (never, in a normal run). */
+  fault?: (name: FaultName) => boolean;
   /** The test-only variant loudvoice-session-token-rotates (src/core/variants.ts): a refresh issues a new token. */
   rotateTokenOnRefresh?: boolean;
   /**
@@ -30,9 +34,12 @@ export class AuthorSessionStore {
   private readonly inCreationOrder = new CreationOrder<AuthorSession>();
 
   private readonly neverExpire: boolean;
+  /** Whether a test-only fault (src/core/faults.ts) is on; never in a normal run. */
+  private readonly fault: (name: FaultName) => boolean;
 
   constructor(private readonly options: AuthorSessionStoreOptions = {}) {
     this.neverExpire = options.neverExpire ?? false;
+    this.fault = options.fault ?? (() => false);
   }
 
   /** date_expiration of a session last active at `lastActivityAt`: expires_in seconds later. */
@@ -58,7 +65,8 @@ export class AuthorSessionStore {
    * old token is forgotten at once.
    */
   start(author: Author, expiresIn: number, now: number, newToken: () => string): AuthorSession {
-    const existing = this.liveOf(author, now);
+    // Test-only fault loudvoice-session-per-put: the live session is never looked for, so every start makes a new one.
+    const existing = this.fault('loudvoice-session-per-put') ? undefined : this.liveOf(author, now);
     if (existing) {
       if (this.options.rotateTokenOnRefresh) {
         this.byToken.delete(existing.token);
@@ -76,10 +84,12 @@ export class AuthorSessionStore {
       token: newToken(),
       author,
       createdAt: now,
-      updatedAt: null,
+      // Test-only fault loudvoice-last-update-set-on-create.
+      updatedAt: this.fault('loudvoice-last-update-set-on-create') ? now : null,
       expiresIn,
       lastActivityAt: now,
-      expiresAt: this.expiryOf(now, expiresIn),
+      // Test-only fault loudvoice-session-expiry-from-creation: a new session's expiry from the default, not expires_in.
+      expiresAt: this.expiryOf(now, this.fault('loudvoice-session-expiry-from-creation') ? DEFAULT_EXPIRES_IN_SECONDS : expiresIn),
       heapIndex: -1,
     };
     this.byToken.set(session.token, session);
@@ -131,7 +141,7 @@ export class AuthorSessionStore {
     let forgotten = 0;
     for (let next = this.heap.peek(); next && next.expiresAt <= now; next = this.heap.peek()) {
       if (forgotten++ >= limit) return true;
-      this.remove(next);
+      this.forgetExpired(next);
     }
     return false;
   }
@@ -139,9 +149,17 @@ export class AuthorSessionStore {
   private alive(session: AuthorSession | undefined, now: number): AuthorSession | undefined {
     if (!session) return undefined;
     if (now >= session.expiresAt && !this.neverExpire) {
-      this.remove(session);
+      this.forgetExpired(session);
       return undefined;
     }
     return session;
+  }
+
+  /** Ends an expired session; under the test-only loudvoice-session-list-includes-expired fault the list keeps it. */
+  private forgetExpired(session: AuthorSession): void {
+    if (!this.fault('loudvoice-session-list-includes-expired')) return this.remove(session);
+    this.byToken.delete(session.token);
+    if (this.byAuthor.get(session.author) === session) this.byAuthor.delete(session.author);
+    this.heap.remove(session);
   }
 }

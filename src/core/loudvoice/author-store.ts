@@ -1,3 +1,4 @@
+import type { FaultName } from '../faults.js';
 import { CreationOrder } from './creation-order.js';
 import type { Author } from './entities.js';
 import type { AuthorFieldsInput } from './inputs.js';
@@ -27,7 +28,11 @@ export class AuthorStore {
   private readonly byIdentity = new Map<string, Author>();
   private readonly identities = new Map<string, IdentitySeed>();
 
-  constructor(identities: readonly IdentitySeed[]) {
+  /** `fault` tells whether a test-only fault (src/core/faults.ts) is on; never, in a normal run. */
+  constructor(
+    identities: readonly IdentitySeed[],
+    private readonly fault: (name: FaultName) => boolean = () => false,
+  ) {
     for (const identity of identities) this.identities.set(identity.identityToken.toLowerCase(), identity);
   }
 
@@ -56,7 +61,9 @@ export class AuthorStore {
 
   /** Stores a new author; the caller has checked that its reference and identity are free. */
   create(token: string, fields: StoredFields, now: number): Author {
-    const author: Author = { token, ...fields, createdAt: now, updatedAt: null, comments: null, lastCommentAt: null };
+    // Test-only fault loudvoice-last-update-set-on-create: date_last_update stamped on creation.
+    const updatedAt = this.fault('loudvoice-last-update-set-on-create') ? now : null;
+    const author: Author = { token, ...fields, createdAt: now, updatedAt, comments: null, lastCommentAt: null };
     this.byToken.set(token, author);
     this.ordered.add(author);
     this.index(author);

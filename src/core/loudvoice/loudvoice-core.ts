@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import type { FaultName } from '../faults.js';
 import type { CoreDeps } from '../ports.js';
 import type { Result } from '../result.js';
 import { LoudVoiceSite } from './loudvoice-site.js';
@@ -34,7 +35,11 @@ export class LoudVoiceCore {
   private readonly registry = new SiteRegistry<LoudVoiceSite>();
 
   /** The sites of the fixtures; with a snapshot (`--state FILE`), each site it names takes its data from there. */
-  constructor(seed: LoudVoiceSeed, deps: CoreDeps, snapshot?: LoudVoiceSnapshot) {
+  constructor(
+    seed: LoudVoiceSeed,
+    private readonly deps: CoreDeps,
+    snapshot?: LoudVoiceSnapshot,
+  ) {
     for (const siteSeed of seed.sites) {
       const site = new LoudVoiceSite(siteSeed, deps, snapshot?.sites[siteSeed.subdomain]);
       this.sites.push(site);
@@ -44,7 +49,13 @@ export class LoudVoiceCore {
 
   /** The site whose public and private key these are (constant-time on the private key), or CREDENTIALS_INVALID. */
   authenticate(publicKey: string, privateKey: string): Result<LoudVoiceSite, ErrorCode> {
-    return this.registry.authenticate(publicKey, privateKey);
+    // Test-only fault loudvoice-private-key-unchecked: the private key is compared, but the outcome is not used.
+    return this.registry.authenticate(publicKey, privateKey, !this.fault('loudvoice-private-key-unchecked'));
+  }
+
+  /** Whether a test-only fault (src/core/faults.ts) is on; never in a normal run. */
+  fault(name: FaultName): boolean {
+    return this.deps.faults?.has(name) ?? false;
   }
 
   /** Every site's data, by subdomain, for `--state FILE`. */

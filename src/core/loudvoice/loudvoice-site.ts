@@ -5,7 +5,7 @@ import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { AuthorSessionStore } from './author-session-store.js';
 import { AuthorStore } from './author-store.js';
-import { commitPlan, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
+import { commitPlan, NO_NAME, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
 import { addComment, commentsOf, removeComment, takeComments } from './comment-counters.js';
 import type { Author, Comment, Discussion } from './entities.js';
 import type {
@@ -18,7 +18,7 @@ import type {
   SessionStartInput,
   Upserted,
 } from './inputs.js';
-import type { SiteSeed } from './model.js';
+import { DEFAULT_EXPIRES_IN_SECONDS, type SiteSeed } from './model.js';
 import { pageableArray, type Pageable } from './creation-order.js';
 import { paginate, type Page } from './pagination.js';
 import { ReferencedStore } from './referenced-store.js';
@@ -37,6 +37,9 @@ const nonEmpty = (value: string | null | undefined): string | null => (value ===
 
 const notFound = (object: string, key: string, value: string) => fail('RESOURCE_NOT_FOUND', { object, key, value });
 
+/** The page size when entries_per_page is not sent (LDV-PAGINATION-PARAMS); the only one under loudvoice-page-size-ignored. */
+const DEFAULT_ENTRIES_PER_PAGE = 250;
+
 /**
  * One LoudVoice site: its authors, author sessions, discussions and comments, fully separate from every other
  * site. Every operation checks everything first and changes state only once nothing can fail any more, so a
@@ -47,6 +50,8 @@ export class LoudVoiceSite {
   private readonly sessions: AuthorSessionStore;
   /** The last author_session_token handed out, only kept for the loudvoice-session-token-shared fault. */
   private lastSessionToken: string | undefined;
+  /** Authors made by a details-variant session PUT without author_reference, by name: only for loudvoice-no-reference-reuses-author. */
+  private readonly unreferencedByName = new Map<string, Author>();
   private readonly discussions = new ReferencedStore<Discussion>();
   private readonly comments = new ReferencedStore<Comment>();
 
@@ -57,12 +62,14 @@ export class LoudVoiceSite {
     snapshot?: SiteSnapshot,
   ) {
     const now = deps.clock.now();
+    const fault = (name: FaultName) => this.fault(name);
     this.sessions = new AuthorSessionStore({
       neverExpire: this.fault('loudvoice-no-expiry'),
+      fault,
       rotateTokenOnRefresh: this.variant('loudvoice-session-token-rotates'),
       capExpiry: this.variant('loudvoice-expires-in-unbounded'),
     });
-    this.authors = new AuthorStore(seed.identities ?? []);
+    this.authors = new AuthorStore(seed.identities ?? [], fault);
     if (snapshot) {
       restoreSite(snapshot, { authors: this.authors, discussions: this.discussions, comments: this.comments, sessions: this.sessions });
       return;
@@ -128,11 +135,16 @@ export class LoudVoiceSite {
   }
 
   /**
-   * paginate(), with the test-only loudvoice-pagination-total-off-by-one fault and the
-   * loudvoice-total-pages-one-when-empty variant applied.
+   * paginate(), with the test-only pagination faults applied (loudvoice-pagination-total-off-by-one,
+   * loudvoice-page-size-ignored: always the default size, loudvoice-order-direction-ignored: always ascending while the
+   * node still echoes the direction asked for) and the loudvoice-total-pages-one-when-empty variant.
    */
   private page<S, T>(items: Pageable<S>, request: PageRequest, map: (item: S) => T): Page<T> {
-    let page = paginate(items, request, map);
+    let used = request;
+    if (this.fault('loudvoice-page-size-ignored')) used = { ...used, entriesPerPage: DEFAULT_ENTRIES_PER_PAGE };
+    if (this.fault('loudvoice-order-direction-ignored')) used = { ...used, direction: 'asc' };
+    let page = paginate(items, used, map);
+    if (used !== request) page = { ...page, direction: request.direction };
     if (page.totalEntries === 0 && this.variant('loudvoice-total-pages-one-when-empty')) page = { ...page, totalPages: 1 };
     return this.fault('loudvoice-pagination-total-off-by-one') ? { ...page, totalEntries: page.totalEntries + 1 } : page;
   }
@@ -141,28 +153,40 @@ export class LoudVoiceSite {
 
   /** A page of every author (LDV-AUTHOR-LIST). */
   listAuthors(page: PageRequest): Page<AuthorView> {
+    // Test-only fault loudvoice-author-list-skips-guests: only authors with an author_reference are listed.
+    if (this.fault('loudvoice-author-list-skips-guests')) {
+      return this.page(pageableArray(this.authors.ordered.values().filter((a) => a.reference !== null)), page, authorView);
+    }
     return this.page(this.authors.ordered, page, authorView);
   }
 
   /** One author by token or by author_reference. */
   getAuthor(selector: Selector): Result<AuthorView, ErrorCode> {
     const author = this.findAuthor(selector);
+    // Test-only fault loudvoice-author-read-by-token-404: a token read misses every author that has a reference.
+    if (author.ok && 'token' in selector && author.value.reference !== null && this.fault('loudvoice-author-read-by-token-404')) {
+      return notFound('author', 'author_token', selector.token);
+    }
     return author.ok ? ok(authorView(author.value)) : author;
   }
 
   /** Creates an author (LDV-AUTHOR-CREATE-201): unique reference, identity linked at most once, name required unless the identity gives one. */
   createAuthor(fields: AuthorFieldsInput): Result<AuthorView, ErrorCode> {
     const identityToken = nonEmpty(fields.identityToken);
-    if (fields.name === undefined && identityToken === null) return fail('NAME_REQUIRED_FOR_NEW_AUTHOR', { node: 'request->author->name' });
+    if (fields.name === undefined && identityToken === null && !this.fault('loudvoice-name-not-required')) {
+      return fail('NAME_REQUIRED_FOR_NEW_AUTHOR', { node: 'request->author->name' });
+    }
     const checked = this.checkAuthorKeys(null, fields);
     if (!checked.ok) return checked;
-    const identity = identityToken === null ? undefined : this.authors.identity(identityToken);
+    // Test-only fault loudvoice-identity-link-ignored: the identity is checked and linked, but its profile never read.
+    const identity = identityToken === null || this.fault('loudvoice-identity-link-ignored') ? undefined : this.authors.identity(identityToken);
     const author = this.authors.create(
       this.newToken(),
       {
         reference: nonEmpty(fields.authorReference),
         identityToken: identityToken?.toLowerCase() ?? null,
-        name: fields.name ?? identity?.name ?? '',
+        // No name at all only under the test-only faults loudvoice-name-not-required and loudvoice-identity-link-ignored.
+        name: fields.name ?? identity?.name ?? NO_NAME,
         email: fields.email !== undefined ? fields.email : (identity?.email ?? null),
         description: fields.description ?? null,
         pictureUrl: fields.pictureUrl !== undefined ? fields.pictureUrl : (identity?.pictureUrl ?? null),
@@ -179,6 +203,8 @@ export class LoudVoiceSite {
     if (!found.ok) return found;
     const checked = this.checkAuthorKeys(found.value, fields);
     if (!checked.ok) return checked;
+    // Test-only fault loudvoice-author-update-ignored: checked, answered, never stored.
+    if (this.fault('loudvoice-author-update-ignored')) return ok(authorView(found.value));
     const normalized: AuthorFieldsInput = { ...fields };
     if (fields.authorReference !== undefined) normalized.authorReference = nonEmpty(fields.authorReference);
     if (fields.identityToken !== undefined) normalized.identityToken = nonEmpty(fields.identityToken)?.toLowerCase() ?? null;
@@ -192,6 +218,8 @@ export class LoudVoiceSite {
     if (!found.ok) return found;
     const author = found.value;
     const before = authorView(author);
+    // Test-only fault loudvoice-author-delete-noop: answered as deleted, nothing removed.
+    if (this.fault('loudvoice-author-delete-noop')) return ok(before);
     const session = this.sessions.liveOf(author, this.now());
     if (session) this.sessions.remove(session);
     for (const comment of takeComments(author)) {
@@ -207,7 +235,10 @@ export class LoudVoiceSite {
       const author = this.authors.get(selector.token);
       return author ? ok(author) : notFound('author', 'author_token', selector.token);
     }
-    const author = this.authors.byAuthorReference(selector.reference);
+    // Test-only fault loudvoice-reference-parameter-ignored: the reference never reaches the lookup, which takes the first.
+    const author = this.fault('loudvoice-reference-parameter-ignored')
+      ? this.authors.ordered.slice('asc', 0, 1)[0]
+      : this.authors.byAuthorReference(selector.reference);
     return author ? ok(author) : notFound('author', 'author_reference', selector.reference);
   }
 
@@ -235,25 +266,62 @@ export class LoudVoiceSite {
    */
   startSession(input: SessionStartInput): Result<Upserted<AuthorSessionView>, ErrorCode> {
     const a = input.author;
-    const plan =
-      a.kind === 'token'
+    const reused = a.kind === 'details' ? this.unreferencedAuthor(a.authorReference, a.fields.name) : undefined;
+    const plan: Result<AuthorPlan, ErrorCode> = reused
+      ? ok({ kind: 'existing', author: reused, apply: a.kind === 'details' ? a.fields : {} })
+      : a.kind === 'token'
         ? planByToken(this.authors, a.authorToken, `${SESSION_AUTHOR}->author_token`)
         : a.kind === 'identity'
           ? planByIdentity(this.authors, a.identityToken, `${SESSION_AUTHOR}->identity_token`)
-          : planByDetails(this.authors, a.authorReference, a.allowCreateNew || this.fault('loudvoice-allow-create-new-ignored'), a.fields, SESSION_AUTHOR);
+          : planByDetails(
+              this.authors,
+              a.authorReference,
+              a.allowCreateNew || this.fault('loudvoice-allow-create-new-ignored'),
+              a.fields,
+              SESSION_AUTHOR,
+              !this.fault('loudvoice-name-not-required'),
+            );
     if (!plan.ok) return plan;
+    // Test-only fault loudvoice-details-sync-ignored: the details sent are never applied to an existing author.
+    if (plan.value.kind === 'existing' && this.fault('loudvoice-details-sync-ignored')) plan.value.apply = {};
     const now = this.now();
     // The session PUT is an update of an author that existed (the loudvoice-last-update-every-put variant).
     const { author, created } = commitPlan(this.authors, plan.value, now, this.newToken, this.touchOnEveryPut);
-    const session = this.sessions.start(author, input.expiresIn, now, this.newSessionToken);
-    return ok({ created: created && !this.fault('loudvoice-200-for-new-author'), value: sessionView(session) });
+    if (created && a.kind === 'details' && a.authorReference === null && a.fields.name !== undefined) {
+      if (this.fault('loudvoice-no-reference-reuses-author')) this.unreferencedByName.set(a.fields.name, author);
+    }
+    // Test-only fault loudvoice-expires-in-ignored: every session gets the default lifetime.
+    const expiresIn = this.fault('loudvoice-expires-in-ignored') ? DEFAULT_EXPIRES_IN_SECONDS : input.expiresIn;
+    const session = this.sessions.start(author, expiresIn, now, this.newSessionToken);
+    return ok({ created: this.answers201(a.kind, created), value: sessionView(session) });
+  }
+
+  /** Whether a session start answers 201: when it created the author, unless a test-only fault bends the rule. */
+  private answers201(kind: SessionStartInput['author']['kind'], created: boolean): boolean {
+    if (kind === 'token' && this.fault('loudvoice-author-token-201')) return true;
+    if (kind === 'details' && this.fault('loudvoice-session-201-existing-author')) return true;
+    return created && !this.fault('loudvoice-200-for-new-author');
+  }
+
+  /** Under the test-only loudvoice-no-reference-reuses-author fault: the author an earlier reference-less PUT made with this name. */
+  private unreferencedAuthor(reference: string | null, name: string | undefined): Author | undefined {
+    if (reference !== null || name === undefined || !this.fault('loudvoice-no-reference-reuses-author')) return undefined;
+    const author = this.unreferencedByName.get(name);
+    return author && this.authors.get(author.token) === author ? author : undefined;
   }
 
   /** A page of the live sessions, optionally only the one of an author (LDV-SESSION-LIST-*). */
   listSessions(page: PageRequest, authorToken?: string): Page<AuthorSessionView> {
     const now = this.now();
-    if (authorToken === undefined) return this.page(this.sessions.ordered(now), page, sessionView);
+    // Test-only fault loudvoice-session-filter-ignored: the filter is read and checked, then not used.
+    if (authorToken === undefined || this.fault('loudvoice-session-filter-ignored')) return this.page(this.sessions.ordered(now), page, sessionView);
     const author = this.authors.get(authorToken);
+    // Test-only faults loudvoice-session-per-put and loudvoice-session-list-includes-expired: the list may hold more than
+    // one session of an author, and the filter goes through all of them.
+    if (this.fault('loudvoice-session-per-put') || this.fault('loudvoice-session-list-includes-expired')) {
+      const all = this.sessions.ordered(now);
+      return this.page(pageableArray(all.slice('asc', 0, all.size).filter((s) => s.author === author)), page, sessionView);
+    }
     const session = author ? this.sessions.liveOf(author, now) : undefined;
     return this.page(pageableArray(session ? [session] : []), page, sessionView);
   }
@@ -263,7 +331,8 @@ export class LoudVoiceSite {
     const session = this.sessions.live(token, this.now());
     if (!session) return fail('SESSION_NOT_FOUND', { token });
     const before = sessionView(session);
-    this.sessions.remove(session);
+    // Test-only fault loudvoice-session-delete-noop: answered as deleted, nothing removed.
+    if (!this.fault('loudvoice-session-delete-noop')) this.sessions.remove(session);
     return ok(before);
   }
 
@@ -292,12 +361,20 @@ export class LoudVoiceSite {
 
   /** A page of every discussion (LDV-DISCUSSION-LIST). */
   listDiscussions(page: PageRequest): Page<DiscussionView> {
+    // Test-only fault loudvoice-discussion-list-skips-closed: closed discussions are left out.
+    if (this.fault('loudvoice-discussion-list-skips-closed')) {
+      return this.page(pageableArray(this.discussions.ordered.values().filter((d) => !d.isClosed)), page, discussionView);
+    }
     return this.page(this.discussions.ordered, page, discussionView);
   }
 
   /** One discussion by token or by discussion_reference. */
   getDiscussion(selector: Selector): Result<DiscussionView, ErrorCode> {
     const found = this.findDiscussion(selector);
+    // Test-only fault loudvoice-discussion-read-by-token-404: a token read misses every discussion that has a reference.
+    if (found.ok && 'token' in selector && found.value.reference !== null && this.fault('loudvoice-discussion-read-by-token-404')) {
+      return notFound('discussion', 'discussion_token', selector.token);
+    }
     return found.ok ? ok(discussionView(found.value)) : found;
   }
 
@@ -351,6 +428,8 @@ export class LoudVoiceSite {
   listDiscussionComments(selector: Selector, page: PageRequest): Result<Page<CommentView>, ErrorCode> {
     const found = this.findDiscussion(selector);
     if (!found.ok) return found;
+    // Test-only fault loudvoice-discussion-comments-all: the site's comments, not the discussion's.
+    if (this.fault('loudvoice-discussion-comments-all')) return ok(this.page(this.comments.ordered, page, commentView));
     return ok(this.page(pageableArray(commentsOf(found.value)), page, commentView));
   }
 
@@ -359,7 +438,10 @@ export class LoudVoiceSite {
       const discussion = this.discussions.get(selector.token);
       return discussion ? ok(discussion) : notFound('discussion', 'discussion_token', selector.token);
     }
-    const discussion = this.discussions.byReference(selector.reference);
+    // Test-only fault loudvoice-reference-parameter-ignored: the reference never reaches the lookup, which takes the first.
+    const discussion = this.fault('loudvoice-reference-parameter-ignored')
+      ? this.discussions.ordered.slice('asc', 0, 1)[0]
+      : this.discussions.byReference(selector.reference);
     return discussion ? ok(discussion) : notFound('discussion', 'discussion_reference', selector.reference);
   }
 
@@ -380,7 +462,8 @@ export class LoudVoiceSite {
       isTrashed: fields.isTrashed ?? false,
       realm: fields.realm ?? null,
       createdAt: now,
-      updatedAt: null,
+      // Test-only fault loudvoice-last-update-set-on-create.
+      updatedAt: this.fault('loudvoice-last-update-set-on-create') ? now : null,
       comments: null,
       lastCommentAt: null,
       nextPostOrder: 1,
@@ -519,7 +602,8 @@ export class LoudVoiceSite {
       isSpam: fields.isSpam ?? false,
       isTrashed: fields.isTrashed ?? false,
       createdAt: now,
-      updatedAt: null,
+      // Test-only fault loudvoice-last-update-set-on-create.
+      updatedAt: this.fault('loudvoice-last-update-set-on-create') ? now : null,
       postOrder: discussion.nextPostOrder++,
     };
     this.comments.add(comment);

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CheckedAccess } from '../../core/livevox/livevox-core.js';
-import type { LiveVoxSession } from '../../core/livevox/model.js';
+import type { LiveVoxSession, LoginResult } from '../../core/livevox/model.js';
 import type { components } from '../../generated/livevox-session.js';
+import { ok } from '../../core/result.js';
 import type { IdTokenVerifier } from '../../sso/id-token-verifier.js';
 import { singleHeader } from '../headers.js';
 import type { ServerState } from '../server-state.js';
@@ -77,9 +78,25 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     return (request, reply) => {
       const lvSession = header(request, 'lv-session');
       if ('error' in lvSession) return sendLiveVoxError(reply, lvSession.error);
-      const auth = state.livevox.authenticate(lvSession.value);
+      // Test-only fault livevox-session-needs-access: protected requests must carry their client's LV-Access too.
+      const access = state.livevox.fault('livevox-session-needs-access') ? singleHeader(request, 'lv-access') : undefined;
+      const auth = state.livevox.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
       if (!auth.ok) return sendLiveVoxError(reply, auth.error, auth.detail);
       return then(auth.value, request, reply);
+    };
+  };
+
+  /**
+   * withSession, except under the test-only livevox-callcenters-session-unchecked fault: a missing, unknown or dead
+   * session is not refused, and `then` runs without one.
+   */
+  const withSessionUnlessUnchecked = (then: (session: LiveVoxSession | undefined, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
+    const checked = withSession(then);
+    return (request, reply) => {
+      if (!state.livevox.fault('livevox-callcenters-session-unchecked')) return checked(request, reply);
+      const lvSession = header(request, 'lv-session');
+      const auth = 'error' in lvSession ? undefined : state.livevox.authenticate(lvSession.value);
+      return then(auth?.ok ? auth.value : undefined, request, reply);
     };
   };
 
@@ -97,6 +114,14 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     };
   };
 
+  /** The 200 body of both logins; under the test-only livevox-login-field-case fault the id is named sessionID. */
+  const loginBody = (result: LoginResult) => {
+    const body: Schemas['LoginResponse'] = result;
+    if (!state.livevox.fault('livevox-login-field-case')) return body;
+    const { sessionId, ...rest } = body;
+    return { sessionID: sessionId, ...rest };
+  };
+
   const login = withAccess((known, request, reply) => {
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
@@ -106,10 +131,12 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   });
 
   /** A successful login's answer; the extra-response-fields variant adds a field a vendor might add. */
-  const sendLogin = (reply: FastifyReply, login: Schemas['LoginResponse']) =>
-    reply.code(200).send(state.variant('extra-response-fields') ? { ...login, lvResult: 'OK' } : login);
+  const sendLogin = (reply: FastifyReply, login: LoginResult) => {
+    const body = loginBody(login);
+    return reply.code(200).send(state.variant('extra-response-fields') ? { ...body, lvResult: 'OK' } : body);
+  };
 
-  const ssoLogin = withAccess(async (known, request, reply) => {
+  const ssoLoginWith = async (known: CheckedAccess, request: FastifyRequest, reply: FastifyReply) => {
     const input = readSsoLogin(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
     const sso = state.livevox.ssoClient(known, input.value.clientName);
@@ -119,9 +146,17 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     const result = state.livevox.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
-  });
+  };
+  const ssoLoginChecked = withAccess(ssoLoginWith);
+  // Test-only fault livevox-sso-access-unchecked: the SSO route without the LV-Access check (the client comes from the body).
+  const ssoLogin: Handler = (request, reply) =>
+    state.livevox.fault('livevox-sso-access-unchecked') ? ssoLoginWith({ grant: undefined }, request, reply) : ssoLoginChecked(request, reply);
 
   const validate: Handler = (request, reply) => {
+    // Test-only fault livevox-validate-needs-session: validate behind the check meant for protected operations.
+    if (state.livevox.fault('livevox-validate-needs-session') && request.headers['lv-session'] === undefined) {
+      return sendLiveVoxError(reply, 'SESSION_MISSING');
+    }
     const { sessionId } = request.params as { sessionId: string };
     const result = state.livevox.validate(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
@@ -165,8 +200,8 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
 
   app.get(
     '/configuration/v6.0/callCenters',
-    withSession((session, request, reply) => {
-      const allowed = state.livevox.mayConfigure(session);
+    withSessionUnlessUnchecked((session, request, reply) => {
+      const allowed = session ? state.livevox.mayConfigure(session) : ok(true);
       if (!allowed.ok) return sendLiveVoxError(reply, allowed.error);
       const query = request.query as Record<string, string | string[] | undefined>;
       const count = integerParam(query.count, 1000, 1, 1000);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_VARIANTS, type VariantSet } from '../../core/variants.js';
 import { errors, type ErrorCode } from '../../generated/loudvoice-catalogue.js';
+import { siteOf } from './loudvoice-auth.js';
 import { rfc2822 } from './rfc2822.js';
 
 /** The info text of every successful response (the seed's example resultset). */
@@ -13,8 +14,16 @@ export function fillInfo(template: string, detail: Record<string, string> | unde
 
 /** The `response.request` node: when, which resource (path and query, as sent) and how it went. */
 function requestNode(request: FastifyRequest, now: number, flag: 'success' | 'error', code: number, info: string, formatDate: (ms: number) => string) {
-  return { date: formatDate(now), resource: request.url, status: { flag, code, info } };
+  return { date: formatDate(now), resource: resourceOf(request), status: { flag, code, info } };
 }
+
+/** The resource echoed: path and query as sent (without the query under the test-only loudvoice-resource-without-query fault). */
+function resourceOf(request: FastifyRequest, site = siteOf(request)): string {
+  return site?.fault('loudvoice-resource-without-query') ? request.url.split('?')[0]! : request.url;
+}
+
+/** A JSON.stringify replacer that drops nulls: the serializer setting of the test-only loudvoice-absent-omitted fault. */
+const dropNulls = (_key: string, value: unknown) => (value === null ? undefined : value);
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -32,9 +41,13 @@ export function sendLoudVoiceData(
   formatDate: (ms: number) => string = rfc2822,
   resultStatus?: ResultStatus,
 ): FastifyReply {
-  const body = `{"response":{"request":{"date":${JSON.stringify(formatDate(now))},"resource":${JSON.stringify(request.url)},"status":${
-    status === 201 ? CREATED_STATUS : OK_STATUS
-  }},"result":{"data":${JSON.stringify(data)}${resultStatus ? `,"status":${JSON.stringify(resultStatus)}` : ''}}}}`;
+  // Test-only faults (src/core/faults.ts) of the site, if any: none is on in a normal run.
+  const site = siteOf(request);
+  const statusNode = status === 201 && !site?.fault('loudvoice-status-code-mismatch') ? CREATED_STATUS : OK_STATUS;
+  const dataJson = site?.fault('loudvoice-absent-omitted') ? JSON.stringify(data, dropNulls) : JSON.stringify(data);
+  const body = `{"response":{"request":{"date":${JSON.stringify(formatDate(now))},"resource":${JSON.stringify(resourceOf(request, site))},"status":${statusNode}},"result":{"data":${dataJson}${
+    resultStatus ? `,"status":${JSON.stringify(resultStatus)}` : ''
+  }}}}`;
   return reply.code(status).header('content-type', JSON_TYPE).send(body);
 }
 
@@ -143,7 +156,10 @@ export function loudVoiceErrorWire(code: ErrorCode, detail: Record<string, strin
 export function loudVoiceErrorSender(variants: VariantSet): SendLoudVoiceError {
   return (request, reply, now, code, detail, formatDate = rfc2822) => {
     const { status, info } = loudVoiceErrorWire(code, detail, variants);
-    return reply.code(status).send({ response: { request: requestNode(request, now, 'error', status, info, formatDate) } });
+    const node = requestNode(request, now, 'error', status, info, formatDate);
+    // Test-only fault loudvoice-error-with-result: the success envelope's empty result node left on errors too.
+    if (siteOf(request)?.fault('loudvoice-error-with-result')) return reply.code(status).send({ response: { request: node, result: { data: {} } } });
+    return reply.code(status).send({ response: { request: node } });
   };
 }
 

@@ -70,7 +70,14 @@ function readableBody(request: FastifyRequest): Result<unknown, ErrorCode> {
     if (body.kind === 'media') return fail('UNSUPPORTED_MEDIA_TYPE', { content_type: String(request.headers['content-type'] ?? '') });
     return fail('BODY_NOT_JSON');
   }
+  // Test-only fault loudvoice-unwrapped-body-accepted: `body.request ?? body`, so a bare resource node is read too.
+  if (isUnwrapped(body) && siteOf(request)?.fault('loudvoice-unwrapped-body-accepted')) return ok({ request: body });
   return body === undefined ? fail('BODY_NOT_JSON') : ok(body);
+}
+
+/** A JSON object without a `request` node. */
+function isUnwrapped(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && (body as Record<string, unknown>)['request'] === undefined;
 }
 
 /** Chains checks in the precedence order: the first failure is the answer. */
@@ -98,7 +105,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
-  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
+  const registerRoute = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
     app.route({
       method,
       url,
@@ -113,6 +120,11 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
         return sendLoudVoiceData(request, reply, now(), status, data, formatDate, extras ? resultStatusOf(data) : undefined);
       },
     });
+  };
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
+    registerRoute(method, url, handler);
+    // Test-only fault loudvoice-any-suffix: each route answers under .xml too, like a `.:format` route that never checks it.
+    if (state.loudvoice.fault('loudvoice-any-suffix')) registerRoute(method, url.replace(/\.json$/, '.xml'), handler);
   };
 
   /** A DELETE: query checks, then confirm_deletion, then the lookup (LDV-ERROR-PRECEDENCE, LDV-DELETE-CONFIRM). */
