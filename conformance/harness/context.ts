@@ -10,6 +10,7 @@ import { registerClient } from './checks.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     sessionKitTarget: string;
+    sessionKitRunTag: string;
   }
 }
 
@@ -27,9 +28,11 @@ export function rule(ids: string | string[], title: string): string {
 
 /** The target of this run: from the runner, or the reference server started by the conformance project's setup. */
 export function currentTarget(): Target {
+  const given = provided('sessionKitTarget');
+  if (given) return JSON.parse(given) as Target;
   const fromEnv = targetFromEnv();
-  if (fromEnv) return fromEnv;
-  return JSON.parse(inject('sessionKitTarget')) as Target;
+  if (!fromEnv) throw new Error('no target was handed to the suites');
+  return fromEnv;
 }
 
 /** An HTTP client for one API of the current target. */
@@ -43,4 +46,14 @@ export async function kitHttp(api: ApiName): Promise<KitHttp> {
  * The prefix of every reference this run creates: one per run (the runner hands it to every file), so runs against a
  * shared deployment never collide, and the clean-up after the run finds exactly what the run made.
  */
-export const runTag = process.env[RUN_TAG_ENV] ?? newRunTag();
+export const runTag: string = provided('sessionKitRunTag') ?? process.env[RUN_TAG_ENV] ?? newRunTag();
+
+/** A value the runner provided for this run, if any (a kit session provides a new one before every run). */
+function provided(key: 'sessionKitTarget' | 'sessionKitRunTag'): string | undefined {
+  try {
+    const value = inject(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -276,6 +276,16 @@ describe('author sessions and authors against a model', () => {
     120_000,
   );
 
+  it(rule(['LDV-SESSION-ONE-PER-AUTHOR', 'LDV-SESSION-201-NEW-AUTHOR'], 'three session PUTs for one author leave it exactly one live session'), async () => {
+    const ref = `${runTag}-one-session`;
+    const first = await ldv.startSession({ author_reference: ref, name: 'One Session' });
+    await check('LDV-SESSION-201-NEW-AUTHOR', () => expect(first.status).toBe(201));
+    const author = dataOf(first)?.author_session?.author?.author_token;
+    for (let i = 0; i < 2; i++) await ldv.startSession({ author_reference: ref, name: 'One Session' });
+    const list = await ldv.sessionsOf(String(author));
+    await check('LDV-SESSION-ONE-PER-AUTHOR', () => expect(dataOf(list)?.author_sessions?.entries, 'live sessions of the author after three PUTs').toHaveLength(1));
+  });
+
   it(
     rule(['LDV-SESSION-ALLOW-CREATE-NEW-FALSE-NOTHING-CREATED', 'LDV-SESSION-ALLOW-CREATE-LEGACY-FLAG'], 'allow_create_new: false (or its older spelling) with an unknown reference creates nothing, even with full details'),
     async () => {

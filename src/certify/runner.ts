@@ -38,7 +38,18 @@ class OutcomeCollector implements Reporter {
   readonly tests: TestOutcome[] = [];
   readonly runErrors: string[] = [];
 
-  constructor(private readonly print: (line: string) => void) {}
+  constructor(private print: (line: string) => void) {}
+
+  /** The rule a run is limited to (--rule), if any. */
+  ruleFilter: string | undefined;
+
+  /** Forgets the previous run's outcomes (a session runs the suites against one target after another). */
+  reset(print: (line: string) => void, ruleFilter: string | undefined): void {
+    this.tests.length = 0;
+    this.runErrors.length = 0;
+    this.print = print;
+    this.ruleFilter = ruleFilter;
+  }
 
   onTestModuleEnd(module: TestModule): void {
     const tests = [...module.children.allTests()];
@@ -53,6 +64,8 @@ class OutcomeCollector implements Reporter {
       for (const error of module.errors()) this.runErrors.push(`${file}: ${error.message}`);
       for (const test of module.children.allTests()) {
         const result = test.result();
+        // A test left out by --rule did not run: it says nothing about any rule.
+        if (this.ruleFilter && result.state === 'skipped' && !result.note && !test.name.includes(this.ruleFilter)) continue;
         const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
         this.tests.push({
           file,
@@ -82,90 +95,116 @@ function replayCommand(options: RunOptions): string {
 
 /** Runs the conformance suites against the target and writes the reports; resolves with the graded result. */
 export async function runConformance(options: RunOptions): Promise<RunResult> {
-  const print = options.print ?? ((line: string) => console.log(line));
-  const { startVitest } = await import('vitest/node');
-  const started = Date.now();
-  const replay = replayCommand(options);
-  // Set-up errors (unreachable, not the API, refused credentials) throw here, before any verdict.
-  const probe = await probeTarget({ ...options.target, apis: options.apis });
-  options.target.capabilities = probe.capabilities;
-  options.target.absent = probe.absent;
+  const session = await openKitSession({ seed: options.seed, runs: options.runs, ...(options.print ? { print: options.print } : {}), ...(options.junit ? { junit: options.junit } : {}) });
+  try {
+    return await session.run(options);
+  } finally {
+    await session.close();
+  }
+}
+
+/** One vitest instance that runs the suites against one target after another (a fault or variant matrix). */
+export interface KitSession {
+  run(options: RunOptions): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a kit session: vitest is created once, with the suites' own configuration, and every `run` sends the suites
+ * to its target. Seed and runs are fixed for the session (the suites read them once).
+ */
+export async function openKitSession(settings: { seed: number; runs: number; print?: (line: string) => void; junit?: string; target?: Target }): Promise<KitSession> {
+  const print = settings.print ?? ((line: string) => console.log(line));
+  const { createVitest } = await import('vitest/node');
+  process.env.SESSION_KIT_SEED = String(settings.seed);
+  process.env.SESSION_KIT_RUNS = String(settings.runs);
+  // The suites' global setup starts a reference only when no target is handed over: the session always hands one.
+  process.env[TARGET_ENV] ??= JSON.stringify(settings.target ?? {});
+  // One tag for the session: the suites' shared modules read it once, and every run's clean-up looks for it.
   const runTag = newRunTag();
   process.env[RUN_TAG_ENV] = runTag;
-  process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis });
-  process.env.SESSION_KIT_SEED = String(options.seed);
-  process.env.SESSION_KIT_RUNS = String(options.runs);
-  process.env.SESSION_KIT_REPLAY = replay;
-  const proxies: { api: 'livevox' | 'loudvoice'; proxy: PrismProxy }[] = [];
-  if (options.prism) {
-    const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
-    for (const api of options.apis) {
-      const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
-      proxies.push({ api, proxy });
-      apiBaseUrls[api] = proxy.url;
-    }
-    process.env[TARGET_ENV] = JSON.stringify({ ...options.target, apis: options.apis, apiBaseUrls });
-  }
-  print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${options.seed}, ${options.runs} runs per property`);
-  const collector = new OutcomeCollector(print);
+  const collector = new OutcomeCollector((line) => print(line));
   const reporters: unknown[] = [collector];
-  if (options.junit) {
-    mkdirSync(dirname(options.junit), { recursive: true });
-    reporters.push(['junit', { outputFile: options.junit, suiteName: `session-kit conformance: ${options.target.name}` }]);
+  if (settings.junit) {
+    mkdirSync(dirname(settings.junit), { recursive: true });
+    reporters.push(['junit', { outputFile: settings.junit, suiteName: 'session-kit conformance' }]);
   }
-  const filters = options.apis.map((api) => `conformance/${api}/`);
-  const vitest = await startVitest(
-    'test',
-    filters,
-    {
-      root,
-      config: fileURLToPath(new URL('../../conformance/vitest.kit.config.ts', import.meta.url)),
-      watch: false,
-      reporters: reporters as never,
-      ...(options.rule ? { testNamePattern: `\\b${options.rule}\\b` } : {}),
+  const vitest = await createVitest('test', {
+    root,
+    config: fileURLToPath(new URL('../../conformance/vitest.kit.config.ts', import.meta.url)),
+    watch: false,
+    reporters: reporters as never,
+  });
+  return {
+    close: () => vitest.close(),
+    async run(options) {
+      const started = Date.now();
+      const replay = replayCommand(options);
+      // Set-up errors (unreachable, not the API, refused credentials) throw here, before any verdict.
+      const probe = await probeTarget({ ...options.target, apis: options.apis });
+      options.target.capabilities = probe.capabilities;
+      options.target.absent = probe.absent;
+      process.env.SESSION_KIT_REPLAY = replay;
+      const proxies: { api: 'livevox' | 'loudvoice'; proxy: PrismProxy }[] = [];
+      const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
+      if (options.prism) {
+        for (const api of options.apis) {
+          const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
+          proxies.push({ api, proxy });
+          apiBaseUrls[api] = proxy.url;
+        }
+      }
+      const handedOver = JSON.stringify({ ...options.target, apis: options.apis, ...(options.prism ? { apiBaseUrls } : {}) });
+      process.env[TARGET_ENV] = handedOver;
+      vitest.provide('sessionKitTarget', handedOver);
+      vitest.provide('sessionKitRunTag', runTag);
+      const print = options.print ?? ((line: string) => console.log(line));
+      collector.reset((line) => print(line), options.rule);
+      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      if (options.rule) vitest.setGlobalTestNamePattern(new RegExp(`\\b${options.rule}\\b`));
+      else vitest.resetGlobalTestNamePattern();
+      const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
+      await vitest.runTestSpecifications(specs, true);
+      for (const { proxy } of proxies) proxy.stop();
+      const cleanup = await cleanUp(options.target, runTag, await clockWasMoved(options.target));
+      // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
+      const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
+      const rules = gradeRules(options.apis, collector.tests);
+      for (const v of prismViolations) {
+        const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
+        if (verdict) {
+          verdict.status = 'fail';
+          verdict.failedChecks++;
+          verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
+        }
+      }
+      const kitErrors = kitErrorsOf(collector.tests);
+      const result: RunResult = {
+        tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
+        target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        seed: options.seed,
+        runs: options.runs,
+        node: process.versions.node,
+        replay,
+        runErrors: [...collector.runErrors],
+        kitErrors,
+        cleanup,
+        ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
+        rules,
+        tests: [...collector.tests],
+        summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, options.rule),
+      };
+      print(redact(consoleReport(result), options.target.secrets));
+      const secrets = options.target.secrets;
+      // Assertion messages in the JUnit file may quote request bodies: redact it like the other reports.
+      if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
+      if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
+      if (options.report) write(options.report, markdownReport(result, secrets));
+      return result;
     },
-    {},
-    {},
-  );
-  await vitest?.close();
-  for (const { proxy } of proxies) proxy.stop();
-  const cleanup = await cleanUp(options.target, runTag, await clockWasMoved(options.target));
-  // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
-  const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
-  const rules = gradeRules(options.apis, collector.tests);
-  for (const v of prismViolations) {
-    const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
-    if (verdict) {
-      verdict.status = 'fail';
-      verdict.failedChecks++;
-      verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
-    }
-  }
-  const kitErrors = kitErrorsOf(collector.tests);
-  const result: RunResult = {
-    tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
-    target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    seed: options.seed,
-    runs: options.runs,
-    node: process.versions.node,
-    replay,
-    runErrors: collector.runErrors,
-    kitErrors,
-    cleanup,
-    ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
-    rules,
-    tests: collector.tests,
-    summary: summarise(rules, collector.tests, collector.runErrors, kitErrors),
   };
-  print(redact(consoleReport(result), options.target.secrets));
-  const secrets = options.target.secrets;
-  // Assertion messages in the JUnit file may quote request bodies: redact it like the other reports.
-  if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
-  if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
-  if (options.report) write(options.report, markdownReport(result, secrets));
-  return result;
 }
 
 /** True when the target's clock stands ahead of the real time: the run moved it. */

@@ -185,7 +185,7 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
 }
 
 /** The verdict and its counts: a target conforms when no deciding rule fails, at least one was checked, and the kit had no error. */
-export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors: string[], kitErrors: KitErrorReport[] = kitErrorsOf(tests)): Summary {
+export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors: string[], kitErrors: KitErrorReport[] = kitErrorsOf(tests), ruleFilter?: string): Summary {
   // A rule no HTTP exchange can show (configuration) is reported, but counts neither for nor against the target.
   const deciding = rules.filter((r) => r.decides && r.status !== 'not observable');
   const count = (s: RuleVerdict['status']) => deciding.filter((r) => r.status === s).length;
@@ -213,15 +213,16 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   const observed = d.total - documented;
   const scope = observed > 0 ? `${d.total} deciding rules (${documented} documented, ${observed} observed that every client depends on)` : `${d.total} deciding rules (all documented)`;
   const skipped = skippedReasons.length > 0 ? `; ${d.skipped} skipped: ${skippedReasons.map((s) => `${s.rules.length} ${s.reason}`).join('; ')}` : '';
-  const unreached = d.notReached + d.notCovered > 0 ? `; ${d.notReached + d.notCovered} not reached` : '';
+  const unreachedCount = d.notReached + d.notCovered;
+  const unreached = unreachedCount === 0 ? '' : ruleFilter ? `; ${unreachedCount} not selected (--rule ${ruleFilter})` : `; ${unreachedCount} not reached`;
   const otherFailures = rules.filter((r) => r.status === 'fail' && !r.decides).length;
   const others = otherFailures > 0 ? ` ${otherFailures} observed/assumed rule(s) differ from session-kit's choices (reported, not deciding).` : '';
   let headline: string;
-  if (verdict === 'DOES NOT CONFORM') headline = `DOES NOT CONFORM: ${d.failed} deciding rule(s) fail, of ${d.checked} checked of ${scope}${skipped}.${others}`;
+  if (verdict === 'DOES NOT CONFORM') headline = `DOES NOT CONFORM: ${d.failed} deciding rule(s) fail, of ${d.checked} checked of ${scope}${skipped}${unreached}.${others}`;
   else if (verdict === 'CONFORMS') headline = `CONFORMS: ${d.checked} of ${scope} checked, all hold${skipped}${unreached}.${others}`;
   else {
     const why = kitErrorCount > 0 ? `${kitErrorCount} error(s) of the kit itself, not of the target` : 'no deciding rule was checked';
-    headline = `INCONCLUSIVE: ${why}; ${d.checked} of ${scope} checked, none failed${skipped}.${others}`;
+    headline = `INCONCLUSIVE: ${why}; ${d.checked} of ${scope} checked, none failed${skipped}${unreached}.${others}`;
   }
   return {
     verdict,

@@ -28,7 +28,7 @@ export const FAULTS = {
   'loudvoice-date-format': { rule: 'LDV-DATE-RFC2822', what: 'envelope dates are ISO 8601 instead of RFC 2822' },
   'loudvoice-pagination-total-off-by-one': { rule: 'LDV-PAGINATION-NODE', what: 'total_entries in the pagination node is one too many' },
   'loudvoice-session-token-shared': { rule: 'LDV-TOKEN-UUID-V4', what: 'every new author session reuses the previous author_session_token' },
-  'loudvoice-no-expiry': { rule: 'LDV-SESSION-EXPIRY-BOUNDARY', what: 'LoudVoice author sessions never expire' },
+  'loudvoice-no-expiry': { rule: 'LDV-SESSION-LIST-LIVE-ONLY', what: 'LoudVoice author sessions never expire' },
   'loudvoice-plain-404': { rule: 'LDV-ENVELOPE-EVERY-RESPONSE', what: "unknown paths (with valid credentials) answer fastify's plain default 404 body {\"message\":\"Route GET:/x not found\",\"error\":\"Not Found\",\"statusCode\":404} instead of the envelope" },
   'loudvoice-status-code-mismatch': { rule: 'LDV-ENVELOPE-STATUS', what: "on a 201 answer, the envelope's status.code says 200" },
   'loudvoice-error-with-result': { rule: 'LDV-ENVELOPE-ERROR-NO-RESULT', what: 'error envelopes carry "result": {"data": {}}' },

@@ -140,7 +140,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   app.setNotFoundHandler((request, reply) => {
     // Test-only fault loudvoice-plain-404: LoudVoice's unknown paths left to fastify's default not-found body.
-    if (siteOf(request)?.fault('loudvoice-plain-404')) {
+    if (apiOfPath(request.url, config.api) === 'loudvoice' && state.loudvoice.fault('loudvoice-plain-404')) {
       return reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
     }
     return nativeError(request, reply, 'ROUTE_NOT_FOUND');

@@ -282,6 +282,10 @@ export class LoudVoiceSite {
               !this.fault('loudvoice-name-not-required'),
             );
     if (!plan.ok) return plan;
+    // Test-only fault loudvoice-identity-link-ignored: a new author from an identity gets the link but not its profile.
+    if (a.kind === 'identity' && plan.value.kind === 'new' && this.fault('loudvoice-identity-link-ignored')) {
+      plan.value.fields = { ...plan.value.fields, name: NO_NAME, email: null, pictureUrl: null };
+    }
     // Test-only fault loudvoice-details-sync-ignored: the details sent are never applied to an existing author.
     if (plan.value.kind === 'existing' && this.fault('loudvoice-details-sync-ignored')) plan.value.apply = {};
     const now = this.now();

@@ -1,0 +1,51 @@
+// The fault and variant matrix as tests, one file per half so the halves run side by side. The whole half runs in
+// one child process with one vitest instance (test/helpers/kit-matrix.ts); each entry is then one test here:
+// - every fault, with the variants on, makes a default (non-strict) run fail on the deciding rule it breaks;
+// - every variant, and all of them at once, CONFORMS with no kit error, and shows in its own rules.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
+import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
+import { matrixEntries, type MatrixOutcome } from './kit-matrix.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const deciding = new Set<string>(
+  [...livevoxRules, ...loudvoiceRules].filter((r) => r.provenance.grade === 'documented' || (r.provenance as { decides?: boolean }).decides === true).map((r) => r.id),
+);
+
+/** Registers the tests of one half of the matrix. */
+export function kitMatrix(half: 'livevox' | 'loudvoice'): void {
+  const outcomes = new Map<string, MatrixOutcome>();
+  let log = '';
+  beforeAll(async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kit-matrix-')), 'outcomes.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/kit-matrix.ts', half, out], { cwd: root });
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    if (code !== 0) throw new Error(`the matrix run failed (${code}):\n${log.slice(-4000)}`);
+    for (const o of JSON.parse(readFileSync(out, 'utf8')) as MatrixOutcome[]) outcomes.set(o.name, o);
+  }, 600_000);
+
+  const entries = matrixEntries(half);
+  it.each(entries.filter((e) => e.kind === 'fault').map((e) => [e.name, e.rule!] as const))('catches the fault %s on %s, with the variants on', (name, rule) => {
+    const o = outcomes.get(name);
+    expect(o, log.slice(-2000)).toBeDefined();
+    expect(deciding.has(rule), `${rule} decides the verdict`).toBe(true);
+    expect(o!.failedRules, o!.output).toContain(rule);
+    expect(o!.verdict, o!.output).toBe('DOES NOT CONFORM');
+  });
+
+  it.each(entries.filter((e) => e.kind !== 'fault').map((e) => [e.name] as const))('CONFORMS against the variant %s', (name) => {
+    const o = outcomes.get(name);
+    expect(o, log.slice(-2000)).toBeDefined();
+    expect(o!.decidingFailed, o!.output).toEqual([]);
+    expect(o!.kitErrors, o!.output).toEqual([]);
+    expect(o!.verdict, o!.output).toBe('CONFORMS');
+    // The variant is seen: at least one of its own rules is not a plain pass (it failed as non-deciding, or was skipped).
+    if (o!.kind === 'variant') expect(Object.values(o!.variantRules).some((s) => s !== 'pass'), JSON.stringify(o!.variantRules)).toBe(true);
+  });
+}

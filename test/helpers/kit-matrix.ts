@@ -1,0 +1,105 @@
+// Runs a fault and variant matrix in one process with one vitest instance (a kit session), so npm test can afford
+// every fault and every variant: `node --import tsx test/helpers/kit-matrix.ts livevox|loudvoice OUT.json`.
+// Each entry gets its own reference server, started while the entry before it runs.
+import { writeFileSync } from 'node:fs';
+import { startReference, type RunningServer } from '../../conformance/harness/reference-server.js';
+import { openKitSession } from '../../src/certify/runner.js';
+import { readTargetFile, resolveTarget } from '../../src/certify/target.js';
+import { FAULTS, type FaultName } from '../../src/core/faults.js';
+import { VARIANTS } from '../../src/core/variants.js';
+import { variantsFor } from './fault-matrix.js';
+
+/** One cell of the matrix: what the server runs with, and what the kit is asked. */
+export interface MatrixEntry {
+  kind: 'fault' | 'variant' | 'all-variants';
+  name: string;
+  api: 'livevox' | 'loudvoice' | 'both';
+  faults: string[];
+  variants: string[];
+  /** For a fault: the deciding rule it must fail on (the run checks only that rule). */
+  rule?: string;
+}
+
+/** What the matrix test asserts of one entry. */
+export interface MatrixOutcome extends MatrixEntry {
+  verdict: string;
+  headline: string;
+  failedRules: string[];
+  decidingFailed: string[];
+  kitErrors: string[];
+  /** Status of the rules a variant lists (VARIANTS[name].rules). */
+  variantRules: Record<string, string>;
+  output: string;
+}
+
+const apiOf = (name: string) => (name.startsWith('livevox') ? 'livevox' : name.startsWith('loudvoice') ? 'loudvoice' : 'both');
+
+/** The entries of one half of the matrix; variants of both APIs and all-variants-at-once go with LoudVoice's half. */
+export function matrixEntries(half: 'livevox' | 'loudvoice'): MatrixEntry[] {
+  const entries: MatrixEntry[] = [];
+  for (const [name, { rule }] of Object.entries(FAULTS) as [FaultName, (typeof FAULTS)[FaultName]][]) {
+    if (apiOf(name) === half) entries.push({ kind: 'fault', name, api: half, faults: [name], variants: variantsFor(rule), rule });
+  }
+  for (const name of Object.keys(VARIANTS)) {
+    const api = apiOf(name);
+    if (api === half || (api === 'both' && half === 'loudvoice')) entries.push({ kind: 'variant', name, api, faults: [], variants: [name] });
+  }
+  if (half === 'livevox') entries.push({ kind: 'all-variants', name: 'every variant at once', api: 'both', faults: [], variants: Object.keys(VARIANTS) });
+  return entries;
+}
+
+const serverFor = (entry: MatrixEntry): Promise<RunningServer> =>
+  startReference(['--enable-test-faults', ...entry.faults.flatMap((f) => ['--fault', f]), ...entry.variants.flatMap((v) => ['--variant', v])]);
+
+async function main(half: 'livevox' | 'loudvoice', out: string): Promise<void> {
+  const entries = matrixEntries(half);
+  const session = await openKitSession({ seed: 20261123, runs: 10, print: () => {} });
+  const outcomes: MatrixOutcome[] = [];
+  let next = serverFor(entries[0]!);
+  try {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const server = await next;
+      if (i + 1 < entries.length) next = serverFor(entries[i + 1]!);
+      let output = '';
+      try {
+        const target = resolveTarget(readTargetFile(server.url), process.env);
+        const apis = entry.api === 'both' ? (['livevox', 'loudvoice'] as const) : ([entry.api] as const);
+        const result = await session.run({
+          target,
+          targetArg: server.url,
+          apis: [...apis],
+          seed: 20261123,
+          runs: 10,
+          ...(entry.rule ? { rule: entry.rule } : {}),
+          print: (line) => (output += `${line}\n`),
+        });
+        const listed = entry.kind === 'variant' ? ((VARIANTS as Record<string, { rules: readonly string[] }>)[entry.name]?.rules ?? []) : [];
+        outcomes.push({
+          ...entry,
+          verdict: result.summary.verdict,
+          headline: result.summary.headline,
+          failedRules: result.rules.filter((r) => r.status === 'fail').map((r) => r.id),
+          decidingFailed: result.rules.filter((r) => r.status === 'fail' && r.decides).map((r) => r.id),
+          kitErrors: result.kitErrors.map((e) => `${e.count}x ${e.message.split('\n')[0]}`),
+          variantRules: Object.fromEntries(listed.map((id) => [id, result.rules.find((r) => r.id === id)?.status ?? 'absent'])),
+          output: output.slice(-4000),
+        });
+      } catch (error) {
+        outcomes.push({ ...entry, verdict: 'ERROR', headline: String(error), failedRules: [], decidingFailed: [], kitErrors: [String(error)], variantRules: {}, output });
+      } finally {
+        await server.stop();
+      }
+      process.stderr.write(`${entry.kind} ${entry.name}: ${outcomes.at(-1)!.verdict}\n`);
+    }
+  } finally {
+    await session.close();
+  }
+  writeFileSync(out, JSON.stringify(outcomes, null, 2));
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const [half, out] = process.argv.slice(2) as ['livevox' | 'loudvoice', string];
+  await main(half, out);
+  process.exit(0);
+}
