@@ -51,8 +51,8 @@ export function matrixEntries(half: 'livevox' | 'loudvoice'): MatrixEntry[] {
 const serverFor = (entry: MatrixEntry): Promise<RunningServer> =>
   startReference(['--enable-test-faults', ...entry.faults.flatMap((f) => ['--fault', f]), ...entry.variants.flatMap((v) => ['--variant', v])]);
 
-async function main(half: 'livevox' | 'loudvoice', out: string): Promise<void> {
-  const entries = matrixEntries(half);
+/** Runs every entry against its own reference, with one kit session; reports progress on standard error. */
+export async function runMatrix(entries: MatrixEntry[]): Promise<MatrixOutcome[]> {
   const session = await openKitSession({ seed: 20261123, runs: 10, print: () => {} });
   const outcomes: MatrixOutcome[] = [];
   let next = serverFor(entries[0]!);
@@ -95,11 +95,11 @@ async function main(half: 'livevox' | 'loudvoice', out: string): Promise<void> {
   } finally {
     await session.close();
   }
-  writeFileSync(out, JSON.stringify(outcomes, null, 2));
+  return outcomes;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const [half, out] = process.argv.slice(2) as ['livevox' | 'loudvoice', string];
-  await main(half, out);
+  writeFileSync(out, JSON.stringify(await runMatrix(matrixEntries(half)), null, 2));
   process.exit(0);
 }
