@@ -47,5 +47,11 @@ export function kitMatrix(half: 'livevox' | 'loudvoice'): void {
     expect(o!.verdict, o!.output).toBe('CONFORMS');
     // The variant is seen: at least one of its own rules is not a plain pass (it failed as non-deciding, or was skipped).
     if (o!.kind === 'variant') expect(Object.values(o!.variantRules).some((s) => s !== 'pass'), JSON.stringify(o!.variantRules)).toBe(true);
+    // A vendor that numbered its errors differently reads the verdict and every difference in one screen.
+    if (name === 'livevox-error-codes') {
+      expect(o!.output.trimEnd().split('\n').length, o!.output).toBeLessThanOrEqual(30);
+      expect(o!.output).toMatch(/~ LVX-ERROR-CODES \(assumed\)/);
+      expect(o!.output).toMatch(/session-kit conformance: CONFORMS: /);
+    }
   });
 }
