@@ -9,16 +9,16 @@ import { VARIANTS } from '../../src/core/variants.js';
 import { DEMO } from '../helpers/test-app.js';
 import { runCli, startServer } from '../helpers/spawn-server.js';
 
+/** The fixtures' demo user logs in with the first API token. */
+const loginDemo = (url: string) =>
+  fetch(`${url}/session/login`, { method: 'POST', headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
+
 describe('session-kit serve', () => {
   it('serves the fixtures on loopback: login 200, no LV-Access 401, protected read 200, then 401 after 2 h', async () => {
     const server = await startServer(['serve', '--port', '0']);
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const login = await fetch(`${server.url}/session/login`, {
-        method: 'POST',
-        headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' },
-        body: JSON.stringify(DEMO.user),
-      });
+      const login = await loginDemo(server.url);
       expect(login.status).toBe(200);
       const { sessionId } = (await login.json()) as { sessionId: string };
       const noAccess = await fetch(`${server.url}/session/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
@@ -75,11 +75,7 @@ describe('session-kit serve', () => {
       // The banner follows the "listening on" line the start waits for.
       await vi.waitFor(() => expect(server.output()).toContain(`TEST VARIANTS ON: ${Object.keys(VARIANTS).join(', ')}`));
       expect(server.output()).toContain('TEST FAULTS ON: loudvoice-date-format');
-      const login = await fetch(`${server.url}/session/login`, {
-        method: 'POST',
-        headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' },
-        body: JSON.stringify(DEMO.user),
-      });
+      const login = await loginDemo(server.url);
       expect(login.status).toBe(200);
       const { sessionId } = (await login.json()) as { sessionId: string };
       expect((await fetch(`${server.url}/session/validate/${sessionId}`)).status).toBe(200);
