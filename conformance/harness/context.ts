@@ -7,13 +7,6 @@ import { KitHttp } from './http.js';
 import { newRunTag, RUN_TAG_ENV, targetFromEnv, type Target } from '../../src/certify/target.js';
 import { registerClient } from './checks.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    sessionKitTarget: string;
-    sessionKitRunTag: string;
-  }
-}
-
 const knownRules = new Set<string>([...livevoxRules, ...loudvoiceRules].map((r) => r.id));
 
 /**

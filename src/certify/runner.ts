@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type {} from 'vitest';
 import type { Reporter, TestModule } from 'vitest/node';
 import { markdownReport } from './certificate.js';
 import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
@@ -10,6 +11,14 @@ import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
 import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
 import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
+
+declare module 'vitest' {
+  /** What the runner hands the suites before each run: the resolved target (JSON) and the run's tag. */
+  export interface ProvidedContext {
+    sessionKitTarget: string;
+    sessionKitRunTag: string;
+  }
+}
 
 /** How to run the kit. */
 export interface RunOptions {
@@ -21,6 +30,8 @@ export interface RunOptions {
   runs: number;
   /** Only tests naming this rule. */
   rule?: string;
+  /** Only tests naming any of these rules (the fault matrix: a fault's rule and the others it breaks). */
+  rules?: string[];
   /** Absolute paths of the reports to write. */
   junit?: string;
   json?: string;
@@ -40,11 +51,11 @@ class OutcomeCollector implements Reporter {
 
   constructor(private print: (line: string) => void) {}
 
-  /** The rule a run is limited to (--rule), if any. */
-  ruleFilter: string | undefined;
+  /** The rules a run is limited to (--rule), if any. */
+  ruleFilter: string[] = [];
 
   /** Forgets the previous run's outcomes (a session runs the suites against one target after another). */
-  reset(print: (line: string) => void, ruleFilter: string | undefined): void {
+  reset(print: (line: string) => void, ruleFilter: string[]): void {
     this.tests.length = 0;
     this.runErrors.length = 0;
     this.print = print;
@@ -65,7 +76,7 @@ class OutcomeCollector implements Reporter {
       for (const test of module.children.allTests()) {
         const result = test.result();
         // A test left out by --rule did not run: it says nothing about any rule.
-        if (this.ruleFilter && result.state === 'skipped' && !result.note && !test.name.includes(this.ruleFilter)) continue;
+        if (this.ruleFilter.length > 0 && result.state === 'skipped' && !result.note && !this.ruleFilter.some((id) => test.name.includes(id))) continue;
         const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
         this.tests.push({
           file,
@@ -159,9 +170,10 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       vitest.provide('sessionKitTarget', handedOver);
       vitest.provide('sessionKitRunTag', runTag);
       const print = options.print ?? ((line: string) => console.log(line));
-      collector.reset((line) => print(line), options.rule);
+      collector.reset((line) => print(line), options.rules ?? (options.rule ? [options.rule] : []));
       print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
-      if (options.rule) vitest.setGlobalTestNamePattern(new RegExp(`\\b${options.rule}\\b`));
+      const selected = options.rules ?? (options.rule ? [options.rule] : []);
+      if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
       await vitest.runTestSpecifications(specs, true);
@@ -194,7 +206,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
         ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
         rules,
         tests: [...collector.tests],
-        summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, options.rule),
+        summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, (options.rules ?? (options.rule ? [options.rule] : [])).join(', ') || undefined),
       };
       print(redact(consoleReport(result), options.target.secrets));
       const secrets = options.target.secrets;

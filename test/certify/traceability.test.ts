@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
+import { FAULTS } from '../../src/core/faults.js';
 
 const dir = join(import.meta.dirname, '../../conformance');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('harness/checks.ts'));
@@ -30,5 +31,17 @@ describe('traceability of the conformance suites', () => {
     });
     expect(deciding.length).toBeGreaterThan(50);
     for (const r of deciding) expect(r.rule, r.id).not.toMatch(/\bcode 1\d{4}\b/);
+  });
+
+  it('has a fault for every deciding rule HTTP can show, so the fault matrix proves each one is checked', () => {
+    const proven = new Set(Object.values(FAULTS as Record<string, { rule: string; also?: readonly string[] }>).flatMap((f) => [f.rule, ...(f.also ?? [])]));
+    const unproven = [...livevoxRules, ...loudvoiceRules]
+      .filter((r) => {
+        const p = r.provenance as { grade: string; decides?: boolean; 'not-observable'?: string };
+        return (p.grade === 'documented' || p.decides === true) && !p['not-observable'];
+      })
+      .map((r) => r.id)
+      .filter((id) => !proven.has(id));
+    expect(unproven).toEqual([]);
   });
 });

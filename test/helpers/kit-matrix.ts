@@ -16,8 +16,10 @@ export interface MatrixEntry {
   api: 'livevox' | 'loudvoice' | 'both';
   faults: string[];
   variants: string[];
-  /** For a fault: the deciding rule it must fail on (the run checks only that rule). */
+  /** For a fault: the deciding rule it must fail on (the run checks only the fault's rules). */
   rule?: string;
+  /** For a fault: the other deciding rules it breaks, which must fail too. */
+  also?: string[];
 }
 
 /** What the matrix test asserts of one entry. */
@@ -40,8 +42,9 @@ const apiOf = (name: string) => (name.startsWith('livevox') ? 'livevox' : name.s
 /** The entries of one half of the matrix; variants of both APIs and all-variants-at-once go with LoudVoice's half. */
 export function matrixEntries(half: 'livevox' | 'loudvoice'): MatrixEntry[] {
   const entries: MatrixEntry[] = [];
-  for (const [name, { rule }] of Object.entries(FAULTS) as [FaultName, (typeof FAULTS)[FaultName]][]) {
-    if (apiOf(name) === half) entries.push({ kind: 'fault', name, api: half, faults: [name], variants: variantsFor(rule), rule });
+  for (const [name, fault] of Object.entries(FAULTS) as [FaultName, { rule: string; also?: readonly string[] }][]) {
+    const also = [...(fault.also ?? [])];
+    if (apiOf(name) === half) entries.push({ kind: 'fault', name, api: half, faults: [name], variants: variantsFor(fault.rule), rule: fault.rule, ...(also.length > 0 ? { also } : {}) });
   }
   for (const name of Object.keys(VARIANTS)) {
     const api = apiOf(name);
@@ -74,7 +77,7 @@ export async function runMatrix(entries: MatrixEntry[]): Promise<MatrixOutcome[]
           apis: [...apis],
           seed: 20261123,
           runs: RUNS,
-          ...(entry.rule ? { rule: entry.rule } : {}),
+          ...(entry.rule ? { rules: [entry.rule, ...(entry.also ?? [])] } : {}),
           print: (line) => (output += `${line}\n`),
         });
         const listed = entry.kind === 'variant' ? ((VARIANTS as Record<string, { rules: readonly string[] }>)[entry.name]?.rules ?? []) : [];
