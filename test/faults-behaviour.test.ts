@@ -358,7 +358,7 @@ const LOUDVOICE_EDGE: Record<
   | 'loudvoice-resource-without-query'
   | 'loudvoice-private-key-unchecked'
   | 'loudvoice-unwrapped-body-accepted'
-  | 'loudvoice-any-suffix',
+  | 'loudvoice-catch-all-route',
   FaultCase
 > = {
   'loudvoice-plain-404': {
@@ -430,14 +430,14 @@ const LOUDVOICE_EDGE: Record<
     faulty: [201, 201],
     healthy: [400, 400],
   },
-  'loudvoice-any-suffix': {
+  'loudvoice-catch-all-route': {
     scenario: async (h) => {
-      const list = await call(h, 'GET', '/loudvoice/authors.xml');
-      const one = await call(h, 'GET', `/loudvoice/authors/${FIX.authorToken}.xml`);
-      return [list.status, list.data?.authors.pagination.total_entries, one.status, one.data?.author.name];
+      const unknown = await call(h, 'GET', '/loudvoice/nothing.json');
+      const deeper = await call(h, 'GET', '/loudvoice/authors/a/b/c.json');
+      return [unknown.status, deeper.status];
     },
-    faulty: [200, 1, 200, 'John Doe'],
-    healthy: [404, undefined, 404, undefined],
+    faulty: [200, 200],
+    healthy: [404, 404],
   },
 };
 

@@ -34,6 +34,8 @@ export interface KitResponse {
 }
 
 const SHOWN_RESPONSE_HEADERS = ['content-type', 'allow'];
+/** How often a rate-limited request is sent before the kit gives up. */
+const RATE_LIMIT_ATTEMPTS = 4;
 
 /** An HTTP client bound to one target and one API's contract. */
 export class KitHttp {
@@ -66,12 +68,21 @@ export class KitHttp {
     const viaProxy = this.target.apiBaseUrls?.[this.api];
     const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : this.target.baseUrl;
     let res: Response;
-    try {
-      res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
-    } catch (error) {
-      // One clear line, the same for every request, so the report can count them instead of listing each.
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`the target stopped answering: ${request.method} ${base}${request.path.split('?')[0]} failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+      } catch (error) {
+        // One clear line, the same for every request, so the report can count them instead of listing each.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`the target stopped answering: ${request.method} ${base}${request.path.split('?')[0]} failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+      }
+      // Both vendors may rate-limit ("may be subject to rate limits", L1; 429 in O2): a limit is not a finding, so the
+      // kit waits as told and tries again, and a limit that never lifts is the kit's error (an inconclusive run).
+      if (res.status !== 429) break;
+      if (attempt === RATE_LIMIT_ATTEMPTS) throw new Error(`the target kept answering 429 (rate limited) to ${request.method} ${request.path.split('?')[0]}; run again with fewer --runs`);
+      await res.arrayBuffer();
+      const wait = Math.min(Number(res.headers.get('retry-after')) || 1, 10);
+      await new Promise((done) => setTimeout(done, wait * 1000));
     }
     const text = await res.text();
     let parsed: unknown = text;

@@ -1,5 +1,5 @@
 // LiveVox calls the suites make, in the API's own words, over the kit's recording HTTP client.
-import { expect, precondition } from '../harness/checks.js';
+import { cannotContinue, expect, precondition } from '../harness/checks.js';
 import type { KitHttp, KitResponse } from '../harness/http.js';
 import type { ResolvedPrincipal, Target } from '../../src/certify/target.js';
 
@@ -47,8 +47,17 @@ export class LiveVoxCalls {
 
   /** A session nobody else holds: any live session of this identity is logged out first. */
   async freshSession(token: string, clientName: string, who: ResolvedPrincipal, extra: Record<string, unknown> = {}): Promise<string> {
-    await this.logout(await this.sessionFor(token, clientName, who, extra));
+    await this.loggedOut(await this.sessionFor(token, clientName, who, extra));
     return this.sessionFor(token, clientName, who, extra);
+  }
+
+  /**
+   * Logs a session out for a test that needs it ended; a logout that does not succeed (its status is an observed,
+   * non-deciding rule) leaves nothing the test could go on with.
+   */
+  async loggedOut(sessionId: string): Promise<void> {
+    const res = await this.logout(sessionId);
+    if (res.status < 200 || res.status >= 300) cannotContinue(`logout answered ${res.status}, so no session could be ended for this test`);
   }
 
   details(sessionHeader: string | string[] | undefined, path = '/session/details'): Promise<KitResponse> {
@@ -91,7 +100,6 @@ export interface ProtectedOperation {
 
 const PROTECTED: ProtectedOperation[] = [
   { name: 'GET /session/details', capability: 'sessionDetails', call: (lv, s) => lv.details(s) },
-  { name: 'GET /session/v6.0/details', capability: 'sessionDetails', call: (lv, s) => lv.details(s, '/session/v6.0/details') },
   { name: 'GET /configuration/v6.0/callCenters', capability: 'callCenters', call: (lv, s) => lv.http.send({ method: 'GET', path: '/configuration/v6.0/callCenters', headers: { 'LV-Session': s } }) },
 ];
 

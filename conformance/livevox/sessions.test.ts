@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { advanceClock, withFrozenClock } from '../harness/admin.js';
-import { check, expect } from '../harness/checks.js';
+import { cannotContinue, check, expect, KitError } from '../harness/checks.js';
 import { kitHttp, rule } from '../harness/context.js';
 import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
 import type { KitHttp } from '../harness/http.js';
@@ -40,10 +40,20 @@ afterAll(() => lv?.endSessions());
 const use = (sessionId: string) => ops[0]!.call(lv, sessionId);
 
 describe('LV-Session on protected operations', () => {
-  it(rule(['LVX-SESSION-REQUIRED', 'LVX-CALLCENTERS-SESSION', 'LVX-DETAILS-SESSION-MISSING', 'LVX-DETAILS-SESSION-INVALID', 'LVX-ERROR-CODES'], 'every kind of bad LV-Session is refused with 401 on every protected operation'), async (ctx) => {
+  it(rule('LVX-CALLCENTERS-SESSION', 'callCenters refuses a missing, unknown or logged-out LV-Session with 401'), async (ctx) => {
+    if (!http.target.capabilities.callCenters) return ctx.skip(http.target.absent?.callCenters ?? 'no callCenters');
+    const loggedOut = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
+    await lv.loggedOut(loggedOut);
+    for (const [kind, value] of [['missing', undefined], ['unknown', '5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd'], ['logged out', loggedOut]] as const) {
+      const res = await lv.callCenters(value);
+      await check('LVX-CALLCENTERS-SESSION', () => expect(res.status, `callCenters with a ${kind} LV-Session`).toBe(401));
+    }
+  });
+
+  it(rule(['LVX-SESSION-REQUIRED', 'LVX-DETAILS-SESSION-MISSING', 'LVX-DETAILS-SESSION-INVALID', 'LVX-ERROR-CODES'], 'every kind of bad LV-Session is refused with 401 on every protected operation'), async (ctx) => {
     if (ops.length === 0) return ctx.skip(noProtectedOperation(http.target));
     const loggedOut = await lv.freshSession(token, cfg.primary.clientName, cfg.primary.user);
-    await lv.logout(loggedOut);
+    await lv.loggedOut(loggedOut);
     const badValue = fc.oneof(
       fc.constant({ kind: 'missing', value: undefined as string | undefined, code: 10004 }),
       fc.constant({ kind: 'logged out', value: loggedOut, code: 10005 }),
@@ -55,9 +65,8 @@ describe('LV-Session on protected operations', () => {
       http,
       fc.asyncProperty(fc.constantFrom(...ops), badValue, async (op, bad) => {
         const res = await op.call(lv, bad.value);
-        const operationRule = op.capability === 'callCenters' ? 'LVX-CALLCENTERS-SESSION' : bad.value === undefined ? 'LVX-DETAILS-SESSION-MISSING' : 'LVX-DETAILS-SESSION-INVALID';
         await check('LVX-SESSION-REQUIRED', () => expect(res.status, `${op.name} with a ${bad.kind} LV-Session`).toBe(401));
-        await check(operationRule, () => expect(res.status).toBe(401));
+        if (op.capability === 'sessionDetails') await check(bad.value === undefined ? 'LVX-DETAILS-SESSION-MISSING' : 'LVX-DETAILS-SESSION-INVALID', () => expect(res.status).toBe(401));
         await check('LVX-ERROR-CODES', () => errorCodeIs(res.body, bad.code));
       }),
       { numRuns: 30 },
@@ -69,11 +78,13 @@ describe('LV-Session on protected operations', () => {
     const sessionId = await lv.sessionFor(token, cfg.primary.clientName, cfg.primary.user);
     for (const op of ops) {
       const res = await op.call(lv, sessionId);
-      await check(op.name.includes('v6.0/details') ? 'LVX-DETAILS-VERSIONED' : 'LVX-ACCESS-LOGIN-ONLY', () => expect(res.status, `${op.name} with LV-Session and no LV-Access`).toBe(200));
+      await check('LVX-ACCESS-LOGIN-ONLY', () => expect(res.status, `${op.name} with LV-Session and no LV-Access is not refused as unauthenticated`).not.toBe(401));
     }
     if (http.target.capabilities.sessionDetails) {
       const details = await lv.details(sessionId);
       await check('LVX-DETAILS-CONTENT', () => expect(details.body).toMatchObject({ sessionId, clientName: cfg.primary.clientName, userName: cfg.primary.user.userName, agent: false }));
+      const versioned = await lv.details(sessionId, '/session/v6.0/details');
+      await check('LVX-DETAILS-VERSIONED', () => expect(versioned.status).toBe(200));
     }
   });
 
@@ -96,7 +107,8 @@ describe('validate and logout', () => {
     await check('LVX-VALIDATE-VERSIONED', () => expect(versioned.status).toBe(live.status));
     await assertProperty(
       http,
-      fc.asyncProperty(fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/)), async (id) => {
+      // UUIDs only: LiveVox's session ids are UUIDs, and what a malformed id gets is not the vendor's to say.
+      fc.asyncProperty(fc.uuid(), async (id) => {
         fc.pre(id !== sessionId);
         const res = await lv.validate(id);
         await check('LVX-VALIDATE-DEAD-404', () => expect(res.status).toBe(404));
@@ -110,6 +122,7 @@ describe('validate and logout', () => {
     const out = await lv.logout(sessionId);
     await check('LVX-LOGOUT-NO-HEADERS', () => expect(out.status, 'logout of a live session, no headers sent').toBeOneOf([200, 202, 204]));
     await check('LVX-LOGOUT-LIVE-204', () => expect(out.status).toBe(204));
+    if (out.status < 200 || out.status >= 300) cannotContinue(`logout answered ${out.status}: "after a successful logout" cannot be checked`);
     if (ops.length > 0) {
       const used = await use(sessionId);
       await check('LVX-LOGOUT-ENDS', () => expect(used.status, `${ops[0]!.name} after logout`).toBe(401));
@@ -165,8 +178,11 @@ describe('password change', () => {
         const old = await lv.login(token, cfg.primary.clientName, who);
         await check('LVX-PASSWORD-SUCCESS', () => expect(old.status, 'the old password no longer logs in').toBe(401));
       } finally {
-        // Put the password back so the target is as the kit found it.
-        await lv.changePassword(token, cfg.primary.clientName, { ...who, password: NEW }, who.password);
+        // Put the password back so the target is as the kit found it; if the target refuses (a reuse rule), say so.
+        const back = await lv.changePassword(token, cfg.primary.clientName, { ...who, password: NEW }, who.password);
+        if (back.status < 200 || back.status >= 300) {
+          throw new KitError(`the kit could not put ${who.userName}'s password back (${back.status}): it is now "${NEW}"; set it back by hand before the next run`);
+        }
       }
     },
   );

@@ -47,10 +47,12 @@ async function checkEnvelope(res: KitResponse, path: string): Promise<void> {
   });
   await check('LDV-ENVELOPE-INFO', () => expect(request.status.info).toBeTypeOf('string'));
   await check('LDV-DATE-RFC2822', () => expect(request.date, 'request.date is RFC 2822 with a numeric offset').toMatch(RFC2822));
-  await check('LDV-RESOURCE-ECHO', () => expect(request.resource, 'request.resource echoes path and query').toBe(path));
+  // The vendor shows the echo on a successful list (O4); what an error echoes is not documented.
+  if (res.status < 300) await check('LDV-RESOURCE-ECHO', () => expect(request.resource, 'request.resource echoes path and query').toBe(path));
   await check('LDV-ENVELOPE-ERROR-NO-RESULT', () => {
     if (res.status >= 400) expect(res.body.response.result, 'errors have no result').toBeUndefined();
-    else expect(res.body.response.result?.data, 'success has result.data').toBeTypeOf('object');
+    // result.data of a resource's answer; ping is a tool seen only in OneAll's plugin.
+    else if (!path.startsWith('/tools/')) expect(res.body.response.result?.data, 'success has result.data').toBeTypeOf('object');
   });
 }
 
@@ -112,7 +114,8 @@ describe('LoudVoice envelope', () => {
   );
 
   it(rule(['LDV-ROUTE-NOT-FOUND', 'LDV-METHOD-NOT-ALLOWED', ...ENVELOPE_RULES], 'unknown paths are 404 and wrong methods 405 with Allow, in the envelope'), async () => {
-    for (const path of ['/loudvoice/authors.xml', '/loudvoice/nothing.json', '/loudvoice/authors/a/b/c.json']) {
+    // Not .xml: OneAll documents other formats behind other suffixes, so a vendor may serve them.
+    for (const path of ['/loudvoice/nothing.json', '/loudvoice/authors/a/b/c.json']) {
       const res = await ldv.send('GET', path);
       await check('LDV-ROUTE-NOT-FOUND', () => expect(res.status, path).toBe(404));
       await checkEnvelope(res, path);

@@ -19,7 +19,7 @@ import { kitHttp, rule, runTag } from '../harness/context.js';
 import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
 import type { KitHttp, KitResponse } from '../harness/http.js';
 import { assertProperty } from '../harness/property.js';
-import { dataOf, errorIs, LoudVoiceCalls, loudvoiceOf } from './loudvoice-client.js';
+import { dataOf, errorIs, listOf, LoudVoiceCalls, loudvoiceOf, nodeOf } from './loudvoice-client.js';
 
 let http: KitHttp;
 let ldv: LoudVoiceCalls;
@@ -76,13 +76,13 @@ async function expectSession(model: Model, ref: string, body: unknown, expectedA
 /** The author has exactly one live session, however many PUTs started or refreshed it. */
 async function expectOneSession(real: Real, authorToken: string): Promise<void> {
   const list = await real.ldv.sessionsOf(authorToken);
-  await check('LDV-SESSION-ONE-PER-AUTHOR', () => expect(dataOf(list)?.author_sessions?.entries, 'live sessions of the author').toHaveLength(1));
+  await check('LDV-SESSION-ONE-PER-AUTHOR', () => expect(listOf(list)?.entries, 'live sessions of the author').toHaveLength(1));
 }
 
 /** Learns from the target whether a reference exists after a write the model could not predict (an assumed difference). */
 async function follow(model: Model, real: Real, ref: string, name: string): Promise<void> {
   const read = await real.ldv.authorByReference(ref);
-  const token = read.status === 200 ? dataOf(read)?.author?.author_token : undefined;
+  const token = read.status === 200 ? nodeOf(read, 'author')?.author_token : undefined;
   if (typeof token === 'string') model.authors.set(ref, { token, name });
   else model.authors.delete(ref);
 }
@@ -127,6 +127,7 @@ class PutDetails implements Cmd {
         return dataOf(res).author_session.author.author_token as string;
       });
       if (token === undefined) return;
+      await check('LDV-TOKEN-UUID-V4', () => expect(token, 'author_token').toMatch(UUID_V4));
       model.authors.set(ref, { token, name: `Name ${this.n}` });
       await expectSession(model, ref, res.body, token);
     }
@@ -169,7 +170,7 @@ class CreateAuthor implements Cmd {
       if (is2xx(res)) await follow(model, real, ref, `Name ${this.n}`);
     } else {
       await check('LDV-AUTHOR-CREATE-201', () => expect(res.status, 'create author: 201').toBe(201));
-      const token = dataOf(res)?.author?.author_token;
+      const token = nodeOf(res, 'author')?.author_token;
       if (typeof token === 'string') model.authors.set(ref, { token, name: `Name ${this.n}` });
       else await follow(model, real, ref, `Name ${this.n}`);
     }
@@ -219,7 +220,7 @@ class ReadAuthor implements Cmd {
     await check('LDV-AUTHOR-READ-BY-REFERENCE', () => {
       if (!known) return void expect(res.status).toBe(404);
       expect(res.status).toBe(200);
-      expect(dataOf(res).author).toMatchObject({ author_token: known.token, author_reference: ref });
+      expect(nodeOf(res, 'author')).toMatchObject({ author_token: known.token, author_reference: ref });
     });
   }
   toString = () => `GET author by reference user-${this.n}`;
@@ -283,7 +284,7 @@ describe('author sessions and authors against a model', () => {
     const author = dataOf(first)?.author_session?.author?.author_token;
     for (let i = 0; i < 2; i++) await ldv.startSession({ author_reference: ref, name: 'One Session' });
     const list = await ldv.sessionsOf(String(author));
-    await check('LDV-SESSION-ONE-PER-AUTHOR', () => expect(dataOf(list)?.author_sessions?.entries, 'live sessions of the author after three PUTs').toHaveLength(1));
+    await check('LDV-SESSION-ONE-PER-AUTHOR', () => expect(listOf(list)?.entries, 'live sessions of the author after three PUTs').toHaveLength(1));
   });
 
   it(

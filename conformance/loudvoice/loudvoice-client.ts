@@ -17,7 +17,7 @@ export type SessionAuthor = Record<string, unknown>;
 export const CREDENTIALS_INFO = 'Authentication credentials are missing or incorrect: http://docs.oneall.com/api/basic/authentication/';
 
 /** RFC 2822 with a numeric offset, as LoudVoice writes dates (vendor docs O4). */
-export const RFC2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
+export const RFC2822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? [+-]\d{4}$/;
 
 /** Calls of the LoudVoice API with the target's site keys. */
 export class LoudVoiceCalls {
@@ -68,6 +68,28 @@ export class LoudVoiceCalls {
 /** The `response.request.status` node of any LoudVoice answer. */
 export const statusOf = (res: KitResponse): { flag?: string; code?: number; info?: string } => res.body?.response?.request?.status ?? {};
 
+/**
+ * The list node of a list answer: the one node under result.data that holds {pagination, entries}. Its name
+ * (authors, author_sessions, ...) is by analogy in the contract, so the name is left to the schema rule (assumed).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const listOf = (res: KitResponse): any => {
+  const data = dataOf(res);
+  if (!data || typeof data !== 'object') return undefined;
+  const lists = Object.values(data).filter((v) => v !== null && typeof v === 'object' && 'entries' in (v as object) && 'pagination' in (v as object));
+  return lists.length === 1 ? lists[0] : undefined;
+};
+
+/** The single node of an answer: result.data.<name>, or the only node there when a vendor names it otherwise. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const nodeOf = (res: KitResponse, name: string): any => {
+  const data = dataOf(res);
+  if (!data || typeof data !== 'object') return undefined;
+  if (data[name] !== undefined) return data[name];
+  const nodes = Object.values(data);
+  return nodes.length === 1 ? nodes[0] : undefined;
+};
+
 /** `result.data` of a success answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const dataOf = (res: KitResponse): any => res.body?.response?.result?.data;
@@ -78,7 +100,7 @@ export const dataOf = (res: KitResponse): any => res.body?.response?.result?.dat
  */
 export async function createdToken(res: KitResponse, node: string, field: string, createRule: string, status = 201): Promise<string> {
   await precondition(createRule, () => expect(res.status, `create ${node}`).toBe(status));
-  const token = dataOf(res)?.[node]?.[field];
+  const token = nodeOf(res, node)?.[field];
   if (typeof token !== 'string') cannotContinue(`the create of a ${node} answered ${res.status} without result.data.${node}.${field}`);
   return token;
 }

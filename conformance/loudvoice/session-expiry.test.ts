@@ -15,7 +15,7 @@ import { kitHttp, rule, runTag } from '../harness/context.js';
 import { everyResponseMatchesTheContract } from '../harness/contract-check.js';
 import type { KitHttp } from '../harness/http.js';
 import { assertProperty } from '../harness/property.js';
-import { dataOf, errorIs, LoudVoiceCalls, RFC2822 } from './loudvoice-client.js';
+import { dataOf, errorIs, listOf, LoudVoiceCalls, RFC2822 } from './loudvoice-client.js';
 
 let http: KitHttp;
 let ldv: LoudVoiceCalls;
@@ -41,13 +41,13 @@ async function listed(authorToken: string): Promise<boolean> {
   const res = await ldv.sessionsOf(authorToken);
   await precondition('LDV-SESSION-LIST-FILTER', () => {
     expect(res.status).toBe(200);
-    expect(dataOf(res)?.author_sessions?.entries).toBeInstanceOf(Array);
+    expect(listOf(res)?.entries).toBeInstanceOf(Array);
   });
-  return (dataOf(res).author_sessions.entries as unknown[]).length > 0;
+  return (listOf(res).entries as unknown[]).length > 0;
 }
 
 describe('author session expiry', () => {
-  it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY', 'LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'for any gaps between session PUTs, the session lives exactly while every gap is below expires_in'), async (ctx) => {
+  it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY', 'LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-REFRESH-EXTENDS', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'for any gaps between session PUTs, the session lives exactly while every gap is below expires_in'), async (ctx) => {
     if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; the real-time test below covers the rule without it`);
     await withFrozenClock(http, async () => {
       await assertProperty(
@@ -60,14 +60,23 @@ describe('author session expiry', () => {
             const ref = `${runTag}-expiry-${++authors}`;
             const { author, token } = await session(ref, expiresIn);
             let alive = true;
+            let sinceFirst = 0;
             for (const kind of gapKinds) {
               const gap = kind === 'minus1' ? windowMs - 1 : kind === 'exact' ? windowMs : kind === 'plus1' ? windowMs + 1 : kind === 'over' ? windowMs + 5000 : Math.floor(windowMs * kind);
               await advanceClock(http, gap);
+              sinceFirst += gap;
               alive = alive && gap < windowMs;
               const isListed = await listed(author);
-              // A second either side of the boundary decides; the exact millisecond is session-kit's choice.
+              // A second either side of the boundary decides; the exact millisecond is session-kit's choice. Alive
+              // past the first PUT's window is owed to the refreshing PUTs, whose effect is assumed.
               const clearOfBoundary = Math.abs(gap - windowMs) >= 1000;
-              const ruleId = !clearOfBoundary ? 'LDV-SESSION-EXPIRY-BOUNDARY' : alive ? 'LDV-SESSION-EXPIRES-IN' : 'LDV-SESSION-LIST-LIVE-ONLY';
+              const ruleId = !clearOfBoundary
+                ? 'LDV-SESSION-EXPIRY-BOUNDARY'
+                : alive
+                  ? sinceFirst >= windowMs
+                    ? 'LDV-SESSION-REFRESH-EXTENDS'
+                    : 'LDV-SESSION-EXPIRES-IN'
+                  : 'LDV-SESSION-LIST-LIVE-ONLY';
               await check(ruleId, () => expect(isListed, `after a gap of ${gap} ms (window ${windowMs} ms)`).toBe(alive));
               if (!alive || !isListed) break;
               // Activity: refresh with a PUT; the token stays the same while the session lives (assumed).
@@ -83,7 +92,11 @@ describe('author session expiry', () => {
 
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY'], 'with real time: a 2-second session is listed after 1 s and gone after 2 s (bounded real waits)'), async (ctx) => {
     if (http.target.capabilities.clock) return ctx.skip('covered exactly by the clock-controlled property above');
-    const { author } = await session(`${runTag}-realtime-${++authors}`, 2);
+    const started = await session(`${runTag}-realtime-${++authors}`, 2);
+    const { author } = started;
+    // expires_in bounds are the vendor's: a target that does not keep a 2-second session cannot be timed here.
+    const kept = (started.body as { expires_in?: unknown }).expires_in;
+    if (kept !== 2) return ctx.skip(`the target keeps expires_in ${String(kept)} for a 2-second session; timing its expiry for real is not practical`);
     await new Promise((r) => setTimeout(r, 500));
     const early = await listed(author);
     await check('LDV-SESSION-LIST-LIVE-ONLY', () => expect(early, 'listed 0.5 s into a 2 s session').toBe(true));
@@ -119,7 +132,7 @@ describe('author session expiry', () => {
     const ref = `${runTag}-expires-in-${++authors}`;
     const sent = await session(ref, 3600);
     await check('LDV-SESSION-EXPIRES-IN', () => expect((sent.body as { expires_in?: unknown }).expires_in).toBe(3600));
-    const listedSession = dataOf(await ldv.sessionsOf(sent.author))?.author_sessions?.entries?.[0];
+    const listedSession = listOf(await ldv.sessionsOf(sent.author))?.entries?.[0];
     await check('LDV-SESSION-EXPIRES-IN', () => expect(listedSession?.expires_in, 'the listed session').toBe(3600));
     const byDefault = await session(`${runTag}-expires-default-${++authors}`);
     await check('LDV-SESSION-EXPIRES-IN', () => expect((byDefault.body as { expires_in?: unknown }).expires_in, 'default').toBe(1_209_600));

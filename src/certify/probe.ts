@@ -98,15 +98,28 @@ async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, pres
   const sessionId = typeof login.json.sessionId === 'string' ? login.json.sessionId : undefined;
   if (sessionId) {
     const session = { 'LV-Session': sessionId };
+    // Present only when a live user session reads it (200): anything else, 403 for a role included, is "absent".
     const details = await call(target, 'GET', '/session/details', session);
-    note('sessionDetails', details.status !== 404, 'no session details operation (GET /session/details is session-kit\'s design; 404 here)');
+    note('sessionDetails', details.status === 200, `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
     const centers = await call(target, 'GET', '/configuration/v6.0/callCenters', session);
-    note('callCenters', centers.status !== 404, 'no Configuration API callCenters read (404 here)');
+    note('callCenters', centers.status === 200, `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
     await call(target, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
   } else {
     // The login broke its own rule (LVX-LOGIN-SUCCESS decides that); the operations behind it cannot be probed.
     note('sessionDetails', false, 'could not be probed: the login answered no sessionId');
     note('callCenters', false, 'could not be probed: the login answered no sessionId');
+  }
+  // Every other principal of the target file must log in too, or its tests would blame the target for a typo.
+  const { secondary, passwordUser } = target.livevox!;
+  const others: [string, string, string, { userName: string; password: string }, Record<string, unknown>][] = [];
+  if (primary.agent) others.push(['agent', primary.apiTokens[0]!, primary.clientName, primary.agent, { agent: true }]);
+  if (secondary) others.push(['secondary.user', secondary.apiToken, secondary.clientName, secondary.user, {}]);
+  if (passwordUser) others.push(['passwordUser', primary.apiTokens[0]!, primary.clientName, passwordUser, {}]);
+  primary.apiTokens.slice(1).forEach((token, i) => others.push([`primary.apiTokens.${i + 1}`, token, primary.clientName, primary.user, {}]));
+  for (const [who, token, clientName, principal, extra] of others) {
+    const res = await call(target, 'POST', '/session/login', { 'LV-Access': token }, { clientName, userName: principal.userName, password: principal.password, ...extra });
+    if (res.status === 401 || res.status === 403) throw new SetupError(`the target refused the login of the target file's ${who} (${res.status}): check its credentials`);
+    if (typeof res.json?.sessionId === 'string') await call(target, 'DELETE', `/session/logout/${encodeURIComponent(res.json.sessionId)}`);
   }
   const sso = await call(target, 'POST', '/session/sso/login', { 'LV-Access': primary.apiTokens[0]! }, {});
   note('ssoLogin', sso.status !== 404 && sso.status !== 405, 'no SSO login at POST /session/sso/login (its path is session-kit\'s design; 404 here)');

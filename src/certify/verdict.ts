@@ -206,8 +206,10 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   const skippedReasons = [...reasons].map(([reason, ids]) => ({ reason, rules: ids }));
   const kitErrorCount = kitErrors.reduce((n, e) => n + e.count, 0) + runErrors.length;
   let verdict: Verdict;
+  // A deciding rule a test never reached (it stopped at what the target did first) was not checked: no CONFORMS then.
+  const stoppedShort = ruleFilter === undefined ? d.notReached : 0;
   if (d.failed > 0) verdict = 'DOES NOT CONFORM';
-  else if (kitErrorCount > 0 || d.checked === 0) verdict = 'INCONCLUSIVE';
+  else if (kitErrorCount > 0 || d.checked === 0 || stoppedShort > 0) verdict = 'INCONCLUSIVE';
   else verdict = 'CONFORMS';
   const documented = deciding.filter((r) => r.grade === 'documented').length;
   const observed = d.total - documented;
@@ -221,7 +223,12 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   if (verdict === 'DOES NOT CONFORM') headline = `DOES NOT CONFORM: ${d.failed} deciding rule(s) fail, of ${d.checked} checked of ${scope}${skipped}${unreached}.${others}`;
   else if (verdict === 'CONFORMS') headline = `CONFORMS: ${d.checked} of ${scope} checked, all hold${skipped}${unreached}.${others}`;
   else {
-    const why = kitErrorCount > 0 ? `${kitErrorCount} error(s) of the kit itself, not of the target` : 'no deciding rule was checked';
+    const why =
+      kitErrorCount > 0
+        ? `${kitErrorCount} error(s) of the kit itself, not of the target`
+        : d.checked === 0
+          ? 'no deciding rule was checked'
+          : `${stoppedShort} deciding rule(s) not reached (a test stopped before them)`;
     headline = `INCONCLUSIVE: ${why}; ${d.checked} of ${scope} checked, none failed${skipped}${unreached}.${others}`;
   }
   return {

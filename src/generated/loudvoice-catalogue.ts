@@ -705,7 +705,7 @@ export const rules = [
   },
   {
     "id": "LDV-DISCUSSION-UPDATE-BY-REFERENCE",
-    "rule": "PUT discussion.json?discussion_reference= updates the discussion with that reference and answers 200, or 404 if none.",
+    "rule": "PUT discussion.json?discussion_reference= updates the discussion with that reference (a 2xx answer, the change stored), or answers 404 if none.",
     "operation": "PUT /loudvoice/discussions/discussion.json",
     "provenance": {
       "grade": "documented",

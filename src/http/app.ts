@@ -11,7 +11,7 @@ import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
 import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js';
-import { loudVoiceErrorSender } from './loudvoice/loudvoice-envelope.js';
+import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
@@ -142,6 +142,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     // Test-only fault loudvoice-plain-404: LoudVoice's unknown paths left to fastify's default not-found body.
     if (apiOfPath(request.url, config.api) === 'loudvoice' && state.loudvoice.fault('loudvoice-plain-404')) {
       return reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
+    }
+    // Test-only fault loudvoice-catch-all-route: a wildcard route that answers every unknown LoudVoice path.
+    if (apiOfPath(request.url, config.api) === 'loudvoice' && state.loudvoice.fault('loudvoice-catch-all-route')) {
+      return sendLoudVoiceData(request, reply, now(), 200, {});
     }
     return nativeError(request, reply, 'ROUTE_NOT_FOUND');
   });

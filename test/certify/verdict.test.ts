@@ -113,6 +113,16 @@ describe('rule verdicts from pinned checks', () => {
     expect(summary.headline).toMatch(/^INCONCLUSIVE: 2 error\(s\) of the kit itself/);
   });
 
+  it('cannot conform while a deciding rule was not reached because a test stopped before it', () => {
+    const tests = [
+      outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'passed', { 'LVX-LOGIN-ACCESS-MISSING': tally(1) }),
+      outcome('[LDV-AUTHOR-READ] read', 'failed', {}, ['[not reached] the create of a author answered 500 without result.data.author.author_token']),
+    ];
+    const summary = summarise(gradeRules(['livevox', 'loudvoice'], tests), tests, []);
+    expect(summary.verdict).toBe('INCONCLUSIVE');
+    expect(summary.headline).toContain('1 deciding rule(s) not reached');
+  });
+
   it('cannot conform without a single deciding rule checked', () => {
     const tests = [outcome('[LVX-ERROR-CODES] codes', 'passed', { 'LVX-ERROR-CODES': tally(5) })];
     const summary = summarise(gradeRules(['livevox'], tests), tests, []);

@@ -121,11 +121,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
       },
     });
   };
-  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
-    registerRoute(method, url, handler);
-    // Test-only fault loudvoice-any-suffix: each route answers under .xml too, like a `.:format` route that never checks it.
-    if (state.loudvoice.fault('loudvoice-any-suffix')) registerRoute(method, url.replace(/\.json$/, '.xml'), handler);
-  };
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => registerRoute(method, url, handler);
 
   /** A DELETE: query checks, then confirm_deletion, then the lookup (LDV-ERROR-PRECEDENCE, LDV-DELETE-CONFIRM). */
   const deletion = (call: Call, remove: () => Answer) =>
