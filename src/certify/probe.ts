@@ -98,11 +98,13 @@ async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, pres
   const sessionId = typeof login.json.sessionId === 'string' ? login.json.sessionId : undefined;
   if (sessionId) {
     const session = { 'LV-Session': sessionId };
-    // Present only when a live user session reads it (200): anything else, 403 for a role included, is "absent".
+    // Present when a live user session reads it (200), or is refused as unauthenticated although it is live (401: a
+    // defect the LV-Session rules must see). Anything else (404, or 403 for the user's role) leaves it out.
+    const offered = (status: number) => status === 200 || status === 401;
     const details = await call(target, 'GET', '/session/details', session);
-    note('sessionDetails', details.status === 200, `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
+    note('sessionDetails', offered(details.status), `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
     const centers = await call(target, 'GET', '/configuration/v6.0/callCenters', session);
-    note('callCenters', centers.status === 200, `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
+    note('callCenters', offered(centers.status), `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
     await call(target, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
   } else {
     // The login broke its own rule (LVX-LOGIN-SUCCESS decides that); the operations behind it cannot be probed.
