@@ -72,9 +72,9 @@ export class KitHttp {
       try {
         res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
       } catch (error) {
-        // One clear line, the same for every request, so the report can count them instead of listing each.
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new Error(`the target stopped answering: ${request.method} ${base}${request.path.split('?')[0]} failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+        // The first line is the same for every request, so the report counts them once instead of listing each.
+        throw new Error(`the target stopped answering (${cause?.code ?? cause?.message ?? (error as Error).message})\n${request.method} ${base}${request.path.split('?')[0]} failed`);
       }
       // Both vendors may rate-limit ("may be subject to rate limits", L1; 429 in O2): a limit is not a finding, so the
       // kit waits as told and tries again, and a limit that never lifts is the kit's error (an inconclusive run).
