@@ -113,6 +113,13 @@ describe('rule verdicts from pinned checks', () => {
     expect(summary.headline).toMatch(/^INCONCLUSIVE: 2 error\(s\) of the kit itself/);
   });
 
+  it('counts a target that stopped answering once, however many tests it broke', () => {
+    const tests = ['/session/login', '/session/details', '/loudvoice/authors.json'].map((path, i) =>
+      outcome(`[LVX-LOGIN-SUCCESS] t${i}`, 'failed', {}, [`the target stopped answering (ECONNREFUSED)\nPOST http://127.0.0.1:9${path} failed`]),
+    );
+    expect(kitErrorsOf(tests)).toEqual([expect.objectContaining({ count: 3, message: expect.stringMatching(/^the target stopped answering \(ECONNREFUSED\)/) })]);
+  });
+
   it('cannot conform while a deciding rule was not reached because a test stopped before it', () => {
     const tests = [
       outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'passed', { 'LVX-LOGIN-ACCESS-MISSING': tally(1) }),
