@@ -128,10 +128,16 @@ describe('author session expiry', () => {
     });
   });
 
-  it(rule(['LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-EXPIRES-IN-BOUNDS', 'LDV-ERROR-STATUS', 'LDV-ERROR-INFO'], 'expires_in is stored and returned; out of range or not an integer is 400 naming the node'), async () => {
+  it(rule(['LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-NEW-SESSION', 'LDV-LAST-UPDATE-NULL-WHEN-NEW', 'LDV-SESSION-EXPIRES-IN-BOUNDS', 'LDV-ERROR-STATUS', 'LDV-ERROR-INFO'], 'expires_in is stored and returned; out of range or not an integer is 400 naming the node'), async () => {
     const ref = `${runTag}-expires-in-${++authors}`;
     const sent = await session(ref, 3600);
     await check('LDV-SESSION-EXPIRES-IN', () => expect((sent.body as { expires_in?: unknown }).expires_in).toBe(3600));
+    // The seed's resultset: a new session ends expires_in after it began, and has not been updated yet.
+    const s = sent.body as Record<string, unknown>;
+    await check('LDV-SESSION-NEW-SESSION', () =>
+      expect(Date.parse(String(s.date_expiration)) - Date.parse(String(s.date_creation)), 'date_expiration = date_creation + expires_in').toBe(3_600_000),
+    );
+    await check('LDV-LAST-UPDATE-NULL-WHEN-NEW', () => expect(s.date_last_update, 'a new session').toBeNull());
     const listedSession = listOf(await ldv.sessionsOf(sent.author))?.entries?.[0];
     await check('LDV-SESSION-EXPIRES-IN', () => expect(listedSession?.expires_in, 'the listed session').toBe(3600));
     const byDefault = await session(`${runTag}-expires-default-${++authors}`);
