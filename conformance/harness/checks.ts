@@ -7,7 +7,7 @@ import { expect as vitestExpect } from 'vitest';
 import { getCurrentTest } from 'vitest/suite';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
-import { CHECKS_META, plain, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
+import { CHECKS_META, plain, ruleDecides, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
 import type { KitHttp } from './http.js';
 
 declare module 'vitest' {
@@ -18,10 +18,7 @@ declare module 'vitest' {
 
 /** Every rule of both contracts, by id, with whether its failure decides the verdict. */
 const RULES = new Map<string, { decides: boolean }>(
-  [...livevoxRules, ...loudvoiceRules].map((r) => {
-    const p = r.provenance as { grade: string; decides?: boolean };
-    return [r.id, { decides: p.grade === 'documented' || p.decides === true }];
-  }),
+  [...livevoxRules, ...loudvoiceRules].map((r) => [r.id, { decides: ruleDecides(r.provenance) }]),
 );
 
 /** True when a failure of `ruleId` decides the verdict (documented, or observed with `decides: true`). */
@@ -114,9 +111,6 @@ export async function check<T>(ruleId: string, body: () => T | Promise<T>): Prom
 export function inProperty<T>(body: () => Promise<T>): Promise<T> {
   return scope.run({ ...scope.getStore(), inProperty: true }, body);
 }
-
-/** The rule of the check being run, if any. */
-export const currentRule = (): string | undefined => scope.getStore()?.rule;
 
 /**
  * vitest's `expect`, usable only inside `check(RULE, ...)`: an assertion outside a check could not be traced to a

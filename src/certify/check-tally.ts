@@ -12,6 +12,15 @@ export interface RuleTally {
   failures: string[];
 }
 
+/** A rule's provenance as the contracts write it. */
+export interface Provenance {
+  grade: string;
+  decides?: boolean;
+}
+
+/** Whether a failure of a rule decides the verdict: every documented rule, and observed ones marked `decides: true`. */
+export const ruleDecides = (provenance: Provenance): boolean => provenance.grade === 'documented' || provenance.decides === true;
+
 /** The rule ids a test title names: `[LVX-A, LVX-B] title`. */
 export function rulesOfTitle(title: string): string[] {
   const match = /^\[([A-Z0-9, -]+)\]/.exec(title);

@@ -3,7 +3,7 @@
 // the kit's own error: it makes the run inconclusive, never a failure of the target.
 import { rules as livevoxRules, sources as livevoxSources } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules, sources as loudvoiceSources } from '../generated/loudvoice-catalogue.js';
-import { pinnedRule, type RuleTally } from './check-tally.js';
+import { pinnedRule, ruleDecides, type RuleTally } from './check-tally.js';
 import { CAPABILITY_NAMES, type Target } from './target.js';
 
 /** How one test ended, with the tallies of the checks it made. */
@@ -170,7 +170,7 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
       rule: r.rule,
       operation: r.operation,
       grade: p.grade,
-      decides: p.grade === 'documented' || p.decides === true,
+      decides: ruleDecides(p),
       ...(p['decides-because'] ? { decidesBecause: p['decides-because'] } : {}),
       source: p.source,
       citations: citationsOf(r.api, p.source),

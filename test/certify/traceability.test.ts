@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { FAULTS } from '../../src/core/faults.js';
+import { ruleDecides } from '../../src/certify/check-tally.js';
 
 const dir = join(import.meta.dirname, '../../conformance');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('harness/checks.ts'));
@@ -25,10 +26,7 @@ describe('traceability of the conformance suites', () => {
   });
 
   it('grades each rule from its contract: documented ones and observed ones marked decides: true decide', () => {
-    const deciding = [...livevoxRules, ...loudvoiceRules].filter((r) => {
-      const p = r.provenance as { grade: string; decides?: boolean };
-      return p.grade === 'documented' || p.decides === true;
-    });
+    const deciding = [...livevoxRules, ...loudvoiceRules].filter((r) => ruleDecides(r.provenance));
     expect(deciding.length).toBeGreaterThan(50);
     for (const r of deciding) expect(r.rule, r.id).not.toMatch(/\bcode 1\d{4}\b/);
   });
@@ -36,10 +34,7 @@ describe('traceability of the conformance suites', () => {
   it('has a fault for every deciding rule HTTP can show, so the fault matrix proves each one is checked', () => {
     const proven = new Set(Object.values(FAULTS as Record<string, { rule: string; also?: readonly string[] }>).flatMap((f) => [f.rule, ...(f.also ?? [])]));
     const unproven = [...livevoxRules, ...loudvoiceRules]
-      .filter((r) => {
-        const p = r.provenance as { grade: string; decides?: boolean; 'not-observable'?: string };
-        return (p.grade === 'documented' || p.decides === true) && !p['not-observable'];
-      })
+      .filter((r) => ruleDecides(r.provenance) && !(r.provenance as { 'not-observable'?: string })['not-observable'])
       .map((r) => r.id)
       .filter((id) => !proven.has(id));
     expect(unproven).toEqual([]);

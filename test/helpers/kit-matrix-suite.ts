@@ -9,12 +9,11 @@ import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
+import { ruleDecides } from '../../src/certify/check-tally.js';
 import { matrixEntries, type MatrixOutcome } from './kit-matrix.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const deciding = new Set<string>(
-  [...livevoxRules, ...loudvoiceRules].filter((r) => r.provenance.grade === 'documented' || (r.provenance as { decides?: boolean }).decides === true).map((r) => r.id),
-);
+const deciding = new Set<string>([...livevoxRules, ...loudvoiceRules].filter((r) => ruleDecides(r.provenance)).map((r) => r.id));
 
 /** Registers the tests of one half of the matrix. */
 export function kitMatrix(half: 'livevox' | 'loudvoice'): void {
