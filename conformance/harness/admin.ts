@@ -1,12 +1,11 @@
 // The deployment's test controls, when it offers them (capabilities in the target file): clock, reset, ID tokens.
 import type { Target } from '../../src/certify/target.js';
+import { adminHeaders } from '../../src/certify/target-http.js';
 import type { KitHttp } from './http.js';
 
 /** Calls the target's admin API; throws when the call fails, since a suite cannot go on without it. */
 async function adminCall(target: Target, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (target.adminToken) headers.authorization = `Bearer ${target.adminToken}`;
+  const headers = { ...adminHeaders(target), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
   const res = await fetch(target.baseUrl + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`admin call ${method} ${path} failed with ${res.status}: ${text}`);

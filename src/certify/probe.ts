@@ -2,44 +2,9 @@
 // beyond what the vendors document? Whatever the target file does not state is found out here, over plain HTTP, so
 // a bare URL of any deployment gets skips with reasons instead of false failures.
 import { CAPABILITY_NAMES, type Capabilities, type Target } from './target.js';
+import { adminHeaders, call, SetupError, type Answer } from './target-http.js';
 
-/** A target the kit cannot certify as set up (unreachable, not the API, refused credentials): exit 2, no verdict. */
-export class SetupError extends Error {
-  override name = 'SetupError';
-}
-
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-const TIMEOUT_MS = 10_000;
-
-async function call(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
-  let res: Response;
-  try {
-    res = await fetch(target.baseUrl + path, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new SetupError(`cannot reach the target at ${target.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
-  }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json };
-}
+export { SetupError } from './target-http.js';
 
 const describe = (a: Answer) => `${a.status} ${a.contentType || 'without Content-Type'}${a.text ? `: ${a.text.slice(0, 120).replace(/\s+/g, ' ')}` : ''}`;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -65,8 +30,7 @@ export async function probeTarget(target: Target): Promise<ProbeResult> {
   };
 
   // The admin API (clock and reset) and the test identity provider: session-kit's own test controls.
-  const admin: Record<string, string> = target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {};
-  const clock = await call(target, 'GET', '/__admin/clock', admin);
+  const clock = await call(target, 'GET', '/__admin/clock', adminHeaders(target));
   if ((clock.status === 401 || clock.status === 403) && target.adminToken) throw new SetupError(`the target refused the admin token (GET /__admin/clock answered ${clock.status})`);
   const hasAdmin = clock.status === 200 && isObject(clock.json) && typeof clock.json.epochMs === 'number';
   if ((stated.clock || stated.reset) && !hasAdmin) {

@@ -124,13 +124,13 @@ export interface KitSession {
  * Opens a kit session: vitest is created once, with the suites' own configuration, and every `run` sends the suites
  * to its target. Seed and runs are fixed for the session (the suites read them once).
  */
-export async function openKitSession(settings: { seed: number; runs: number; print?: (line: string) => void; junit?: string; target?: Target }): Promise<KitSession> {
+export async function openKitSession(settings: { seed: number; runs: number; print?: (line: string) => void; junit?: string }): Promise<KitSession> {
   const print = settings.print ?? ((line: string) => console.log(line));
   const { createVitest } = await import('vitest/node');
   process.env.SESSION_KIT_SEED = String(settings.seed);
   process.env.SESSION_KIT_RUNS = String(settings.runs);
   // The suites' global setup starts a reference only when no target is handed over: the session always hands one.
-  process.env[TARGET_ENV] ??= JSON.stringify(settings.target ?? {});
+  process.env[TARGET_ENV] ??= '{}';
   // One tag for the session: the suites' shared modules read it once, and every run's clean-up looks for it.
   const runTag = newRunTag();
   process.env[RUN_TAG_ENV] = runTag;
@@ -140,6 +140,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
     mkdirSync(dirname(settings.junit), { recursive: true });
     reporters.push(['junit', { outputFile: settings.junit, suiteName: 'session-kit conformance' }]);
   }
+  const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
   const vitest = await createVitest('test', {
     root,
     config: fileURLToPath(new URL('../../conformance/vitest.kit.config.ts', import.meta.url)),
@@ -170,15 +171,15 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       vitest.provide('sessionKitTarget', handedOver);
       vitest.provide('sessionKitRunTag', runTag);
       const print = options.print ?? ((line: string) => console.log(line));
-      collector.reset((line) => print(line), options.rules ?? (options.rule ? [options.rule] : []));
-      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
+      collector.reset((line) => print(line), selected);
+      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
       await vitest.runTestSpecifications(specs, true);
       for (const { proxy } of proxies) proxy.stop();
-      const cleanup = await cleanUp(options.target, runTag, await clockWasMoved(options.target));
+      const cleanup = await cleanUp(options.target, runTag);
       // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
       const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
       const rules = gradeRules(options.apis, collector.tests);
@@ -192,7 +193,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       }
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
-        tool: { name: 'session-kit', version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
+        tool: { name: 'session-kit', version },
         target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
@@ -206,7 +207,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
         ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
         rules,
         tests: [...collector.tests],
-        summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, (options.rules ?? (options.rule ? [options.rule] : [])).join(', ') || undefined),
+        summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, selected.join(', ') || undefined),
       };
       print(redact(consoleReport(result), options.target.secrets));
       const secrets = options.target.secrets;
@@ -217,18 +218,6 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       return result;
     },
   };
-}
-
-/** True when the target's clock stands ahead of the real time: the run moved it. */
-async function clockWasMoved(target: Target): Promise<boolean> {
-  if (!target.capabilities.clock) return false;
-  try {
-    const res = await fetch(`${target.baseUrl}/__admin/clock`, { headers: target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {}, signal: AbortSignal.timeout(5000) });
-    const clock = (await res.json()) as { epochMs?: number };
-    return typeof clock.epochMs === 'number' && clock.epochMs - Date.now() > 1000;
-  } catch {
-    return false;
-  }
 }
 
 function write(file: string, text: string): void {

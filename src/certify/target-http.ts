@@ -1,0 +1,45 @@
+// Plain HTTP from the runner to a target, outside the suites: the probe before a run and the clean-up after it.
+import type { Target } from './target.js';
+
+/** A target the kit cannot certify as set up (unreachable, not the API, refused credentials): exit 2, no verdict. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+/** A target's answer, its body parsed when it is JSON. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+const TIMEOUT_MS = 10_000;
+
+/** The Authorization header of the target's admin API, when the target file gives an admin token. */
+export const adminHeaders = (target: Target): Record<string, string> => (target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {});
+
+/** One request to the target; a target that does not answer is a SetupError naming why. */
+export async function call(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+  let res: Response;
+  try {
+    res = await fetch(target.baseUrl + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new SetupError(`cannot reach the target at ${target.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json };
+}
