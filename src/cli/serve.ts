@@ -25,6 +25,9 @@ Options:
   --body-limit BYTES     largest request body (default 1048576)
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
+  --journal-size N       how many requests the request journal keeps, newest first, each with its contract
+                         verdict (GET /__admin/requests; default 1000)
+  --no-journal           no request journal (its admin routes answer an empty list with capacity 0)
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
   --variant NAME         start with a legitimate vendor variant (repeatable; test-only: needs --enable-test-faults)
   --enable-test-faults   allow --fault and --variant; never use it for a mock people rely on
@@ -60,6 +63,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
+      'journal-size': { type: 'string', default: String(DEFAULT_CONFIG.journalSize) },
+      'no-journal': { type: 'boolean', default: false },
       fault: { type: 'string', multiple: true, default: [] },
       variant: { type: 'string', multiple: true, default: [] },
       'enable-test-faults': { type: 'boolean', default: false },
@@ -88,6 +93,10 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
+  const journalSize = Number(values['journal-size']);
+  if (!/^\d+$/.test(values['journal-size']) || !Number.isSafeInteger(journalSize) || journalSize < 1 || journalSize > 1_000_000) {
+    throw new UsageError('--journal-size must be an integer from 1 to 1000000 (use --no-journal to turn the journal off)');
+  }
   const faults = new Set<FaultName>();
   for (const name of values.fault) {
     if (!values['enable-test-faults']) throw new UsageError('--fault is for testing the conformance kit only: it needs --enable-test-faults');
@@ -126,6 +135,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       faults,
       variants,
       ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
+      journalSize: values['no-journal'] ? 0 : journalSize,
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );

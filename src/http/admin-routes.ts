@@ -17,7 +17,21 @@ export interface AdminDeps {
   sweep: () => void;
 }
 
-const adminError = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
+/** Answers an admin request with an error in the admin shape `{code, message}`. */
+export const adminError = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply => reply.code(status).send({ code, message });
+
+/** Wraps an admin handler so that, when an admin token is set, a request without `Authorization: Bearer <token>` gets 401. */
+export const adminGuard =
+  (token: string | undefined) =>
+  (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) =>
+  (request: FastifyRequest, reply: FastifyReply): unknown => {
+    if (token !== undefined) {
+      const auth = singleHeader(request, 'authorization');
+      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
+      if (!secretEquals(given, token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
+    }
+    return handler(request, reply);
+  };
 
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
@@ -32,14 +46,7 @@ const clockView = (clock: ControlledClock) => {
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { state, clock } = deps;
 
-  const guarded = (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => (request: FastifyRequest, reply: FastifyReply) => {
-    if (deps.token !== undefined) {
-      const auth = singleHeader(request, 'authorization');
-      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
-      if (!secretEquals(given, deps.token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
-    }
-    return handler(request, reply);
-  };
+  const guarded = adminGuard(deps.token);
 
   /** A JSON object body, or a 400 already sent. */
   const objectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {

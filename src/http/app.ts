@@ -14,6 +14,9 @@ import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
+import { IGNORE_CHAOS_NOTES, keepRequestBody, registerJournalCapture } from './journal-capture.js';
+import { registerJournalRoutes } from './journal-routes.js';
+import { RequestJournal } from '../journal/journal.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
@@ -42,6 +45,8 @@ export interface AppConfig {
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
   stateFile?: { path: string; intervalMs: number };
+  /** How many exchanges the request journal keeps (`/__admin/requests`); 0 turns it off. */
+  journalSize: number;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -59,6 +64,7 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   logLevel: false,
   logRequests: false,
   sweepIntervalMs: 60_000,
+  journalSize: 1000,
 };
 
 /** How many expired sessions one sweep step forgets before yielding to requests. */
@@ -71,7 +77,7 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
  * Tests drive it with `app.inject()`; the CLI calls `listen()`.
  */
-export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState }> {
+export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState; journal: RequestJournal }> {
   const variants = config.variants ?? NO_VARIANTS;
   // Each API's catalogue is mapped to the wire in one place, variants included.
   const sendLiveVoxError = liveVoxErrorSender(variants);
@@ -117,7 +123,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
 
-  registerBodyParser(app, config.api);
+  // The journal's capture first and CORS second: both must see every request before any other hook can answer it.
+  const journal = new RequestJournal(config.journalSize);
+  // The chaos layer records what it did to a request on the request's entry through noteChaos.
+  const { noteChaos } = journal.capacity > 0 ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api }) : { noteChaos: IGNORE_CHAOS_NOTES };
+  void noteChaos;
+  registerBodyParser(app, config.api, journal.capacity > 0 ? { keepRaw: keepRequestBody } : {});
 
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
@@ -183,7 +194,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+  if (config.admin.enabled) {
+    registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerJournalRoutes(app, { journal, token: config.admin.token });
+  }
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));
@@ -206,5 +220,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   }
 
   app.decorate('state', state);
-  return app as unknown as FastifyInstance & { state: ServerState };
+  app.decorate('journal', journal);
+  return app as unknown as FastifyInstance & { state: ServerState; journal: RequestJournal };
 }
