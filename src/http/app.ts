@@ -14,6 +14,7 @@ import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
+import { registerCors, type CorsConfig } from './cors.js';
 import { IGNORE_CHAOS_NOTES, keepRequestBody, registerJournalCapture } from './journal-capture.js';
 import { registerJournalRoutes } from './journal-routes.js';
 import { RequestJournal } from '../journal/journal.js';
@@ -47,6 +48,8 @@ export interface AppConfig {
   stateFile?: { path: string; intervalMs: number };
   /** How many exchanges the request journal keeps (`/__admin/requests`); 0 turns it off. */
   journalSize: number;
+  /** CORS for browser clients; off when absent. */
+  cors?: CorsConfig;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -128,6 +131,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   // The chaos layer records what it did to a request on the request's entry through noteChaos.
   const { noteChaos } = journal.capacity > 0 ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api }) : { noteChaos: IGNORE_CHAOS_NOTES };
   void noteChaos;
+  // Also before the onRoute hook below: CORS's catch-all OPTIONS route ('*') must not get 405 routes of its own,
+  // which would swallow every unknown path.
+  if (config.cors) await registerCors(app, config.cors);
   registerBodyParser(app, config.api, journal.capacity > 0 ? { keepRaw: keepRequestBody } : {});
 
   /** Every error leaves in the shape of the API its path belongs to. */
