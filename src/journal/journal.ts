@@ -2,7 +2,7 @@
 // stored in a slot (nothing copied, parsed, redacted or judged on the request's path); an entry is redacted and
 // judged the first time it is read, the result kept, and the raw exchange (which holds the secrets) dropped then.
 // Knows nothing of HTTP servers: the edge hands it exchanges and a judge.
-import { presentExchange, type Exchange, type JournalEntry, type Judge } from './entry.js';
+import { pathOf, presentExchange, type Exchange, type JournalEntry, type Judge } from './entry.js';
 import { redactPath } from './redaction.js';
 
 /** What a read of the journal may select on. Every field is optional; all given must hold. */
@@ -23,24 +23,20 @@ export interface JournalMeta {
   dropped: number;
 }
 
-/** One slot: the raw exchange until the entry is first read, then only the entry. */
-interface Slot {
-  seq: number;
-  api: Exchange['api'];
-  method: string;
-  status: number;
-  wallTime: number;
-  exchange: Exchange | null;
-  entry: JournalEntry | null;
-  shownPath: string | null;
-}
-
 /** The largest `limit` one read may ask for. */
 export const MAX_READ_LIMIT = 1000;
 
-/** A bounded, newest-first journal of exchanges. Capacity 0 records nothing (the journal is off). */
+/**
+ * A bounded, newest-first journal of exchanges. Capacity 0 records nothing (the journal is off). Slots are parallel
+ * arrays (sequence numbers in a typed array), so recording allocates nothing beyond the exchange itself.
+ */
 export class RequestJournal {
-  private readonly slots: (Slot | undefined)[];
+  /** The raw exchange of each slot, until its entry is first read. */
+  private readonly exchanges: (Exchange | null)[];
+  /** The entry of each slot, once read. */
+  private readonly entries: (JournalEntry | null)[];
+  /** The sequence number (the id) of each slot; 0 for an empty slot. */
+  private readonly seqs: Float64Array;
   private nextSeq = 1;
   /** Sequence number of the oldest entry held since the last clear (entries below it are gone). */
   private firstSeq = 1;
@@ -48,16 +44,20 @@ export class RequestJournal {
 
   constructor(readonly capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError('journal capacity must be a non-negative integer');
-    this.slots = new Array<Slot | undefined>(capacity);
+    this.exchanges = new Array<Exchange | null>(capacity).fill(null);
+    this.entries = new Array<JournalEntry | null>(capacity).fill(null);
+    this.seqs = new Float64Array(capacity);
   }
 
-  /** Keeps an exchange, pushing out the oldest when full. Cheap: one object and one slot write. */
+  /** Keeps an exchange, pushing out the oldest when full. Cheap: two slot writes. */
   record(exchange: Exchange): void {
     if (this.capacity === 0) return;
     const seq = this.nextSeq++;
     const index = (seq - 1) % this.capacity;
-    if (this.slots[index] !== undefined && this.slots[index]!.seq >= this.firstSeq) this.evicted++;
-    this.slots[index] = { seq, api: exchange.api, method: exchange.method, status: exchange.status, wallTime: exchange.wallTime, exchange, entry: null, shownPath: null };
+    if (this.seqs[index]! >= this.firstSeq) this.evicted++;
+    this.seqs[index] = seq;
+    this.exchanges[index] = exchange;
+    this.entries[index] = null;
   }
 
   /** Entries held, capacity, and entries pushed out since start or the last clear. */
@@ -67,7 +67,9 @@ export class RequestJournal {
 
   /** Forgets every entry; ids keep counting up, so an id never names two exchanges. */
   clear(): void {
-    this.slots.fill(undefined);
+    this.exchanges.fill(null);
+    this.entries.fill(null);
+    this.seqs.fill(0);
     this.firstSeq = this.nextSeq;
     this.evicted = 0;
   }
@@ -75,69 +77,67 @@ export class RequestJournal {
   /** The APIs of the entries a read would present, so the caller can load just those contracts first. */
   apisToJudge(filter: JournalFilter, limit: number): Set<'livevox' | 'loudvoice'> {
     const apis = new Set<'livevox' | 'loudvoice'>();
-    for (const slot of this.matching(filter, limit)) if (slot.entry === null && slot.api !== null) apis.add(slot.api);
+    for (const index of this.matching(filter, limit)) {
+      const api = this.exchanges[index]?.api;
+      if (api) apis.add(api);
+    }
     return apis;
   }
 
   /** Up to `limit` entries that match, newest first, each redacted and judged on first read. */
   list(filter: JournalFilter, limit: number, judge: Judge): JournalEntry[] {
-    return this.matching(filter, limit).map((slot) => this.present(slot, judge));
+    return this.matching(filter, limit).map((index) => this.present(index, judge));
   }
 
   /** The API of an entry (to load its contract), or undefined when no entry has that id. */
   apiOf(id: string): Exchange['api'] | undefined {
-    return this.slotOf(id)?.api;
+    const index = this.indexOf(id);
+    return index === undefined ? undefined : (this.exchanges[index]?.api ?? this.entries[index]!.api);
   }
 
   /** The entry with this id, if it is still held. */
   get(id: string, judge: Judge): JournalEntry | undefined {
-    const slot = this.slotOf(id);
-    return slot ? this.present(slot, judge) : undefined;
+    const index = this.indexOf(id);
+    return index === undefined ? undefined : this.present(index, judge);
   }
 
-  private slotOf(id: string): Slot | undefined {
+  private indexOf(id: string): number | undefined {
     if (!/^[1-9]\d{0,15}$/.test(id) || this.capacity === 0) return undefined;
     const seq = Number(id);
-    const slot = this.slots[(seq - 1) % this.capacity];
-    return slot !== undefined && slot.seq === seq && seq >= this.firstSeq ? slot : undefined;
+    const index = (seq - 1) % this.capacity;
+    return this.seqs[index] === seq && seq >= this.firstSeq ? index : undefined;
   }
 
-  private *newestFirst(): Generator<Slot> {
-    const oldest = Math.max(this.firstSeq, this.nextSeq - this.capacity);
-    for (let seq = this.nextSeq - 1; seq >= oldest; seq--) {
-      const slot = this.slots[(seq - 1) % this.capacity];
-      if (slot !== undefined && slot.seq === seq) yield slot;
-    }
-  }
-
-  private matching(filter: JournalFilter, limit: number): Slot[] {
-    const found: Slot[] = [];
+  private matching(filter: JournalFilter, limit: number): number[] {
+    const found: number[] = [];
     if (this.capacity === 0 || limit <= 0) return found;
-    for (const slot of this.newestFirst()) {
+    const oldest = Math.max(this.firstSeq, this.nextSeq - this.capacity);
+    for (let seq = this.nextSeq - 1; seq >= oldest && found.length < limit; seq--) {
+      const index = (seq - 1) % this.capacity;
+      if (this.seqs[index] !== seq) continue;
+      const x = this.exchanges[index];
+      const e = this.entries[index];
+      const api = x ? x.api : e!.api;
       // Not a break: entries are kept in the order they finished, so a slow one can follow younger ones.
-      if (filter.sinceWallTime !== undefined && slot.wallTime < filter.sinceWallTime) continue;
-      if (filter.api !== undefined && slot.api !== filter.api) continue;
-      if (filter.method !== undefined && slot.method !== filter.method) continue;
-      if (filter.status !== undefined && slot.status !== filter.status) continue;
-      if (filter.pathPrefix !== undefined && !this.shownPath(slot).startsWith(filter.pathPrefix)) continue;
-      found.push(slot);
-      if (found.length >= limit) break;
+      if (filter.sinceWallTime !== undefined && (x ? x.wallTime : Date.parse(e!.wallTime)) < filter.sinceWallTime) continue;
+      if (filter.api !== undefined && api !== filter.api) continue;
+      if (filter.method !== undefined && (x ? x.method : e!.request.method) !== filter.method) continue;
+      if (filter.status !== undefined && (x ? x.status : e!.response.status) !== filter.status) continue;
+      // The path as the entry shows it (redacted), so a filter never matches on a secret the entry does not show.
+      if (filter.pathPrefix !== undefined && !(x ? redactPath(pathOf(x.url)) : e!.request.path).startsWith(filter.pathPrefix)) continue;
+      found.push(index);
     }
     return found;
   }
 
-  /** The path as the entry shows it (redacted), so a filter never matches on a secret the entry does not show. */
-  private shownPath(slot: Slot): string {
-    if (slot.shownPath === null) slot.shownPath = slot.entry ? slot.entry.request.path : redactPath(slot.exchange!.path);
-    return slot.shownPath;
-  }
-
-  private present(slot: Slot, judge: Judge): JournalEntry {
-    if (slot.entry === null) {
-      slot.entry = presentExchange(String(slot.seq), slot.exchange!, judge);
+  private present(index: number, judge: Judge): JournalEntry {
+    let entry = this.entries[index];
+    if (!entry) {
+      entry = presentExchange(String(this.seqs[index]), this.exchanges[index]!, judge);
+      this.entries[index] = entry;
       // From here on only the redacted entry is kept: the secrets of the exchange leave memory with it.
-      slot.exchange = null;
+      this.exchanges[index] = null;
     }
-    return slot.entry;
+    return entry;
   }
 }

@@ -65,6 +65,7 @@ describe('reading the journal', () => {
     expect(Date.parse(list.wallTime)).toBeGreaterThan(Date.now() - 60_000);
     expect(list.durationMs).toBeGreaterThanOrEqual(0);
     expect(JSON.parse(list.response.body).response.result.data.authors).toBeDefined();
+    expect(list.response.headers['content-length']).toBe(String(Buffer.byteLength(list.response.body)));
 
     const ids_ = async (query: string) => (await entries(app, query)).requests.map((e) => `${e.request.method} ${e.request.path}`);
     expect(await ids_('?api=livevox')).toEqual(['GET /session/details', 'POST /session/login']);

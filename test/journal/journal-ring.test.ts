@@ -2,7 +2,7 @@
 // presented once (judged on the raw exchange, then the raw exchange dropped), filters on what an entry shows.
 import { describe, expect, it } from 'vitest';
 import type { Judgement } from '../../src/contract/verdict.js';
-import type { Exchange } from '../../src/journal/entry.js';
+import type { Exchange, JudgedExchange } from '../../src/journal/entry.js';
 import { RequestJournal } from '../../src/journal/journal.js';
 
 const exchange = (n: number, over: Partial<Exchange> = {}): Exchange => ({
@@ -12,16 +12,16 @@ const exchange = (n: number, over: Partial<Exchange> = {}): Exchange => ({
   api: 'livevox',
   chaos: null,
   method: 'GET',
-  path: `/session/validate/session-id-number-${n}`,
-  query: '',
-  headers: {},
+  url: `/session/validate/session-id-number-${n}`,
+  requestHeaders: '{}',
   body: null,
   bodyTruncated: false,
   route: '/session/validate/:sessionId',
   status: 404,
-  responseHeaders: {},
+  responseHeaders: '{}',
   responseBody: null,
   responseBodyTruncated: false,
+  responseBodyBytes: null,
   ...over,
 });
 
@@ -54,7 +54,7 @@ describe('RequestJournal', () => {
     const journal = new RequestJournal(5);
     journal.record(exchange(1, { body: '{"password":"Demo-Pass-1"}' }));
     const seen: (string | null)[] = [];
-    const judge = (x: Exchange) => {
+    const judge = (x: JudgedExchange) => {
       seen.push(x.body);
       return OK;
     };
@@ -68,7 +68,7 @@ describe('RequestJournal', () => {
   it('filters on api, method, status, the shown path and since; capacity 0 keeps nothing', () => {
     const journal = new RequestJournal(10);
     journal.record(exchange(1));
-    journal.record(exchange(2, { api: 'loudvoice', method: 'PUT', path: '/loudvoice/authors/sessions.json', status: 201 }));
+    journal.record(exchange(2, { api: 'loudvoice', method: 'PUT', url: '/loudvoice/authors/sessions.json', status: 201 }));
     journal.record(exchange(3, { wallTime: 1_500 }));
     const ids = (filter: Parameters<RequestJournal['list']>[0]) => journal.list(filter, 10, () => OK).map((e) => e.id);
     expect(ids({ api: 'loudvoice' })).toEqual(['2']);
