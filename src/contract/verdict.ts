@@ -36,6 +36,11 @@ export interface HttpExchange {
   route: string | null;
   /** The response status; 0 when no response was sent (the connection was dropped). */
   status: number;
+  /**
+   * Set when the response is a fault the integrator injected (a chaos `error` rule): the status is then theirs, not
+   * the operation's, and only the body's error shape is judged.
+   */
+  injected?: { ruleId: string; status: number } | null;
   responseHeaders: Readonly<Record<string, string | number | string[] | undefined>>;
   responseBody: string | null;
   responseBodyTruncated: boolean;
@@ -204,6 +209,12 @@ export class ContractJudge {
     const declared = op.requestBody;
     if (!declared) return;
     const text = x.body;
+    if (text === null && announcesBody(x.headers)) {
+      // Answered before its body was read (a credentials refusal, a 413, a fault injected by chaos): what was sent is
+      // unknown, so it is neither missing nor wrong.
+      unchecked.push('request body: not read (the request was answered before its body was)');
+      return;
+    }
     if (text === null || text.trim() === '') {
       if (declared.required) out.push({ rule: requestBodyRule(api, op.operationId), where: 'body', message: `${op.operationId} needs a JSON body; none was sent` });
       return;
@@ -230,6 +241,11 @@ export class ContractJudge {
 
   private judgeResponse(x: HttpExchange, op: ContractOperation, out: Violation[], unchecked: string[]): void {
     const api = this.contract.api;
+    if (x.injected) {
+      unchecked.push(`response status: ${x.status} was injected by chaos rule ${x.injected.ruleId}, not chosen by the operation`);
+      this.judgeResponseBody(x, op, this.contract.schemas[ERROR_SCHEMA[api]], out, unchecked, errorShapeRule(api));
+      return;
+    }
     const declared = op.responses[String(x.status)] ?? op.responses[`${String(x.status)[0]}XX`] ?? op.responses.default;
     let schema: object | undefined;
     if (declared) schema = declared.schema;
@@ -296,6 +312,12 @@ export class ContractJudge {
     }
   }
 }
+
+/** True when the request's headers say a body follows (a non-zero Content-Length, or chunked transfer). */
+const announcesBody = (headers: HttpExchange['headers']): boolean => {
+  const length = headerText(headers['content-length']);
+  return (length !== undefined && length.trim() !== '0') || headers['transfer-encoding'] !== undefined;
+};
 
 /** A header's single value as text (the first, when repeated). */
 const headerText = (value: string | number | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value));

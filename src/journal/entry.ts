@@ -54,6 +54,12 @@ export const pathOf = (url: string): string => {
   return q < 0 ? url : url.slice(0, q);
 };
 
+/** The chaos rule that answered this exchange with an error of its own, if one did. */
+function injectedError(x: Exchange): { ruleId: string; status: number } | null {
+  const action = x.chaos?.action as { type?: unknown; status?: unknown } | null | undefined;
+  return x.chaos && action?.type === 'error' && x.status !== 0 ? { ruleId: x.chaos.ruleId, status: x.status } : null;
+}
+
 /** The exchange as the contract's judge reads it: path and query apart, headers as objects, the body as text. */
 export function asHttpExchange(x: Exchange): JudgedExchange {
   const q = x.url.indexOf('?');
@@ -70,6 +76,7 @@ export function asHttpExchange(x: Exchange): JudgedExchange {
     responseHeaders: JSON.parse(x.responseHeaders) as Record<string, string | number | string[]>,
     responseBody: Buffer.isBuffer(x.responseBody) ? x.responseBody.toString('utf8') : x.responseBody,
     responseBodyTruncated: x.responseBodyTruncated,
+    injected: injectedError(x),
   };
 }
 

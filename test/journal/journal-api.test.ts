@@ -259,6 +259,27 @@ describe('contract verdicts', () => {
     expect(plain404.verdict.response).toContainEqual(expect.objectContaining({ rule: 'LDV-ENVELOPE-EVERY-RESPONSE' }));
   });
 
+  it('over real sockets too: the response headers as sent, and a valid exchange is ok', async () => {
+    const { app } = await open();
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${base}/session/login`, { method: 'POST', headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
+    const sent = await res.text();
+    const [entry] = ((await (await fetch(`${base}/__admin/requests`)).json()) as { requests: any[] }).requests;
+    expect(entry.response.headers).toMatchObject({ 'content-type': res.headers.get('content-type'), 'content-length': String(Buffer.byteLength(sent)) });
+    expect(entry.request.headers['lv-access']).toBe('…1111');
+    expect(entry.verdict).toEqual({ request: [], response: [], ok: true, unchecked: [] });
+  });
+
+  it('a request answered before its body was read is not blamed for a missing body', async () => {
+    const { app } = await open();
+    await app.inject(json('PUT', '/loudvoice/authors/sessions.json', { request: { author_session: { author: { author_reference: 'J-3', name: 'N' } } } }));
+    const [entry] = (await entries(app)).requests;
+    expect(entry.response.status).toBe(401);
+    expect(entry.request.body).toBeNull();
+    expect(entry.verdict.request).toEqual([{ rule: 'LDV-AUTH-BASIC-EVERY-CALL', where: 'header Authorization', message: expect.any(String) }]);
+    expect(entry.verdict.unchecked).toEqual([expect.stringContaining('not read')]);
+  });
+
   it('keeps the verdict: a second read gives the same entry', async () => {
     const { app } = await open();
     await login(app);

@@ -84,4 +84,17 @@ describe('RequestJournal', () => {
     expect(off.meta()).toEqual({ total: 0, capacity: 0, dropped: 0 });
     expect(off.list({}, 10, () => OK)).toEqual([]);
   });
+
+  it('also lets go of the oldest entries when their bytes are needed for newer ones, and counts them', () => {
+    const journal = new RequestJournal(100);
+    const big = 'x'.repeat(60_000);
+    for (let n = 1; n <= 40; n++) journal.record(exchange(n, { body: big, responseBody: big }));
+    const { total, dropped } = journal.meta();
+    expect(total).toBeLessThan(40);
+    expect(total + dropped).toBe(40);
+    const newest = journal.list({}, 100, () => OK);
+    expect(newest[0]!.id).toBe('40');
+    expect(newest.every((e) => e.request.body === big)).toBe(true);
+    expect(journal.get(String(40 - total), () => OK)).toBeUndefined();
+  });
 });
