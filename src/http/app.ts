@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { METHODS, ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Fixtures } from '../config/fixtures.js';
 import { NO_FAULTS, type FaultSet } from '../core/faults.js';
 import { NO_VARIANTS, type VariantSet } from '../core/variants.js';
@@ -64,8 +66,12 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
 /** How many expired sessions one sweep step forgets before yielding to requests. */
 const SWEEP_CHUNK = 10_000;
 
-/** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+/**
+ * Every method Node's HTTP parser accepts (extension methods such as TRACE, QUERY, PROPFIND and LINK included), the
+ * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
+ * 400 and closes the connection, see README).
+ */
+const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', ...METHODS])];
 
 /**
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
@@ -109,6 +115,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       return nativeError(request, reply, 'ROUTE_NOT_FOUND');
     },
   });
+  // fastify routes seven methods by default and refuses the rest before routing (a 404 or 400 that says nothing about
+  // the method); every other method Node accepts is added so that a known path can answer it with 405 and Allow.
+  const routed = new Set(app.supportedMethods);
+  for (const method of ALL_METHODS) if (!routed.has(method)) app.addHttpMethod(method, { hasBody: true });
+  // Node hands CONNECT to a 'connect' listener instead of the request handler (and drops the connection when there is
+  // none): it is routed like any other method, answered, and the connection closed (nothing here tunnels).
+  app.server.on('connect', (request: IncomingMessage, socket: Duplex) => routeConnect(app, request, socket));
   const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
   // Time never goes backwards, not even across a restart.
   if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
@@ -191,12 +204,14 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
     const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
     // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
-    if (api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')) {
-      app.route({ method: missing, url, handler: routeNotFound });
-      continue;
-    }
     const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
-    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED') });
+    const refuse =
+      api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')
+        ? routeNotFound
+        : (request: FastifyRequest, reply: FastifyReply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED');
+    // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
+    // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
+    app.route({ method: missing, url, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
   }
 
   if (config.sweepIntervalMs > 0) {
@@ -207,4 +222,20 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   app.decorate('state', state);
   return app as unknown as FastifyInstance & { state: ServerState };
+}
+
+/**
+ * Answers a CONNECT request through the app's router, as any other method is (a 405 on a known path, a 404 elsewhere),
+ * then closes the connection: Node has already taken the socket away from its HTTP parser, so it cannot be reused.
+ */
+function routeConnect(app: FastifyInstance, request: IncomingMessage, socket: Duplex): void {
+  const response = new ServerResponse(request);
+  response.shouldKeepAlive = false;
+  response.assignSocket(socket as never);
+  response.on('finish', () => {
+    response.detachSocket(socket as never);
+    socket.end();
+  });
+  socket.on('error', () => socket.destroy());
+  app.routing(request, response);
 }
