@@ -10,13 +10,17 @@
 // - on a real socket, CONNECT (which Node hands to a separate listener) gets the same 405, and a method Node's parser
 //   refuses gets Node's own 400 and a closed connection, never a crash: the server keeps serving.
 //
-// The paths and their methods are read from the contracts, so a new path is covered without an edit here.
+// The paths and their methods are read from the contracts, so a new path is covered without an edit here; each 405
+// body validates against the contract's components.responses.MethodNotAllowed.
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { METHODS } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors as livevoxErrors } from '../../src/generated/livevox-session-catalogue.js';
+import { contractAjv } from '../helpers/contract-schemas.js';
 import { DEMO, LOUDVOICE_AUTH, testApp } from '../helpers/test-app.js';
-import { loadOperations, type OperationSpec } from './operations.js';
+import { CONTRACTS, loadOperations, type OperationSpec } from './operations.js';
 import { errorShapeProblems, shapeOfPath } from './oracle.js';
 import { exchange, listen, rawRequest } from './raw-http.js';
 
@@ -31,9 +35,18 @@ function concrete(template: string, operations: OperationSpec[]): string {
 describe('405 with Allow for every method a path does not define', () => {
   let app: FastifyInstance;
   let paths: { api: 'livevox' | 'loudvoice'; template: string; path: string; defined: Set<string> }[];
+  /** Each contract's components.responses.MethodNotAllowed body schema. */
+  const declared = new Map<string, ValidateFunction>();
 
   beforeAll(async () => {
     ({ app } = await testApp());
+    const ajv = contractAjv();
+    for (const { api, file } of CONTRACTS) {
+      const doc = (await SwaggerParser.dereference(file)) as unknown as { components: { responses: Record<string, { headers?: Record<string, { required?: boolean }>; content: Record<string, { schema: object }> }> } };
+      const response = doc.components.responses['MethodNotAllowed']!;
+      expect(response.headers?.['Allow']?.required).toBe(true);
+      declared.set(api, ajv.compile(response.content['application/json']!.schema));
+    }
     const operations = await loadOperations();
     const byTemplate = new Map<string, (typeof paths)[number]>();
     for (const op of operations) {
@@ -61,6 +74,7 @@ describe('405 with Allow for every method a path does not define', () => {
         if (method !== 'HEAD') {
           const json = res.json();
           expect(errorShapeProblems(shapeOfPath(path), 405, json), where).toEqual([]);
+          expect(declared.get(api)!(json), `${where}: not the contract's MethodNotAllowed`).toBe(true);
           if (api === 'livevox') expect(json.code, where).toBe(livevoxErrors.METHOD_NOT_ALLOWED.code);
           else expect(json.response.request.status.info, where).toContain(`[${method}]`);
         }

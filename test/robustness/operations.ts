@@ -31,6 +31,8 @@ export interface OperationSpec {
   bodyRequired: boolean;
   /** The statuses the operation declares, as numbers. */
   statuses: number[];
+  /** The declared responses by status, with their JSON schema when they have a body. */
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
   /** The headers the operation's security schemes name (lower-case), or `authorization` for HTTP Basic. */
   credentialHeaders: string[];
 }
@@ -47,7 +49,7 @@ type Op = {
   parameters?: ParameterSpec[];
   security?: Record<string, string[]>[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: object; example?: unknown; examples?: Record<string, { value?: unknown }> }> };
-  responses?: Record<string, unknown>;
+  responses?: Record<string, { content?: Record<string, { schema?: object }> }>;
 };
 
 /** The contracts and the API each one describes. */
@@ -93,6 +95,7 @@ export async function loadOperations(): Promise<OperationSpec[]> {
           ...(content['application/json']?.schema ? { bodySchema: content['application/json'].schema } : {}),
           bodyRequired: op.requestBody?.required === true,
           statuses: Object.keys(op.responses ?? {}).map(Number),
+          responses: op.responses ?? {},
           credentialHeaders: [...new Set(credentialHeaders)],
         });
       }
