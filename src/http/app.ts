@@ -11,7 +11,7 @@ import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
-import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { authBeforeRouting, LIVEVOX_VERSIONS, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js';
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
@@ -62,6 +62,9 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   logRequests: false,
   sweepIntervalMs: 60_000,
 };
+
+/** The LiveVox version segments served, for the 405 of a versioned path. */
+const LIVEVOX_VERSION_SET: ReadonlySet<string> = new Set(LIVEVOX_VERSIONS);
 
 /** How many expired sessions one sweep step forgets before yielding to requests. */
 const SWEEP_CHUNK = 10_000;
@@ -205,10 +208,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
     // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
     const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
+    const notAllowed = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED');
+    // A LiveVox path with a version segment exists only for the versions served (LVX-VERSION-SEGMENT): with any other
+    // segment it is an unknown route whatever the method, as its own handlers answer.
+    const versioned = url.includes(':version');
     const refuse =
       api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')
         ? routeNotFound
-        : (request: FastifyRequest, reply: FastifyReply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED');
+        : versioned
+          ? (request: FastifyRequest, reply: FastifyReply) => (LIVEVOX_VERSION_SET.has((request.params as { version?: string }).version ?? '') ? notAllowed(request, reply) : routeNotFound(request, reply))
+          : notAllowed;
     // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
     // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
     app.route({ method: missing, url, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });

@@ -85,6 +85,15 @@ describe('405 with Allow for every method a path does not define', () => {
     expect(refused).toBeGreaterThan(paths.length * 30);
   });
 
+  it('answers an unknown LiveVox version segment as an unknown route whatever the method (LVX-VERSION-SEGMENT)', async () => {
+    for (const method of ['GET', 'TRACE', 'QUERY', 'DELETE'] as const) {
+      const res = await app.inject({ method: method as 'GET', url: '/session/v9.9/login' });
+      expect([res.statusCode, res.json().code, res.headers['allow']], method).toEqual([404, 10013, undefined]);
+    }
+    const known = await app.inject({ method: 'TRACE' as 'GET', url: '/session/v6.0/login' });
+    expect([known.statusCode, known.headers['allow']]).toEqual([405, 'POST']);
+  });
+
   it('checks LoudVoice credentials before the method, and refuses the method before reading the body', async () => {
     const noCredentials = await app.inject({ method: 'TRACE', url: '/loudvoice/authors.json' });
     expect(noCredentials.statusCode).toBe(401);
