@@ -240,15 +240,12 @@ const BREAKING_FORMAT: Record<string, Json[]> = {
 };
 
 /**
- * The single mutations of `value` that the schema gives reason to expect it to refuse. `representable` filters what
- * the transport can carry (a query string has no null, no object, no number that is not text).
+ * The single mutations of `value` that the schema gives reason to expect it to refuse (each one distinct); `hints`
+ * give the values added where a `not` excludes a key. Whether the schema does refuse the result is Ajv's call.
  */
-export function mutationsOf(root: Schema, value: Json, options: { representable?: (to: Json) => boolean; hints?: Hints } = {}): Mutation[] {
-  const ok = options.representable ?? (() => true);
+export function mutationsOf(root: Schema, value: Json, options: { hints?: Hints } = {}): Mutation[] {
   const out: Mutation[] = [];
-  const push = (m: Mutation) => {
-    if (m.remove || ok(m.to!)) out.push(m);
-  };
+  const push = (m: Mutation) => out.push(m);
   const unique = () => {
     const seen = new Set<string>();
     return out.filter((m) => !seen.has(JSON.stringify(m)) && !!seen.add(JSON.stringify(m)));
