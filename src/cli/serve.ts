@@ -7,6 +7,8 @@ import { ControlledClock } from '../runtime/clock.js';
 import { cryptoIds } from '../runtime/ids.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { UsageError } from './usage-error.js';
+import { redactRedisUrl } from '../store/redis-store.js';
+import { isWorker, readStore, readWorkers, reportListening, runWorkers } from './workers.js';
 
 export const SERVE_HELP = `session-kit serve: run the LiveVox and LoudVoice mock with its fixtures
 
@@ -22,6 +24,9 @@ Options:
   --state FILE           keep the state across restarts: load FILE at start (if it exists), save it every
                          --state-interval ms when something changed and on SIGTERM (atomic write-then-rename)
   --state-interval MS    how often the state is saved (default 1000)
+  --store STORE          memory (default) | redis://[user:password@]HOST:PORT[/DB] (or env SESSION_KIT_STORE):
+                         with Redis (or Valkey) every instance on that store shares one state and one clock
+  --workers N            N server processes on this machine sharing the port (needs --store redis://...)
   --body-limit BYTES     largest request body (default 1048576)
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
@@ -57,6 +62,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'no-admin': { type: 'boolean', default: false },
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
       state: { type: 'string' },
+      store: { type: 'string' },
+      workers: { type: 'string', default: '1' },
       'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
@@ -85,6 +92,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
   const stateInterval = Number(values['state-interval']);
   if (!Number.isSafeInteger(stateInterval) || stateInterval < 10) throw new UsageError('--state-interval must be an integer of at least 10 (ms)');
+  const store = readStore(values.store ?? (env.SESSION_KIT_STORE || 'memory'));
+  if (store && values.state) throw new UsageError('--state keeps one process\'s state in a file; with --store redis://... the state is in Redis: use one or the other');
+  const workers = readWorkers(values.workers, store !== undefined);
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
@@ -112,6 +122,21 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
 
   const fixturesPath = values.fixtures ?? DEFAULT_FIXTURES_PATH;
   const fixtures = loadFixtures(fixturesPath);
+  const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
+  const banner = (address: string) => {
+    console.log(`session-kit ${apis} mock listening on ${address}${workers > 1 ? ` (${workers} workers)` : ''}`);
+    console.log(`  fixtures: ${fixturesPath}`);
+    if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
+    if (store) console.log(`  store: ${redactRedisUrl(store.url)} (shared by every instance on it)`);
+    console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+    if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
+    if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
+    if (!adminEnabled) console.log('  admin controls: off');
+    else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+  };
+  // --workers N: this process only forks and watches the workers, which run this same command.
+  if (workers > 1 && !isWorker()) return runWorkers(workers, banner);
+
   const clock = new ControlledClock(values.clock, start);
   const idp = adminEnabled ? await TestIdentityProvider.create() : undefined;
   const app = await buildApp(
@@ -126,19 +151,13 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       faults,
       variants,
       ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
+      ...(store ? { redis: store } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );
   const address = await app.listen({ host: values.host, port });
-  const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
-  console.log(`session-kit ${apis} mock listening on ${address}`);
-  console.log(`  fixtures: ${fixturesPath}`);
-  if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
-  console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
-  if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
-  if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
-  if (!adminEnabled) console.log('  admin controls: off');
-  else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+  if (isWorker()) reportListening(address);
+  else banner(address);
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -155,6 +155,15 @@ export const errors = {
       "source": "Project choice (LVX-HEADER-REPEATED): a repeated credential header is ambiguous and is refused."
     }
   },
+  "STORE_UNAVAILABLE": {
+    "status": 503,
+    "code": 10503,
+    "message": "The session store is unavailable, try again shortly",
+    "provenance": {
+      "grade": "assumed",
+      "source": "session-kit's own choice for its shared store (--store redis://): while the store cannot be reached a request is refused with 503 (RFC 9110 section 15.6.4) in the {code, message} shape, and nothing was changed. No LiveVox page documents a 503."
+    }
+  },
   "INTERNAL_ERROR": {
     "status": 500,
     "code": 10500,

@@ -202,6 +202,14 @@ export const errors = {
       "source": "Only for content types that name a non-JSON format (multipart/form-data, XML); JSON sent as application/x-www-form-urlencoded or without Content-Type is accepted, see LDV-BODY-CONTENT-TYPE-LENIENT."
     }
   },
+  "STORE_UNAVAILABLE": {
+    "status": 503,
+    "info": "The service is temporarily unavailable, please try again later",
+    "provenance": {
+      "grade": "assumed",
+      "source": "session-kit's own choice for its shared store (--store redis://): while the store cannot be reached a request is refused with 503 (RFC 9110 section 15.6.4) in the LoudVoice envelope, and nothing was changed."
+    }
+  },
   "INTERNAL_ERROR": {
     "status": 500,
     "info": "An internal error has occurred while processing the request, please try again later",

@@ -31,6 +31,7 @@ const REWORDED: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'Only JSON request bodies are accepted',
   HEADER_REPEATED: 'A credential header was sent more than once',
   INTERNAL_ERROR: 'Something went wrong on our side',
+  STORE_UNAVAILABLE: 'The service is busy, try again in a moment',
 };
 
 /** The LiveVox error body: `{code, message}` (observed in LiveVox's own .NET client model). */

@@ -130,6 +130,7 @@ const REWORDED_INFO: Partial<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: 'Request refused: bodies are limited to {limit} bytes',
   UNSUPPORTED_MEDIA_TYPE: 'Request refused: [{content_type}] is not accepted, send JSON',
   INTERNAL_ERROR: 'Server error: the request could not be processed, try again later',
+  STORE_UNAVAILABLE: 'Server busy: the request could not be processed now, try again later',
 };
 
 /** The info texts no variant changes: documented (401) or matched by a real client (the discussion 404). */
