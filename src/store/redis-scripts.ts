@@ -19,6 +19,8 @@ local function redis_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local m = redis.call('HMGET', KEYS[1], 'mode', 'offset', 'start', 'last', 'seq', 'base', 'epoch', 'snapseq', 'gen')
+-- No store (a Redis restarted without persistence, or flushed): the caller makes it again and loads it.
+if not m[9] then return {'reload', '0', '0', 'system', '0', '0', '0'} end
 local mode, offset, start, last = m[1], tonumber(m[2]), tonumber(m[3]), tonumber(m[4])
 local seq, base, epoch, snapseq, gen = tonumber(m[5]), tonumber(m[6]), m[7], m[8], m[9]
 local function now_ms()

@@ -135,6 +135,11 @@ export class RedisStore implements Store {
   /** Connects and creates the store if it is new, refusing one made for other fixtures (before routes are built). */
   async connect(): Promise<void> {
     await withTimeout(this.client.connect(), this.timeoutMs * 5, `cannot connect to ${redactRedisUrl(this.options.url)}`);
+    await this.init();
+  }
+
+  /** Creates the store's keys when there are none; refuses a store made for servers started differently. */
+  private async init(): Promise<void> {
     const clock = this.deps.clock;
     const fingerprint = (await this.run('INIT', [this.deps.fingerprint, clock.mode, String(clock.now()), this.deps.ids.uuid()])) as unknown as string;
     if (fingerprint !== this.deps.fingerprint) {
@@ -330,7 +335,12 @@ export class RedisStore implements Store {
    * whose entries the snapshot already covers cannot know their answer: they fail as 503 (their effect stands).
    */
   private async reload(): Promise<void> {
-    const reply = await this.run('LOAD', []);
+    let reply = await this.run('LOAD', []);
+    if (reply[0] === 'reload') {
+      // The store is gone (Redis lost its data): made again, with the fixtures' state.
+      await this.init();
+      reply = await this.run('LOAD', []);
+    }
     const [gen, , now, mode, epoch, snapSeq, snapshot] = reply as [string, string, string, string, string, string, string];
     this.gen = gen;
     this.deps.clock.follow(Number(now), mode as 'system' | 'fixed', Number(epoch));
