@@ -168,7 +168,7 @@ export class RedisStore implements Store {
   /** Loads the shared state into the cores (once every applier is registered) and starts the snapshots. */
   async open(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.maybeSnapshot().catch(() => undefined), this.snapshotIntervalMs);
+    this.timer = setInterval(() => void this.compactIfLeased().catch(() => undefined), this.snapshotIntervalMs);
     this.timer.unref();
   }
 
@@ -360,14 +360,18 @@ export class RedisStore implements Store {
     this.lost = false;
   }
 
-  /**
-   * Every interval, one instance (whoever takes the lease) writes a snapshot when the log grew or state expired
-   * since the last one, then trims the log: Redis memory follows the live state, with the movable clock.
-   */
-  private async maybeSnapshot(): Promise<void> {
+  /** Every interval, one instance (whoever takes the lease) compacts the store; the others skip. */
+  private async compactIfLeased(): Promise<void> {
     if (this.lost || this.reloading || !this.connected) return;
     const got = (await this.client.sendCommand(['SET', this.lease, this.instance, 'NX', 'PX', String(this.snapshotIntervalMs * 2)], { timeout: this.timeoutMs })) as unknown;
-    if (got !== 'OK') return;
+    if (got === 'OK') await this.compact();
+  }
+
+  /**
+   * Writes a snapshot of the state, when the log grew or state expired since the last one, and trims the log behind
+   * it: Redis memory follows the live state, with the movable clock (what expired at the store's time is left out).
+   */
+  async compact(): Promise<void> {
     await this.sync();
     this.applier.expire();
     const live = liveCount(this.applier);
