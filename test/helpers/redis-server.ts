@@ -47,13 +47,13 @@ export interface TestRedis {
  * Starts redis-server with `appendonly yes` and `appendfsync always`, so a write Redis acknowledged survives a kill
  * of the server: what the no-acknowledged-write-lost tests rely on.
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: { appendfsync?: 'always' | 'everysec' } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'session-kit-redis-'));
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--loglevel', 'warning'];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--loglevel', 'warning'];
       const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       let out = '';
