@@ -31,10 +31,19 @@ local function now_ms()
   return t
 end
 local function reply(status, now, since)
-  local out = {status, fmt(seq), fmt(now), mode, epoch, snapseq, fmt(since + 1)}
-  if status == 'ok' and since < seq then
-    local entries = redis.call('LRANGE', KEYS[2], since - base, -1)
-    for i = 1, #entries do out[#out + 1] = entries[i] end
+  -- What this instance's connection was already sent (replies arrive in order) is not sent again: without this, a
+  -- burst of N concurrent requests would each carry the same N entries back.
+  local from = since
+  local field = 'c:' .. ARGV[3]
+  local sent = tonumber(redis.call('HGET', KEYS[1], field) or '-1')
+  if sent > from and sent <= seq then from = sent end
+  local out = {status, fmt(seq), fmt(now), mode, epoch, snapseq, fmt(from + 1)}
+  if status == 'ok' then
+    if from < seq then
+      local entries = redis.call('LRANGE', KEYS[2], from - base, -1)
+      for i = 1, #entries do out[#out + 1] = entries[i] end
+    end
+    redis.call('HSET', KEYS[1], field, fmt(seq))
   end
   return out
 end
@@ -52,19 +61,19 @@ end
 return redis.call('HGET', KEYS[1], 'fp')
 `;
 
-/** ARGV: generation, since, entry payload ("seed json"). Appends a command stamped with the store's time. */
+/** ARGV: generation, since, instance, entry payload ("seed json"). Appends a command stamped with the store's time. */
 export const COMMIT = `${PRELUDE}
 if gen ~= ARGV[1] then return {'reload', fmt(seq), '0', mode, epoch, snapseq, '0'} end
 local since = tonumber(ARGV[2])
 local now = now_ms()
 seq = seq + 1
 redis.call('HSET', KEYS[1], 'seq', seq, 'last', fmt(now))
-redis.call('RPUSH', KEYS[2], fmt(now) .. ' ' .. ARGV[3])
+redis.call('RPUSH', KEYS[2], fmt(now) .. ' ' .. ARGV[4])
 if not can_follow(since) then return reply('reload', now, since) end
 return reply('ok', now, since)
 `;
 
-/** ARGV: generation, since. Changes nothing: the entries the caller misses, and the time now. */
+/** ARGV: generation, since, instance. Changes no state: the entries the caller misses, and the time now. */
 export const SYNC = `${PRELUDE}
 local since = tonumber(ARGV[2])
 if gen ~= ARGV[1] or not can_follow(since) then return reply('reload', now_ms(), since) end
@@ -72,13 +81,13 @@ return reply('ok', now_ms(), since)
 `;
 
 /**
- * ARGV: generation, since, op (advance|set|mode), value. Moves the shared clock as ControlledClock does: never
+ * ARGV: generation, since, instance, op (advance|set|mode), value. Moves the shared clock as ControlledClock does: never
  * back, never past the largest safe integer; a mode switch continues from the current instant.
  */
 export const CLOCK = `${PRELUDE}
 local since = tonumber(ARGV[2])
 local now = now_ms()
-local op, value = ARGV[3], ARGV[4]
+local op, value = ARGV[4], ARGV[5]
 local MAX = 9007199254740991
 if op == 'advance' then
   local ms = tonumber(value)
@@ -100,7 +109,7 @@ return reply('ok', now, since)
 `;
 
 /**
- * ARGV: generation, since. Back to the real time in the clock's first mode (the one time the clock goes back) and a
+ * ARGV: generation, since, instance. Back to the real time in the clock's first mode (the one time the clock goes back) and a
  * reset entry in the log, which every instance applies: the fixtures again, stamped with the new time.
  */
 export const RESET = `${PRELUDE}
@@ -119,11 +128,12 @@ return reply('ok', now, since)
 `;
 
 /**
- * ARGV: none. Everything a starting (or lost) instance needs: {gen, seq, now, mode, epoch, snapseq, snapshot,
+ * ARGV: -, -, instance. Everything a starting (or lost) instance needs: {gen, seq, now, mode, epoch, snapseq, snapshot,
  * entry...}, the entries being those after the snapshot.
  */
 export const LOAD = `${PRELUDE}
 local out = {gen, fmt(seq), fmt(now_ms()), mode, epoch, snapseq, redis.call('GET', KEYS[3]) or ''}
+redis.call('HSET', KEYS[1], 'c:' .. ARGV[3], fmt(seq))
 local from = tonumber(snapseq)
 if from < seq then
   local entries = redis.call('LRANGE', KEYS[2], from - base, -1)

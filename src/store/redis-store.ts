@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import type { CoreDeps, IdSource } from '../core/ports.js';
 import type { ClockChangeError, ControlledClock } from '../runtime/clock.js';
@@ -100,7 +100,8 @@ export class RedisStore implements Store {
   private lastSnapshot = { at: 0, seq: -1, live: -1 };
   private connected = false;
   private lastError: string | undefined;
-  private readonly instance = Math.random().toString(36).slice(2);
+  /** This process's name in the store: what its connection was already sent is kept under it. */
+  private readonly instance = randomUUID();
 
   constructor(
     private readonly options: RedisStoreOptions,
@@ -175,11 +176,11 @@ export class RedisStore implements Store {
   async commit(command: StateCommand): Promise<unknown> {
     if (this.lost) await this.recover();
     const payload = `${needsSeed(command) ? this.deps.ids.uuid() : '-'} ${JSON.stringify(command)}`;
-    let reply = await this.run('COMMIT', [this.gen, String(this.applied), payload]);
+    let reply = await this.run('COMMIT', [this.gen, String(this.applied), this.instance, payload]);
     if (reply[0] === 'reload' && reply[2] === '0') {
       // Another generation of the store (it was flushed and made again): nothing was appended; load it and retry.
       await this.startReload();
-      reply = await this.run('COMMIT', [this.gen, String(this.applied), payload]);
+      reply = await this.run('COMMIT', [this.gen, String(this.applied), this.instance, payload]);
     }
     const own = Number(reply[1]);
     const result = new Promise((resolve, reject) => this.waiters.set(own, { resolve, reject }));
@@ -189,7 +190,7 @@ export class RedisStore implements Store {
 
   async sync(): Promise<void> {
     if (this.lost) await this.recover();
-    const reply = await this.run('SYNC', [this.gen, String(this.applied)]);
+    const reply = await this.run('SYNC', [this.gen, String(this.applied), this.instance]);
     this.absorb(reply);
     if (this.reloading) await this.reloading;
     // A read decides at the store's time of this sync (never before what it applied).
@@ -200,7 +201,7 @@ export class RedisStore implements Store {
   async changeClock(change: ClockChange): Promise<ClockChangeError | null> {
     if (this.lost) await this.recover();
     const [op, value] = 'mode' in change ? ['mode', change.mode] : 'advanceMs' in change ? ['advance', String(change.advanceMs)] : ['set', String(change.at)];
-    const reply = await this.run('CLOCK', [this.gen, String(this.applied), op, value]);
+    const reply = await this.run('CLOCK', [this.gen, String(this.applied), this.instance, op, value]);
     this.absorb(reply);
     if (this.reloading) await this.reloading;
     return reply[0] === 'CLOCK_BACKWARDS' || reply[0] === 'CLOCK_INVALID' ? reply[0] : null;
@@ -208,7 +209,7 @@ export class RedisStore implements Store {
 
   async reset(): Promise<void> {
     if (this.lost) await this.recover();
-    const reply = await this.run('RESET', [this.gen, String(this.applied)]);
+    const reply = await this.run('RESET', [this.gen, String(this.applied), this.instance]);
     const own = Number(reply[1]);
     const done = new Promise((resolve, reject) => this.waiters.set(own, { resolve, reject }));
     this.absorb(reply);
@@ -229,6 +230,8 @@ export class RedisStore implements Store {
     clearInterval(this.timer);
     for (const waiter of this.waiters.values()) waiter.reject(new StoreUnavailable('the server is closing'));
     this.waiters.clear();
+    // This process's cursor goes with it (best effort: a store that is down keeps one small field).
+    await this.client.sendCommand(['HDEL', this.keys[0], `c:${this.instance}`], { timeout: this.timeoutMs }).catch(() => undefined);
     await this.client.close().catch(() => this.client.destroy());
   }
 
@@ -335,11 +338,11 @@ export class RedisStore implements Store {
    * whose entries the snapshot already covers cannot know their answer: they fail as 503 (their effect stands).
    */
   private async reload(): Promise<void> {
-    let reply = await this.run('LOAD', []);
+    let reply = await this.run('LOAD', ['-', '-', this.instance]);
     if (reply[0] === 'reload') {
       // The store is gone (Redis lost its data): made again, with the fixtures' state.
       await this.init();
-      reply = await this.run('LOAD', []);
+      reply = await this.run('LOAD', ['-', '-', this.instance]);
     }
     const [gen, , now, mode, epoch, snapSeq, snapshot] = reply as [string, string, string, string, string, string, string];
     this.gen = gen;
