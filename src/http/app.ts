@@ -7,6 +7,9 @@ import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
+import { registerChaosHook } from './chaos-hook.js';
+import { registerChaosRoutes } from './chaos-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
 import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
@@ -42,6 +45,8 @@ export interface AppConfig {
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
   stateFile?: { path: string; intervalMs: number };
+  /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
+  latency?: LatencyRange | null;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -119,6 +124,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   registerBodyParser(app, config.api);
 
+  // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
+  const chaos = new ChaosRules(config.latency ?? null);
+  registerChaosHook(app, { chaos, api: config.api, state, now, sendLiveVoxError, sendLoudVoiceError });
+
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
     const url = request.url;
@@ -183,7 +192,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+  if (config.admin.enabled) {
+    registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerChaosRoutes(app, { chaos, api: config.api, token: config.admin.token });
+  }
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));
