@@ -52,7 +52,31 @@ export function registerChaosHook(app: FastifyInstance, deps: ChaosHookDeps): vo
     });
     if (decision.fired) fired.set(request, decision.fired);
     if (decision.delayMs === 0) return act(request, reply, done, api, decision.fired);
-    setTimeout(() => act(request, reply, done, api, decision.fired), decision.delayMs);
+    const release = (closing = false) => {
+      waiting.delete(release);
+      clearTimeout(timer);
+      // Closing: the connection must not stay open for keep-alive once this answer is written, or close() waits on it.
+      if (closing) reply.header('connection', 'close');
+      act(request, reply, done, api, decision.fired);
+    };
+    // Node's timers may fire up to a millisecond early (they count from the event loop's cached time), and a delay
+    // is promised to be at least its value: wait out what is left.
+    const due = performance.now() + decision.delayMs;
+    const wake = () => {
+      const left = due - performance.now();
+      if (left > 0) timer = setTimeout(wake, Math.ceil(left));
+      else release();
+    };
+    let timer = setTimeout(wake, decision.delayMs);
+    waiting.add(release);
+  });
+
+  // Requests still waiting out a delay go on at once when the server closes: a 10-minute delay must not hold up a
+  // shutdown (preClose, because close() waits for requests in flight before onClose runs).
+  const waiting = new Set<(closing: boolean) => void>();
+  app.addHook('preClose', (done) => {
+    for (const release of [...waiting]) release(true);
+    done();
   });
 
   app.addHook('preHandler', (request, _reply, done) => {
