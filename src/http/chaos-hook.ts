@@ -16,6 +16,11 @@ export interface ChaosHookDeps {
   now: () => number;
   sendLiveVoxError: SendLiveVoxError;
   sendLoudVoiceError: SendLoudVoiceError;
+  /**
+   * Told when a rule fires on a request, before it acts (so before a drop destroys the socket): how the request
+   * journal records `chaos` on the entry (its `noteChaos` fits this signature).
+   */
+  onFired?: (request: FastifyRequest, reply: FastifyReply, fired: FiredRule) => void;
 }
 
 /** The rule that fired on each request, for the request journal; a WeakMap, so nothing outlives its request. */
@@ -50,7 +55,10 @@ export function registerChaosHook(app: FastifyInstance, deps: ChaosHookDeps): vo
       path: query < 0 ? request.url : request.url.slice(0, query),
       operationId: operationOfRoute(request.method, request.routeOptions.url)?.operationId,
     });
-    if (decision.fired) fired.set(request, decision.fired);
+    if (decision.fired) {
+      fired.set(request, decision.fired);
+      deps.onFired?.(request, reply, decision.fired);
+    }
     if (decision.delayMs === 0) return act(request, reply, done, api, decision.fired);
     const release = (closing = false) => {
       waiting.delete(release);

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chaosOf } from '../../src/http/chaos-hook.js';
 import { DEMO, LOUDVOICE_AUTH, testApp } from '../helpers/test-app.js';
 
 const opened: FastifyInstance[] = [];
@@ -244,6 +245,31 @@ describe('chaos rules: matching, seeds, reach', () => {
     expect((await s.rules()).rules).toEqual([]);
     await s.addRule({ operationId: 'login', action: { type: 'error', status: 503 } });
     expect((await s.login()).status).toBe(503);
+  });
+});
+
+describe('what the journal reads', () => {
+  it('chaosOf(request) names the rule that fired and what it did (the delay drawn), and nothing for other requests', async () => {
+    const { app } = await testApp();
+    opened.push(app);
+    const seen: unknown[] = [];
+    app.addHook('onResponse', (request, _reply, done) => {
+      seen.push(chaosOf(request) ?? null);
+      done();
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const add = (rule: unknown) => fetch(`${base}/__admin/chaos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    await add({ operationId: 'ping', action: { type: 'delay', ms: 5, jitterMs: 10 }, times: 1 });
+    await add({ operationId: 'ping', action: { type: 'error', status: 503, retryAfterSeconds: 2 }, times: 1 });
+    seen.length = 0;
+    for (let i = 0; i < 3; i++) await fetch(`${base}/tools/ping.json`, { headers: { Authorization: LOUDVOICE_AUTH } });
+    expect(seen).toHaveLength(3);
+    const [delayed, failed, plain] = seen as [{ ruleId: string; action: { type: string; ms: number } }, unknown, unknown];
+    expect(delayed.ruleId).toBe('chaos-1');
+    expect(delayed.action.type).toBe('delay');
+    expect(delayed.action.ms >= 5 && delayed.action.ms <= 15).toBe(true);
+    expect(failed).toEqual({ ruleId: 'chaos-2', action: { type: 'error', status: 503, retryAfterSeconds: 2 } });
+    expect(plain).toBeNull();
   });
 });
 
