@@ -17,14 +17,14 @@ export interface AdminDeps {
   sweep: () => void;
 }
 
-/** Answers an admin error in the admin shape `{code, message}`. */
-export const adminError = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
+/** Answers an admin request with an error in the admin shape `{code, message}`. */
+export const adminError = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply => reply.code(status).send({ code, message });
 
-/** A handler behind the admin token, when one is set: without `Authorization: Bearer <token>` it is a 401. */
+/** Wraps an admin handler so that, when an admin token is set, a request without `Authorization: Bearer <token>` gets 401. */
 export const adminGuard =
   (token: string | undefined) =>
   (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) =>
-  (request: FastifyRequest, reply: FastifyReply) => {
+  (request: FastifyRequest, reply: FastifyReply): unknown => {
     if (token !== undefined) {
       const auth = singleHeader(request, 'authorization');
       const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
