@@ -45,6 +45,9 @@ interface HeldRule {
   random: SeededRandom;
 }
 
+/** The most rules a server holds: every API request consults them in turn, so their number stays bounded. */
+export const MAX_CHAOS_RULES = 1000;
+
 /** The seed of the global latency's own random sequence: fixed, so `--latency 50-80` repeats its delays exactly. */
 const LATENCY_SEED = 1;
 
@@ -72,8 +75,14 @@ export class ChaosRules {
     return this.latency !== null || this.rules.some((r) => r.view.remaining !== 0);
   }
 
+  /** Whether no rule can be added until one is removed (MAX_CHAOS_RULES). */
+  get full(): boolean {
+    return this.rules.length >= MAX_CHAOS_RULES;
+  }
+
   /** Adds a rule after the others; ids (`chaos-1`, `chaos-2`, ...) are never reused, not even after a clear. */
   add(spec: ChaosRuleSpec): ChaosRuleView {
+    if (this.full) throw new RangeError(`at most ${MAX_CHAOS_RULES} chaos rules`);
     const view: ChaosRuleView = { id: `chaos-${this.nextId++}`, ...spec, remaining: spec.times, fired: 0 };
     this.rules.push({ view, matchesPath: spec.path === undefined ? () => true : pathPattern(spec.path), random: seededRandom(spec.seed) });
     return { ...view };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readChaosRule, type ChaosRuleContext } from '../chaos/chaos-rule.js';
-import type { ChaosRules } from '../chaos/chaos-rules.js';
+import { MAX_CHAOS_RULES, type ChaosRules } from '../chaos/chaos-rules.js';
 import { adminError, adminGuard, adminObjectBody } from './admin-routes.js';
 import type { ApiSelection } from './api-paths.js';
 import { OPERATIONS } from './operation-of-route.js';
@@ -30,6 +30,7 @@ export function registerChaosRoutes(app: FastifyInstance, deps: ChaosRouteDeps):
       if (!body) return reply;
       const rule = readChaosRule(body, context);
       if (!rule.ok) return adminError(reply, 400, rule.error, `Invalid chaos rule: ${rule.detail?.reason ?? 'see the README'}`);
+      if (chaos.full) return adminError(reply, 400, 'CHAOS_RULES_FULL', `A server holds at most ${MAX_CHAOS_RULES} chaos rules; remove some first`);
       return reply.code(201).send(chaos.add(rule.value));
     }),
   );

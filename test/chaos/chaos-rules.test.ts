@@ -3,7 +3,7 @@
 // rule's own seed; the first rule that fires is the only one that acts.
 import { describe, expect, it } from 'vitest';
 import { readChaosRule, type ChaosRuleSpec } from '../../src/chaos/chaos-rule.js';
-import { ChaosRules, parseLatency, type ChaosCall } from '../../src/chaos/chaos-rules.js';
+import { ChaosRules, MAX_CHAOS_RULES, parseLatency, type ChaosCall } from '../../src/chaos/chaos-rules.js';
 import { pathPattern } from '../../src/chaos/path-pattern.js';
 import { seededRandom } from '../../src/chaos/seeded-random.js';
 import { OPERATIONS } from '../../src/http/operation-of-route.js';
@@ -135,6 +135,15 @@ describe('decisions', () => {
     expect(chaos.list()).toEqual([]);
     expect(chaos.active).toBe(true);
     expect(chaos.latency).toEqual({ minMs: 20, maxMs: 30 });
+  });
+
+  it('holds at most MAX_CHAOS_RULES rules', () => {
+    const chaos = new ChaosRules();
+    for (let i = 0; i < MAX_CHAOS_RULES; i++) chaos.add(rule({ action: { type: 'drop' }, probability: 0 }));
+    expect(chaos.full).toBe(true);
+    expect(() => chaos.add(rule({ action: { type: 'drop' } }))).toThrow(RangeError);
+    chaos.remove('chaos-1');
+    expect(chaos.full).toBe(false);
   });
 
   it('never reuses an id, not even after a clear; removes one rule by id', () => {
