@@ -97,7 +97,8 @@ export function registerChaosHook(app: FastifyInstance, deps: ChaosHookDeps): vo
     const action = rule?.action;
     if (action?.type === 'drop') {
       reply.hijack();
-      request.raw.socket.destroy();
+      // The socket is gone already if the client gave up during a delay.
+      (request.raw.socket as typeof request.raw.socket | null)?.destroy();
       return;
     }
     if (action?.type !== 'error') return done();
