@@ -82,9 +82,15 @@ export const operations = [
   },
   {
     "method": "GET",
-    "path": "/configuration/v6.0/callCenters",
+    "path": "/configuration/callCenters",
     "operationId": "listCallCenters",
     "summary": "List the call centers of the session's client"
+  },
+  {
+    "method": "GET",
+    "path": "/configuration/{version}/callCenters",
+    "operationId": "listCallCentersVersioned",
+    "summary": "List the call centers of the session's client (versioned path)"
   }
 ] as const;
 
