@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
 import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
+import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -28,6 +29,8 @@ Options:
                          with Redis (or Valkey) every instance on that store shares one state and one clock
   --workers N            N server processes on this machine sharing the port (needs --store redis://...)
   --body-limit BYTES     largest request body (default 1048576)
+  --latency MS[-MS]      delay every API request (not /__admin): MS always, or MIN-MAX drawn from a fixed seed
+                         (so a run repeats); more faults per rule with POST /__admin/chaos
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
@@ -61,6 +64,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'admin-token': { type: 'string' },
       'no-admin': { type: 'boolean', default: false },
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
+      latency: { type: 'string' },
       state: { type: 'string' },
       store: { type: 'string' },
       workers: { type: 'string', default: '1' },
@@ -95,6 +99,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   const store = readStore(values.store ?? (env.SESSION_KIT_STORE || 'memory'));
   if (store && values.state) throw new UsageError('--state keeps one process\'s state in a file; with --store redis://... the state is in Redis: use one or the other');
   const workers = readWorkers(values.workers, store !== undefined);
+  let latency: LatencyRange | null = null;
+  if (values.latency !== undefined) {
+    latency = parseLatency(values.latency);
+    if (!latency) throw new UsageError(`--latency must be MS or MIN-MAX in milliseconds (at most 600000, MIN <= MAX), not "${values.latency}"`);
+  }
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
@@ -129,6 +138,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
     if (store) console.log(`  store: ${redactRedisUrl(store.url)} (shared by every instance on it)`);
     console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+    if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
     if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
     if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
     if (!adminEnabled) console.log('  admin controls: off');
@@ -150,6 +160,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       logRequests: values['log-requests'],
       faults,
       variants,
+      latency,
       ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
       ...(store ? { redis: store } : {}),
     },

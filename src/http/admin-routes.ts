@@ -17,6 +17,32 @@ export interface AdminDeps {
   sweep: () => void;
 }
 
+/** Answers an admin request with an error in the admin shape `{code, message}`. */
+export const adminError = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply => reply.code(status).send({ code, message });
+
+/** Wraps an admin handler so that, when an admin token is set, a request without `Authorization: Bearer <token>` gets 401. */
+export const adminGuard =
+  (token: string | undefined) =>
+  (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) =>
+  (request: FastifyRequest, reply: FastifyReply): unknown => {
+    if (token !== undefined) {
+      const auth = singleHeader(request, 'authorization');
+      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
+      if (!secretEquals(given, token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
+    }
+    return handler(request, reply);
+  };
+
+/** A JSON object body, or undefined with a 400 already sent. */
+export const adminObjectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
+  const body = request.body;
+  if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+};
+
 /**
  * GET /__admin/health: whether the state store answers (200) or not (503), for people and load balancers. Served
  * even with --no-admin and without the admin token: it changes nothing and tells no secret.
@@ -28,7 +54,6 @@ export function registerHealthRoute(app: FastifyInstance, state: ServerState): v
   });
 }
 
-const adminError = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
 
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
@@ -43,24 +68,8 @@ const clockView = (clock: ControlledClock) => {
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { state, clock } = deps;
 
-  const guarded = (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => (request: FastifyRequest, reply: FastifyReply) => {
-    if (deps.token !== undefined) {
-      const auth = singleHeader(request, 'authorization');
-      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
-      if (!secretEquals(given, deps.token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
-    }
-    return handler(request, reply);
-  };
-
-  /** A JSON object body, or a 400 already sent. */
-  const objectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
-    const body = request.body;
-    if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
-    }
-    return body as Record<string, unknown>;
-  };
+  const guarded = adminGuard(deps.token);
+  const objectBody = adminObjectBody;
 
   // Reads catch up with the store first: another instance may have moved the clock or changed the state.
   app.get(
@@ -104,6 +113,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.post(
     '/__admin/reset',
     guarded(async (_request, reply) => {
+      // Domain state only: chaos rules (/__admin/chaos) are the integrator's setup, not state, and stay.
       // The store puts the clock back first: the fixtures' objects are stamped with the time they are rebuilt at.
       await state.store.reset();
       return reply.code(204).send();

@@ -8,6 +8,9 @@ import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import type { JWK } from 'jose';
 import { registerAdminRoutes, registerHealthRoute } from './admin-routes.js';
+import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
+import { registerChaosHook } from './chaos-hook.js';
+import { registerChaosRoutes } from './chaos-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
 import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
@@ -49,6 +52,8 @@ export interface AppConfig {
   stateFile?: { path: string; intervalMs: number };
   /** Keep the state in a shared Redis store (any number of instances behave as one); absent: in this process. */
   redis?: RedisStoreOptions;
+  /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
+  latency?: LatencyRange | null;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -141,6 +146,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   registerBodyParser(app, config.api);
 
+  // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
+  const chaos = new ChaosRules(config.latency ?? null);
+  registerChaosHook(app, { chaos, api: config.api, state, now, sendLiveVoxError, sendLoudVoiceError });
+
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
     const url = request.url;
@@ -195,8 +204,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const storeUnavailable = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('retry-after', '1');
     if (isAdminPath(request.url)) return reply.code(503).send({ code: 'STORE_UNAVAILABLE', message: 'The state store cannot be reached' });
-    if (apiOfPath(request.url, config.api) === 'loudvoice') return sendLoudVoiceError(request, reply, now(), 'STORE_UNAVAILABLE');
-    return sendLiveVoxError(reply, 'STORE_UNAVAILABLE');
+    if (apiOfPath(request.url, config.api) === 'loudvoice') return sendLoudVoiceError(request, reply, now(), 'SERVICE_UNAVAILABLE', { retry_after: '1' });
+    return sendLiveVoxError(reply, 'SERVICE_UNAVAILABLE');
   };
 
   // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request. With
@@ -219,7 +228,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
   registerHealthRoute(app, state);
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+  if (config.admin.enabled) {
+    registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerChaosRoutes(app, { chaos, api: config.api, token: config.admin.token });
+  }
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));

@@ -3,7 +3,7 @@
 // with status.code 503) and nothing else; GET /__admin/health says down (503) then up; the client reconnects by
 // itself; and across a kill -9 of redis-server in the middle of a load of writes spread over two instances, no
 // acknowledged write is lost or half-applied (Redis runs with appendfsync always): every comment answered 201 is
-// there on both instances, and the counters equal the comments listed. Rules: STORE_UNAVAILABLE (assumed, ours).
+// there on both instances, and the counters equal the comments listed. Rules: SERVICE_UNAVAILABLE (503, the catalogue's), our store design.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/config/fixtures.js';
@@ -12,6 +12,7 @@ import { ControlledClock } from '../../src/runtime/clock.js';
 import { cryptoIds } from '../../src/runtime/ids.js';
 import { HAS_REDIS, startRedis, warnIfNoRedis, type TestRedis } from '../helpers/redis-server.js';
 import { DEMO, LOUDVOICE_AUTH } from '../helpers/test-app.js';
+import { errors } from '../../src/generated/livevox-session-catalogue.js';
 
 warnIfNoRedis('test/store/store-faults.test.ts');
 
@@ -63,7 +64,8 @@ describe.skipIf(!HAS_REDIS)('faults of the Redis store', () => {
     const started = Date.now();
     const lv = await login(1);
     expect(lv.status).toBe(503);
-    expect(await lv.json()).toEqual({ code: 10503, message: 'The session store is unavailable, try again shortly' });
+    expect(await lv.json()).toEqual({ code: errors.SERVICE_UNAVAILABLE.code, message: errors.SERVICE_UNAVAILABLE.message });
+    expect(lv.headers.get('retry-after')).toBe('1');
     const details = await fetch(`${servers[0]!.base}/session/details`, { headers: { 'LV-Session': sessionId } });
     expect(details.status).toBe(503);
     const ldv = await comment(0, 'while down');
