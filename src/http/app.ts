@@ -17,7 +17,7 @@ import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
-import { persistState } from './persist-state.js';
+import { persistState, type StateFileOptions } from './persist-state.js';
 
 export type { ApiSelection } from './api-paths.js';
 
@@ -41,7 +41,7 @@ export interface AppConfig {
   /** Test-only legitimate variants (see src/core/variants.ts); empty except when the kit proves it accepts them. */
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
-  stateFile?: { path: string; intervalMs: number };
+  stateFile?: StateFileOptions;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
