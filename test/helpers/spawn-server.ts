@@ -19,7 +19,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
 /** A command (npm, a shell, an installed bin) that starts a session-kit server somewhere below it. */
 export interface StartedCommand {
   child: ChildProcess;
-  /** The server's URL, from its "listening on" line. */
+  /** The URL from its ready line (a server's "listening on" line by default). */
   url: string;
   /** stdout and stderr so far, interleaved. */
   output: () => string;
@@ -27,17 +27,25 @@ export interface StartedCommand {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns `command` and resolves once some process below it prints "listening on URL" (rejects if it exits first). */
-export function startCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<StartedCommand> {
+/**
+ * Spawns `command` and resolves once some process below it prints the `ready` line, whose first group is the URL
+ * ("listening on URL" by default); rejects if the command exits first.
+ */
+export function startCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; ready?: RegExp },
+): Promise<StartedCommand> {
+  const ready = options.ready ?? /listening on (http:\/\/\S+)/;
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return new Promise((started, failed) => {
-    const timer = setTimeout(() => failed(new Error(`${command} ${args.join(' ')}: no "listening on" line in time:\n${out}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => failed(new Error(`${command} ${args.join(' ')}: no line matching ${ready} in time:\n${out}`)), options.timeoutMs ?? 30_000);
     const onData = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+      const match = ready.exec(out);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
