@@ -7,13 +7,21 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '../helpers/test-app.js';
 import { isRunning, runCli, serverPid, startCommand, startServer } from '../helpers/spawn-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; scripts: Record<string, string> };
-const tempDir = () => mkdtempSync(join(tmpdir(), 'process-'));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'process-'));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 const noStackTrace = (output: string) => expect(output).not.toMatch(/\n\s+at /);
 /** The lines of the output that mention `text`. */
 const linesWith = (output: string, text: string) => output.split('\n').filter((l) => l.includes(text));
