@@ -21,7 +21,7 @@ import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
-import { persistState } from './persist-state.js';
+import { persistState, type StateFileOptions } from './persist-state.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { createRedisStore, type RedisStoreOptions } from '../store/redis-store.js';
 import { StoreUnavailable } from '../store/store.js';
@@ -49,7 +49,7 @@ export interface AppConfig {
   /** Test-only legitimate variants (see src/core/variants.ts); empty except when the kit proves it accepts them. */
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
-  stateFile?: { path: string; intervalMs: number };
+  stateFile?: StateFileOptions;
   /** Keep the state in a shared Redis store (any number of instances behave as one); absent: in this process. */
   redis?: RedisStoreOptions;
   /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
