@@ -95,10 +95,10 @@ describe('405 with Allow for every method a path does not define', () => {
   });
 
   it('checks LoudVoice credentials before the method, and refuses the method before reading the body', async () => {
-    const noCredentials = await app.inject({ method: 'TRACE', url: '/loudvoice/authors.json' });
+    const noCredentials = await app.inject({ method: 'TRACE' as 'GET', url: '/loudvoice/authors.json' });
     expect(noCredentials.statusCode).toBe(401);
     const huge = await app.inject({
-      method: 'QUERY',
+      method: 'QUERY' as 'GET',
       url: '/loudvoice/authors.json',
       headers: { authorization: LOUDVOICE_AUTH, 'content-type': 'application/json' },
       payload: 'x'.repeat(2 * 1024 * 1024),
