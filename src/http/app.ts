@@ -171,6 +171,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const url = request.url;
     if (isAdminPath(url)) {
       const status = { ROUTE_NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, BODY_INVALID: 400, METHOD_NOT_ALLOWED: 405 }[code];
+      if (request.method === 'HEAD') return reply.code(status).send();
       return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
     }
     if (apiOfPath(url, config.api) === 'loudvoice') {
