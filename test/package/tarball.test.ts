@@ -62,7 +62,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   if (server) {
-    const pid = serverPid(server.output());
+    const pid = await serverPid(() => server.output());
     if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   }
   console.log(`timings (ms): ${JSON.stringify(timings)}`);
@@ -117,7 +117,7 @@ describe('the tarball, installed into an empty folder with production dependenci
     server = await startCommand('npx', ['--no-install', 'session-kit', 'serve', '--port', '0', '--state', state], { cwd: project, env, timeoutMs: 60_000 });
     timings['serve start'] = Date.now() - serveStarted;
     await vi.waitFor(() => expect(server!.output()).toContain(`fixtures: ${join(installed, 'fixtures', 'default.json')}`));
-    const pid = serverPid(server.output());
+    const pid = await serverPid(() => server.output());
     let sessionId = '';
     expect((await login(server.url)).status).toBe(200);
 
@@ -167,7 +167,7 @@ describe('the tarball, installed into an empty folder with production dependenci
   it("the package's own npm start: SIGTERM to npm closes the server, saves the state, and leaves no process", async () => {
     const state = join(work, 'start-state.json');
     const npm = await startCommand('npm', ['start', '--silent', '--', '--port', '0', '--state', state, '--state-interval', '600000'], { cwd: installed, env, timeoutMs: 60_000 });
-    const pid = serverPid(npm.output());
+    const pid = await serverPid(() => npm.output());
     try {
       const { sessionId } = (await (await login(npm.url)).json()) as { sessionId: string };
       npm.child.kill('SIGTERM');
