@@ -62,7 +62,8 @@ beforeAll(() => {
 
 afterAll(async () => {
   if (server) {
-    const pid = await serverPid(() => server.output());
+    const running = server;
+    const pid = await serverPid(() => running.output());
     if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   }
   console.log(`timings (ms): ${JSON.stringify(timings)}`);
@@ -117,7 +118,8 @@ describe('the tarball, installed into an empty folder with production dependenci
     server = await startCommand('npx', ['--no-install', 'session-kit', 'serve', '--port', '0', '--state', state], { cwd: project, env, timeoutMs: 60_000 });
     timings['serve start'] = Date.now() - serveStarted;
     await vi.waitFor(() => expect(server!.output()).toContain(`fixtures: ${join(installed, 'fixtures', 'default.json')}`));
-    const pid = await serverPid(() => server.output());
+    const running = server;
+    const pid = await serverPid(() => running.output());
     let sessionId = '';
     expect((await login(server.url)).status).toBe(200);
 
