@@ -33,6 +33,28 @@ export const adminGuard =
     return handler(request, reply);
   };
 
+/** A JSON object body, or undefined with a 400 already sent. */
+export const adminObjectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
+  const body = request.body;
+  if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+};
+
+/**
+ * GET /__admin/health: whether the state store answers (200) or not (503), for people and load balancers. Served
+ * even with --no-admin and without the admin token: it changes nothing and tells no secret.
+ */
+export function registerHealthRoute(app: FastifyInstance, state: ServerState): void {
+  app.get('/__admin/health', async (_request, reply) => {
+    const health = await state.store.health();
+    return reply.code(health.status === 'up' ? 200 : 503).send(health);
+  });
+}
+
+
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
   const now = clock.now();
@@ -47,22 +69,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   const { state, clock } = deps;
 
   const guarded = adminGuard(deps.token);
+  const objectBody = adminObjectBody;
 
-  /** A JSON object body, or a 400 already sent. */
-  const objectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
-    const body = request.body;
-    if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
-    }
-    return body as Record<string, unknown>;
-  };
-
-  app.get('/__admin/clock', guarded((_request, reply) => reply.send(clockView(clock))));
+  // Reads catch up with the store first: another instance may have moved the clock or changed the state.
+  app.get(
+    '/__admin/clock',
+    guarded(async (_request, reply) => {
+      await state.store.sync();
+      return reply.send(clockView(clock));
+    }),
+  );
 
   app.post(
     '/__admin/clock',
-    guarded((request, reply) => {
+    guarded(async (request, reply) => {
       const body = objectBody(request, reply);
       if (!body) return reply;
       const { advanceMs, now, mode } = body;
@@ -72,16 +92,16 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       let problem;
       if (mode !== undefined) {
         if (mode !== 'fixed' && mode !== 'system') return adminError(reply, 400, 'CLOCK_INVALID', 'mode must be "fixed" or "system"');
-        clock.setMode(mode);
+        await state.store.changeClock({ mode });
         return reply.send(clockView(clock));
       }
       if (advanceMs !== undefined) {
         if (typeof advanceMs !== 'number') return adminError(reply, 400, 'CLOCK_INVALID', 'advanceMs must be a non-negative integer');
-        problem = clock.advance(advanceMs);
+        problem = await state.store.changeClock({ advanceMs });
       } else {
         const at = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : Number.NaN;
         if (Number.isNaN(at)) return adminError(reply, 400, 'CLOCK_INVALID', 'now must be an ISO-8601 date-time');
-        problem = clock.set(at);
+        problem = await state.store.changeClock({ at });
       }
       if (problem === 'CLOCK_BACKWARDS') return adminError(reply, 409, problem, 'The clock never goes backwards');
       if (problem) return adminError(reply, 400, problem, 'advanceMs must be a non-negative integer, and the time must stay representable');
@@ -92,17 +112,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
 
   app.post(
     '/__admin/reset',
-    guarded((_request, reply) => {
-      // The clock first: the fixtures' objects are stamped with the time they are rebuilt at.
-      clock.resetToRealTime();
-      state.reset();
+    guarded(async (_request, reply) => {
+      // Domain state only: chaos rules (/__admin/chaos) are the integrator's setup, not state, and stay.
+      // The store puts the clock back first: the fixtures' objects are stamped with the time they are rebuilt at.
+      await state.store.reset();
       return reply.code(204).send();
     }),
   );
 
   app.get(
     '/__admin/sessions',
-    guarded((_request, reply) => reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions() })),
+    guarded(async (_request, reply) => {
+      await state.store.sync();
+      return reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions() });
+    }),
   );
 
   const idp = deps.idp;

@@ -1,15 +1,21 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { METHODS, ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Fixtures } from '../config/fixtures.js';
 import { NO_FAULTS, type FaultSet } from '../core/faults.js';
 import { NO_VARIANTS, type VariantSet } from '../core/variants.js';
 import type { IdSource } from '../core/ports.js';
 import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
-import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import type { JWK } from 'jose';
+import { registerAdminRoutes, registerHealthRoute } from './admin-routes.js';
+import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
+import { registerChaosHook } from './chaos-hook.js';
+import { registerChaosRoutes } from './chaos-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
-import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { authBeforeRouting, LIVEVOX_VERSIONS, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js';
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
@@ -21,7 +27,11 @@ import { RequestJournal } from '../journal/journal.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
-import { persistState } from './persist-state.js';
+import { persistState, type StateFileOptions } from './persist-state.js';
+import { MemoryStore } from '../store/memory-store.js';
+import type { RedisStoreOptions } from '../store/redis-store.js';
+import { StoreUnavailable } from '../store/store.js';
+import { stateFingerprint } from '../store/fingerprint.js';
 
 export type { ApiSelection } from './api-paths.js';
 
@@ -45,7 +55,11 @@ export interface AppConfig {
   /** Test-only legitimate variants (see src/core/variants.ts); empty except when the kit proves it accepts them. */
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
-  stateFile?: { path: string; intervalMs: number };
+  stateFile?: StateFileOptions;
+  /** Keep the state in a shared Redis store (any number of instances behave as one); absent: in this process. */
+  redis?: RedisStoreOptions;
+  /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
+  latency?: LatencyRange | null;
   /** How many exchanges the request journal keeps (`/__admin/requests`); 0 turns it off. */
   journalSize: number;
   /** CORS for browser clients; off when absent. */
@@ -70,11 +84,18 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   journalSize: 1000,
 };
 
+/** The LiveVox version segments served, for the 405 of a versioned path. */
+const LIVEVOX_VERSION_SET: ReadonlySet<string> = new Set(LIVEVOX_VERSIONS);
+
 /** How many expired sessions one sweep step forgets before yielding to requests. */
 const SWEEP_CHUNK = 10_000;
 
-/** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+/**
+ * Every method Node's HTTP parser accepts (extension methods such as TRACE, QUERY, PROPFIND and LINK included), the
+ * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
+ * 400 and closes the connection, see README).
+ */
+const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', ...METHODS])];
 
 /**
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
@@ -86,7 +107,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const sendLiveVoxError = liveVoxErrorSender(variants);
   const sendLoudVoiceError = loudVoiceErrorSender(variants);
   // Under the no-test-idp variant the built-in identity provider is absent: no /__idp/ routes, no keys it signed.
-  const idp = variants.has('no-test-idp') ? undefined : deps.idp;
+  let idp = variants.has('no-test-idp') ? undefined : deps.idp;
   const app = Fastify({
     logger:
       config.logLevel === false
@@ -118,10 +139,34 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       return nativeError(request, reply, 'ROUTE_NOT_FOUND');
     },
   });
+  // fastify routes seven methods by default and refuses the rest before routing (a 404 or 400 that says nothing about
+  // the method); every other method Node accepts is added so that a known path can answer it with 405 and Allow.
+  const routed = new Set(app.supportedMethods);
+  for (const method of ALL_METHODS) if (!routed.has(method)) app.addHttpMethod(method, { hasBody: true });
+  // Node hands CONNECT to a 'connect' listener instead of the request handler (and drops the connection when there is
+  // none): it is routed like any other method, answered, and the connection closed (nothing here tunnels).
+  app.server.on('connect', (request: IncomingMessage, socket: Duplex) => routeConnect(app, request, socket));
   const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
   // Time never goes backwards, not even across a restart.
   if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
-  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS, variants }, saved?.state);
+  const faults = config.faults ?? NO_FAULTS;
+  let state: ServerState;
+  if (config.redis) {
+    // The cores read the time and ids each command carries; the store loads the shared state into them.
+    const fingerprint = stateFingerprint({ api: config.api, fixtures: config.fixtures, faults, variants });
+    // Loaded only when asked for: the Redis client costs a third of a second at every start of the default server.
+    const { createRedisStore } = await import('../store/redis-store.js');
+    const created = createRedisStore(config.redis, { clock: deps.clock, ids: deps.ids, fingerprint }, (ports) => new ServerState(config.fixtures, { ...ports, faults, variants }));
+    state = created.state;
+    state.store = created.store;
+    await created.store.connect();
+    // One signing key for the fleet: a token minted by one instance logs in on any other.
+    if (idp) idp = await TestIdentityProvider.fromPrivateJwk(JSON.parse(await created.store.shareOnce('idp-key', JSON.stringify(await idp.privateJwk()))) as JWK);
+  } else {
+    state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults, variants }, saved?.state);
+    state.store = new MemoryStore(state, deps.clock);
+  }
+  app.addHook('onClose', () => state.store.close());
   if (config.stateFile) persistState(app, state, deps.clock, config.stateFile);
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
@@ -130,17 +175,21 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const journal = new RequestJournal(config.journalSize);
   // The chaos layer records what it did to a request on the request's entry through noteChaos.
   const { noteChaos } = journal.capacity > 0 ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api }) : { noteChaos: IGNORE_CHAOS_NOTES };
-  void noteChaos;
   // Also before the onRoute hook below: CORS's catch-all OPTIONS route ('*') must not get 405 routes of its own,
   // which would swallow every unknown path.
   if (config.cors) await registerCors(app, config.cors);
   registerBodyParser(app, config.api, journal.capacity > 0 ? { keepRaw: keepRequestBody } : {});
+
+  // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
+  const chaos = new ChaosRules(config.latency ?? null);
+  registerChaosHook(app, { chaos, api: config.api, state, now, sendLiveVoxError, sendLoudVoiceError, onFired: noteChaos });
 
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
     const url = request.url;
     if (isAdminPath(url)) {
       const status = { ROUTE_NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, BODY_INVALID: 400, METHOD_NOT_ALLOWED: 405 }[code];
+      if (request.method === 'HEAD') return reply.code(status).send();
       return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
     }
     if (apiOfPath(url, config.api) === 'loudvoice') {
@@ -167,6 +216,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return nativeError(request, reply, 'ROUTE_NOT_FOUND');
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The store could not be reached: nothing was acknowledged, the client may retry (503 in the API's own shape).
+    if (error instanceof StoreUnavailable) return storeUnavailable(request, reply);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return nativeError(request, reply, 'PAYLOAD_TOO_LARGE');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');
     // Anything else is a bug in session-kit: logged without the request's headers, answered in the native shape.
@@ -184,7 +235,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     methodsByUrl.set(route.url, known);
   });
 
-  // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request.
+  /** 503 in the shape of the API the path belongs to, with a hint when to retry. */
+  const storeUnavailable = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('retry-after', '1');
+    if (isAdminPath(request.url)) return reply.code(503).send({ code: 'STORE_UNAVAILABLE', message: 'The state store cannot be reached' });
+    if (apiOfPath(request.url, config.api) === 'loudvoice') return sendLoudVoiceError(request, reply, now(), 'SERVICE_UNAVAILABLE', { retry_after: '1' });
+    return sendLiveVoxError(reply, 'SERVICE_UNAVAILABLE');
+  };
+
+  // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request. With
+  // a shared store the cores first catch up, so they forget at the store's time.
   let sweeping = false;
   function sweep(): void {
     if (sweeping) return;
@@ -193,15 +253,19 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       if (state.expire(SWEEP_CHUNK)) setImmediate(step);
       else sweeping = false;
     };
-    step();
+    state.store.sync().then(step, () => {
+      sweeping = false;
+    });
   }
 
   const verifier = new IdTokenVerifier(idp);
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
+  registerHealthRoute(app, state);
   if (config.admin.enabled) {
     registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerChaosRoutes(app, { chaos, api: config.api, token: config.admin.token });
     registerJournalRoutes(app, { journal, token: config.admin.token });
   }
 
@@ -211,13 +275,24 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
     const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
     // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
-    if (api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')) {
-      app.route({ method: missing, url, handler: routeNotFound });
-      continue;
-    }
     const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
-    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED') });
+    const notAllowed = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED');
+    // A LiveVox path with a version segment exists only for the versions served (LVX-VERSION-SEGMENT): with any other
+    // segment it is an unknown route whatever the method, as its own handlers answer.
+    const versioned = url.includes(':version');
+    const refuse =
+      api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')
+        ? routeNotFound
+        : versioned
+          ? (request: FastifyRequest, reply: FastifyReply) => (LIVEVOX_VERSION_SET.has((request.params as { version?: string }).version ?? '') ? notAllowed(request, reply) : routeNotFound(request, reply))
+          : notAllowed;
+    // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
+    // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
+    app.route({ method: missing, url, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
   }
+
+  // The shared state is loaded once every applier is registered (the routes register LoudVoice's).
+  await state.store.open();
 
   if (config.sweepIntervalMs > 0) {
     const timer = setInterval(sweep, config.sweepIntervalMs);
@@ -228,4 +303,20 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   app.decorate('state', state);
   app.decorate('journal', journal);
   return app as unknown as FastifyInstance & { state: ServerState; journal: RequestJournal };
+}
+
+/**
+ * Answers a CONNECT request through the app's router, as any other method is (a 405 on a known path, a 404 elsewhere),
+ * then closes the connection: Node has already taken the socket away from its HTTP parser, so it cannot be reused.
+ */
+function routeConnect(app: FastifyInstance, request: IncomingMessage, socket: Duplex): void {
+  const response = new ServerResponse(request);
+  response.shouldKeepAlive = false;
+  response.assignSocket(socket as never);
+  response.on('finish', () => {
+    response.detachSocket(socket as never);
+    socket.end();
+  });
+  socket.on('error', () => socket.destroy());
+  app.routing(request, response);
 }

@@ -1,7 +1,7 @@
 // The request journal through its admin API (in process): newest first, filters, limit, since, by id, delete; the
 // ring's bounds and meta.dropped; secrets never shown; the contract verdict of a valid exchange, of a malformed
 // request, of a response a test-only fault breaks; --no-journal; the admin guard; admin traffic not journaled.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FaultName } from '../../src/core/faults.js';
 import { DEMO, LOUDVOICE_AUTH, T0, testApp } from '../helpers/test-app.js';
 
@@ -278,6 +278,25 @@ describe('contract verdicts', () => {
     expect(entry.request.body).toBeNull();
     expect(entry.verdict.request).toEqual([{ rule: 'LDV-AUTH-BASIC-EVERY-CALL', where: 'header Authorization', message: expect.any(String) }]);
     expect(entry.verdict.unchecked).toEqual([expect.stringContaining('not read')]);
+  });
+
+  it('records what chaos did: an injected error is judged on its shape only, a dropped connection as status 0', async () => {
+    const { app } = await open();
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const rule = async (action: unknown) => (await app.inject(json('POST', '/__admin/chaos', { api: 'livevox', path: '/session/login', action, times: 1 }))).json().id as string;
+    const unavailable = await rule({ type: 'error', status: 503 });
+    const refused = await fetch(`${base}/session/login`, { method: 'POST', headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
+    expect(refused.status).toBe(503);
+    const dropped = await rule({ type: 'drop' });
+    await expect(fetch(`${base}/session/login`, { method: 'POST', headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) })).rejects.toThrow();
+    await vi.waitFor(async () => expect((await entries(app)).meta.total).toBe(2));
+    const [drop, error] = (await entries(app)).requests;
+    expect(error.chaos).toMatchObject({ ruleId: unavailable, action: { type: 'error', status: 503 } });
+    expect(error.verdict.response).toEqual([]);
+    expect(error.verdict.request).toEqual([]);
+    expect(error.verdict.unchecked).toEqual(expect.arrayContaining([expect.stringContaining(unavailable), expect.stringContaining('not read')]));
+    expect(drop).toMatchObject({ chaos: { ruleId: dropped, action: { type: 'drop' } }, response: { status: 0, body: null } });
+    expect(drop.verdict.unchecked).toContainEqual(expect.stringContaining('no response'));
   });
 
   it('keeps the verdict: a second read gives the same entry', async () => {

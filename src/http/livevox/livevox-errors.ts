@@ -31,6 +31,9 @@ const REWORDED: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'Only JSON request bodies are accepted',
   HEADER_REPEATED: 'A credential header was sent more than once',
   INTERNAL_ERROR: 'Something went wrong on our side',
+  RATE_LIMITED: 'Too many requests, slow down',
+  BAD_GATEWAY: 'An upstream service failed',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable',
 };
 
 /** The LiveVox error body: `{code, message}` (observed in LiveVox's own .NET client model). */
@@ -54,7 +57,11 @@ export function livevoxErrorBody(code: ErrorCode, detail?: Record<string, string
  * the catalogue generated from the contract.
  */
 export function liveVoxErrorSender(variants: VariantSet): SendLiveVoxError {
-  return (reply, code, detail) => reply.code(errors[code].status).send(livevoxErrorBody(code, detail, variants));
+  return (reply, code, detail) => {
+    reply.code(errors[code].status);
+    // A HEAD answer has no body (RFC 9110 section 9.3.2); Node would drop it on the wire, inject would not.
+    return reply.request.method === 'HEAD' ? reply.send() : reply.send(livevoxErrorBody(code, detail, variants));
+  };
 }
 
 /** Sends a LiveVox error as a server without variants does. */

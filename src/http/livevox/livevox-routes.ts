@@ -11,7 +11,7 @@ import type { LiveVoxErrorCode, SendLiveVoxError } from './livevox-errors.js';
 
 type Schemas = components['schemas'];
 
-/** The version segments LiveVox's own client inserts (observed); any other segment is an unknown route. */
+/** The version segments LiveVox's own client inserts into every path (observed, L5); any other segment is an unknown route. */
 export const LIVEVOX_VERSIONS = ['v3.0', 'v3.1', 'v3.2', 'v3.3', 'v3.4', 'v3.5', 'v5.0', 'v6.0'] as const;
 const versions = new Set<string>(LIVEVOX_VERSIONS);
 
@@ -57,12 +57,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDeps): void {
   const { state, sendError: sendLiveVoxError } = deps;
 
-  /** Registers `/session<path>` and `/session/{version}<path>`; an unknown version is an unknown route. */
-  const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
-    app.route({ method, url: `/session${path}`, handler });
+  /**
+   * Registers `<api><path>` and `<api>/{version}<path>`: every LiveVox path takes the version segments LiveVox's own
+   * client inserts (L5 builds every URL as prefix + version + suffix, Configuration API included) or none. An unknown
+   * version is an unknown route.
+   */
+  const versioned = (api: '/session' | '/configuration', method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
+    app.route({ method, url: `${api}${path}`, handler });
     app.route({
       method,
-      url: `/session/:version${path}`,
+      url: `${api}/:version${path}`,
       handler: (request, reply) => {
         const { version } = request.params as { version: string };
         if (!versions.has(version)) return deps.routeNotFound(request, reply);
@@ -70,17 +74,18 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       },
     });
   };
+  const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => versioned('/session', method, path, handler);
 
   const header = (request: FastifyRequest, name: 'lv-access' | 'lv-session') => credentialHeader(state, request, name);
 
   /** Runs `then` for a request whose LV-Session names a live session (which this request refreshes). */
   const withSession = (then: (session: LiveVoxSession, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
-    return (request, reply) => {
+    return async (request, reply) => {
       const lvSession = header(request, 'lv-session');
       if ('error' in lvSession) return sendLiveVoxError(reply, lvSession.error);
       // Test-only fault livevox-session-needs-access: protected requests must carry their client's LV-Access too.
       const access = state.livevox.fault('livevox-session-needs-access') ? singleHeader(request, 'lv-access') : undefined;
-      const auth = state.livevox.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
+      const auth = await state.livevoxCommands.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
       if (!auth.ok) return sendLiveVoxError(reply, auth.error, auth.detail);
       return then(auth.value, request, reply);
     };
@@ -92,10 +97,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
    */
   const withSessionUnlessUnchecked = (then: (session: LiveVoxSession | undefined, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
     const checked = withSession(then);
-    return (request, reply) => {
+    return async (request, reply) => {
       if (!state.livevox.fault('livevox-callcenters-session-unchecked')) return checked(request, reply);
       const lvSession = header(request, 'lv-session');
-      const auth = 'error' in lvSession ? undefined : state.livevox.authenticate(lvSession.value);
+      const auth = 'error' in lvSession ? undefined : await state.livevoxCommands.authenticate(lvSession.value);
       return then(auth?.ok ? auth.value : undefined, request, reply);
     };
   };
@@ -122,10 +127,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     return { sessionID: sessionId, ...rest };
   };
 
-  const login = withAccess((known, request, reply) => {
+  const login = withAccess(async (known, request, reply) => {
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
-    const result = state.livevox.login(known, credentials.value);
+    const result = await state.livevoxCommands.login(known, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   });
@@ -143,7 +148,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
     const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
-    const result = state.livevox.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
+    const result = await state.livevoxCommands.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   };
@@ -152,29 +157,29 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   const ssoLogin: Handler = (request, reply) =>
     state.livevox.fault('livevox-sso-access-unchecked') ? ssoLoginWith({ grant: undefined }, request, reply) : ssoLoginChecked(request, reply);
 
-  const validate: Handler = (request, reply) => {
+  const validate: Handler = async (request, reply) => {
     // Test-only fault livevox-validate-needs-session: validate behind the check meant for protected operations.
     if (state.livevox.fault('livevox-validate-needs-session') && request.headers['lv-session'] === undefined) {
       return sendLiveVoxError(reply, 'SESSION_MISSING');
     }
     const { sessionId } = request.params as { sessionId: string };
-    const result = state.livevox.validate(sessionId);
+    const result = await state.livevoxCommands.validate(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     if (state.variant('livevox-validate-200')) return reply.code(200).send({ valid: true });
     return reply.code(204).send();
   };
 
-  const logout: Handler = (request, reply) => {
+  const logout: Handler = async (request, reply) => {
     const { sessionId } = request.params as { sessionId: string };
-    const result = state.livevox.logout(sessionId);
+    const result = await state.livevoxCommands.logout(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     return reply.code(state.variant('livevox-logout-200') ? 200 : 204).send();
   };
 
-  const changePassword = withAccess((known, request, reply) => {
+  const changePassword = withAccess(async (known, request, reply) => {
     const input = readPasswordChange(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const result = state.livevox.changePassword(known, input.value.credentials, input.value.newPassword);
+    const result = await state.livevoxCommands.changePassword(known, input.value.credentials, input.value.newPassword);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return reply.code(204).send();
   });
@@ -198,8 +203,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   session('POST', '/password', changePassword);
   if (!state.variant('livevox-no-session-details')) session('GET', '/details', details);
 
-  app.get(
-    '/configuration/v6.0/callCenters',
+  versioned(
+    '/configuration',
+    'GET',
+    '/callCenters',
     withSessionUnlessUnchecked((session, request, reply) => {
       const allowed = session ? state.livevox.mayConfigure(session) : ok(true);
       if (!allowed.ok) return sendLiveVoxError(reply, allowed.error);
@@ -207,11 +214,14 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       const count = integerParam(query.count, 1000, 1, 1000);
       if (count === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'count must be an integer from 1 to 1000' });
       const offset = integerParam(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
-      if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'offset must be a non-negative integer' });
+      if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: `offset must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` });
       const page = state.livevox.callCenters(session, offset, count);
+      // The next page is on the path this page was asked on (LVX-CALLCENTERS-CONTENT), version segment included.
+      const { version } = request.params as { version?: string };
+      const path = version === undefined ? '/configuration/callCenters' : `/configuration/${version}/callCenters`;
       const body: Schemas['CallCenterList'] = {
         callCenter: page.callCenter,
-        next: page.more ? `/configuration/v6.0/callCenters?offset=${offset + count}&count=${count}` : null,
+        next: page.more ? `${path}?offset=${offset + count}&count=${count}` : null,
       };
       return reply.code(200).send(body);
     }),

@@ -130,6 +130,9 @@ const REWORDED_INFO: Partial<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: 'Request refused: bodies are limited to {limit} bytes',
   UNSUPPORTED_MEDIA_TYPE: 'Request refused: [{content_type}] is not accepted, send JSON',
   INTERNAL_ERROR: 'Server error: the request could not be processed, try again later',
+  RATE_LIMITED: 'Request refused: too many requests, retry in {retry_after} seconds',
+  BAD_GATEWAY: 'Server error: technical problem or maintenance, try again later',
+  SERVICE_UNAVAILABLE: 'Server error: the service is overloaded, retry in {retry_after} seconds',
 };
 
 /** The info texts no variant changes: documented (401) or matched by a real client (the discussion 404). */
@@ -156,6 +159,8 @@ export function loudVoiceErrorWire(code: ErrorCode, detail: Record<string, strin
 export function loudVoiceErrorSender(variants: VariantSet): SendLoudVoiceError {
   return (request, reply, now, code, detail, formatDate = rfc2822) => {
     const { status, info } = loudVoiceErrorWire(code, detail, variants);
+    // A HEAD answer has no body (RFC 9110 section 9.3.2); Node would drop it on the wire, inject would not.
+    if (request.method === 'HEAD') return reply.code(status).send();
     const node = requestNode(request, now, 'error', status, info, formatDate);
     // Test-only fault loudvoice-error-with-result: the success envelope's empty result node left on errors too.
     if (siteOf(request)?.fault('loudvoice-error-with-result')) return reply.code(status).send({ response: { request: node, result: { data: {} } } });
