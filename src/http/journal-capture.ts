@@ -3,7 +3,8 @@
 // goes, written into the journal's buffer as it is sent), the route from a wrapper around each handler (no
 // routeOptions object per request), and no onResponse hook (which would make fastify attach listeners to every
 // response). Nothing is parsed, redacted or judged here: that happens when an entry is read (src/journal/). Admin and
-// identity-provider requests are not journaled.
+// identity-provider requests are not journaled, nor a request whose path fastify cannot decode (it answers those
+// from its frameworkErrors handler, which runs no hook).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Clock } from '../core/ports.js';
 import type { ChaosNote, Exchange } from '../journal/entry.js';

@@ -299,6 +299,29 @@ describe('contract verdicts', () => {
     expect(drop.verdict.unchecked).toContainEqual(expect.stringContaining('no response'));
   });
 
+  it('judges hostile traffic without failing: every entry of odd requests reads back with a verdict', async () => {
+    const { app } = await open();
+    const auth = { authorization: LOUDVOICE_AUTH };
+    const odd = [
+      { method: 'GET' as const, url: '/session/validate/%E2%9C%93%20%00x' },
+      { method: 'HEAD' as const, url: '/session/details' },
+      { method: 'OPTIONS' as const, url: '/loudvoice/authors.json', headers: auth },
+      { method: 'DELETE' as const, url: '/loudvoice/authors/sessions/x.json?confirm_deletion=maybe&confirm_deletion=true', headers: auth },
+      { method: 'PUT' as const, url: '/loudvoice/authors/sessions.json', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--' },
+      { method: 'POST' as const, url: '/session/login', headers: { 'content-type': 'application/json', 'lv-access': `${DEMO.token1}, ${DEMO.token2}` }, payload: '['.repeat(100) },
+      { method: 'POST' as const, url: '/session/login', headers: { 'content-type': 'application/json' }, payload: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
+      { method: 'GET' as const, url: `/loudvoice/authors.json?page=${'9'.repeat(400)}&__proto__=x`, headers: auth },
+      { method: 'GET' as const, url: '/configuration/v6.0/callCenters?count=1e3&offset=-1', headers: { 'lv-session': '' } },
+    ];
+    for (const request of odd) await app.inject(request);
+    const read = await entries(app, '?limit=1000');
+    expect(read.requests).toHaveLength(odd.length);
+    for (const entry of read.requests) expect(typeof entry.verdict.ok, `${entry.request.method} ${entry.request.path}`).toBe('boolean');
+    const repeated = read.requests.find((e) => e.request.body?.startsWith('[['));
+    expect(repeated.verdict.request).toContainEqual(expect.objectContaining({ rule: 'LVX-HEADER-REPEATED' }));
+    expect(JSON.stringify(read)).not.toContain(DEMO.token2);
+  });
+
   it('keeps the verdict: a second read gives the same entry', async () => {
     const { app } = await open();
     await login(app);
