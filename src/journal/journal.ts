@@ -148,8 +148,9 @@ export class RequestJournal {
     return { total: this.nextSeq - this.oldestSeq, capacity: this.capacity, dropped: this.evicted };
   }
 
-  /** Forgets every entry; ids keep counting up, so an id never names two exchanges. */
+  /** Forgets every entry, wiping their bytes; ids keep counting up, so an id never names two exchanges. */
   clear(): void {
+    this.arena.fill(0);
     this.oldestSeq = this.nextSeq;
     this.evicted = 0;
     this.entries.fill(null);
