@@ -7,6 +7,7 @@ import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerConsoleRoutes } from './console-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
 import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
@@ -26,7 +27,12 @@ export interface AppConfig {
   api: ApiSelection;
   fixtures: Fixtures;
   /** Admin controls under /__admin/ (clock, reset, state views) and the test identity provider's minting. */
-  admin: { enabled: boolean; token?: string };
+  admin: {
+    enabled: boolean;
+    token?: string;
+    /** Where the built console is (default: ui/ beside the compiled server, i.e. dist/ui). */
+    consoleDir?: string;
+  };
   /** Largest request body accepted, in bytes; larger is a 413 in the API's own shape. */
   bodyLimit: number;
   /** pino log level, or false for no logging; request lines only with `logRequests`. */
@@ -183,7 +189,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
-  if (config.admin.enabled) registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+  if (config.admin.enabled) {
+    registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerConsoleRoutes(app, config.admin.consoleDir !== undefined ? { dir: config.admin.consoleDir } : {});
+  }
 
   for (const [url, defined] of [...methodsByUrl]) {
     const missing = ALL_METHODS.filter((m) => !defined.has(m));
