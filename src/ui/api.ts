@@ -62,9 +62,11 @@ export interface Entry {
   api: 'livevox' | 'loudvoice' | null;
   operation: { operationId: string; method: string; path: string } | null;
   request: Message & { method: string; path: string; query: string };
+  /** `status` is 0 when no response was sent (a chaos rule dropped the connection). */
   response: Message & { status: number };
-  verdict: { request: Violation[]; response: Violation[]; ok: boolean } | null;
-  chaos?: { ruleId: string; action: string } | null;
+  /** `unchecked` lists the checks not made (a body cut at the cap, no contract for the path ...). */
+  verdict: { request: Violation[]; response: Violation[]; ok: boolean; unchecked?: string[] } | null;
+  chaos?: { ruleId: string; action: ChaosAction } | null;
 }
 
 /** `GET /__admin/requests`. */

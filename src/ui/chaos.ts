@@ -4,8 +4,8 @@ import { h, table } from './dom.js';
 /** A rule's match in words: "livevox POST /session/login", or "every request". */
 const describeMatch = (r: ChaosRule) => [r.api, r.method, r.path, r.operationId ? `op ${r.operationId}` : undefined].filter(Boolean).join(' ') || 'every request';
 
-/** A rule's action in words. */
-function describeAction(a: ChaosAction): string {
+/** A chaos action in words (a rule's, or the one taken on a journaled request). */
+export function describeAction(a: ChaosAction): string {
   switch (a.type) {
     case 'error':
       return a.status === 429 || a.status === 503 ? `${a.status} (Retry-After ${a.retryAfterSeconds ?? 1} s)` : String(a.status);
@@ -15,6 +15,9 @@ function describeAction(a: ChaosAction): string {
       return 'drop the connection';
     case 'end-session':
       return 'end the session';
+    default:
+      // An action this console does not know yet (a newer server): shown as sent.
+      return JSON.stringify(a);
   }
 }
 

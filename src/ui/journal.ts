@@ -1,4 +1,5 @@
 import type { Entry, Message, RequestsView, RuleView, Violation } from './api.js';
+import { describeAction } from './chaos.js';
 import { fmtTimeOfDay, h, prettyBody, table } from './dom.js';
 
 /** What the journal panel needs from the rest of the console. */
@@ -11,10 +12,16 @@ export interface JournalHooks {
 
 const violationCount = (e: Entry) => (e.verdict ? e.verdict.request.length + e.verdict.response.length : 0);
 
+/** Whether the exchange was judged at all: one no operation of a contract covers has nothing to conform to. */
+const judged = (e: Entry) => e.verdict !== null && (e.operation !== null || !e.verdict.ok);
+
+/** The status of an entry; 0 means no response was sent. */
+const statusText = (e: Entry) => (e.response.status === 0 ? 'dropped' : String(e.response.status));
+
 /** The verdict of an entry in a few characters: conforms, how many violations, or not judged. */
 function verdictBadge(e: Entry): HTMLElement {
-  if (!e.verdict) return h('span', { class: 'verdict none', title: 'No contract operation to judge this exchange by' }, '—');
-  if (e.verdict.ok) return h('span', { class: 'verdict ok' }, '✓ conforms');
+  if (!judged(e)) return h('span', { class: 'verdict none', title: e.verdict?.unchecked?.join('; ') || 'No contract operation to judge this exchange by' }, '—');
+  if (e.verdict!.ok) return h('span', { class: 'verdict ok' }, '✓ conforms');
   const n = violationCount(e);
   return h('span', { class: 'verdict bad' }, `✗ ${n} violation${n === 1 ? '' : 's'}`);
 }
@@ -30,7 +37,7 @@ export function renderJournal(view: RequestsView, selected: string | null, el: H
         h(
           'tr',
           {
-            class: `entry${e.id === selected ? ' selected' : ''}${e.response.status >= 400 ? ' failed' : ''}`,
+            class: `entry${e.id === selected ? ' selected' : ''}${e.response.status >= 400 || e.response.status === 0 ? ' failed' : ''}`,
             'data-id': e.id,
             tabindex: 0,
             onclick: () => hooks.select(e.id),
@@ -42,9 +49,9 @@ export function renderJournal(view: RequestsView, selected: string | null, el: H
           h('td', null, e.api ?? '—'),
           h('td', null, e.request.method),
           h('td', { class: 'mono path' }, e.request.path + (e.request.query ? `?${e.request.query}` : '')),
-          h('td', { class: 'status' }, e.response.status),
+          h('td', { class: 'status' }, statusText(e)),
           h('td', { class: 'num' }, Math.round(e.durationMs)),
-          h('td', null, verdictBadge(e), e.chaos ? h('span', { class: 'badge chaos', title: `chaos rule ${e.chaos.ruleId}` }, e.chaos.action) : null),
+          h('td', null, verdictBadge(e), e.chaos ? h('span', { class: 'badge chaos', title: `chaos rule ${e.chaos.ruleId}` }, describeAction(e.chaos.action)) : null),
         ),
       ),
       'No request yet. Requests to /__admin are not journaled.',
@@ -92,14 +99,15 @@ function violationRows(side: 'request' | 'response', list: Violation[], hooks: J
 
 /** One exchange: request, response, the operation it matched and its contract verdict. */
 export function renderDetail(e: Entry, el: HTMLElement, close: () => void, hooks: JournalHooks): void {
-  const v = e.verdict;
+  const v = judged(e) ? e.verdict : null;
+  const unchecked = e.verdict?.unchecked ?? [];
   const target = e.request.path + (e.request.query ? `?${e.request.query}` : '');
   el.hidden = false;
   el.replaceChildren(
     h(
       'div',
       { class: 'detail-head' },
-      h('h3', null, `${e.request.method} ${target} → ${e.response.status}`),
+      h('h3', null, `${e.request.method} ${target} → ${statusText(e)}`),
       h('button', { type: 'button', onclick: close, 'aria-label': 'Close' }, 'Close'),
     ),
     h(
@@ -107,7 +115,7 @@ export function renderDetail(e: Entry, el: HTMLElement, close: () => void, hooks
       { class: 'meta' },
       e.operation ? `${e.operation.operationId} (${e.operation.method} ${e.operation.path})` : 'no operation of the contract',
       ` · ${e.api ?? 'no API'} · server time ${e.serverTime} · wall time ${e.wallTime} · ${Math.round(e.durationMs)} ms`,
-      e.chaos ? ` · chaos rule ${e.chaos.ruleId}: ${e.chaos.action}` : '',
+      e.chaos ? ` · chaos rule ${e.chaos.ruleId}: ${describeAction(e.chaos.action)}` : '',
     ),
     h('h4', null, 'Contract verdict'),
     !v
@@ -115,6 +123,7 @@ export function renderDetail(e: Entry, el: HTMLElement, close: () => void, hooks
       : v.ok
         ? h('p', { class: 'verdict ok' }, '✓ Request and response conform to the contract.')
         : table(['side', 'rule', 'where', 'problem'], [...violationRows('request', v.request, hooks), ...violationRows('response', v.response, hooks)], ''),
-    h('div', { class: 'exchange' }, message('Request', `${e.request.method} ${target}`, e.request), message('Response', `${e.response.status}`, e.response)),
+    unchecked.length > 0 ? h('p', { class: 'note' }, `Not checked: ${unchecked.join('; ')}.`) : '',
+    h('div', { class: 'exchange' }, message('Request', `${e.request.method} ${target}`, e.request), message('Response', statusText(e), e.response)),
   );
 }
