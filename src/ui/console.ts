@@ -24,10 +24,27 @@ let waitingForToken = false;
 /** The server's time now: the last read, plus the time since if the server clock follows real time. */
 const serverNow = (): number => (clock ? clock.view.epochMs + (clock.view.mode === 'system' ? performance.now() - clock.readAt : 0) : Date.now());
 
-function banner(text: string | null): void {
+// Two kinds of trouble share the banner: the server not answering (cleared by the next good read) and an action
+// refused (kept for a few seconds, so it is not wiped by the next poll before anyone could read it).
+let connectionProblem: string | null = null;
+let actionProblem: string | null = null;
+let actionProblemTimer: ReturnType<typeof setTimeout> | undefined;
+
+function showBanner(): void {
+  const text = connectionProblem ?? actionProblem;
   const el = byId('banner');
   el.hidden = text === null;
   el.textContent = text ?? '';
+}
+
+function reportActionProblem(text: string): void {
+  actionProblem = text;
+  clearTimeout(actionProblemTimer);
+  actionProblemTimer = setTimeout(() => {
+    actionProblem = null;
+    showBanner();
+  }, 8000);
+  showBanner();
 }
 
 // ---- Token -------------------------------------------------------------------------------------------------------
@@ -77,7 +94,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T 
     return await admin<T>(method, path, body);
   } catch (e) {
     if (e instanceof AdminError && e.status === 401) askForToken(true);
-    else banner(e instanceof Error ? e.message : String(e));
+    else reportActionProblem(e instanceof AdminError && e.code !== 'UNREACHABLE' ? `${e.code}: ${e.message}` : String((e as Error).message ?? e));
     return undefined;
   }
 }
@@ -274,8 +291,9 @@ async function poll(): Promise<void> {
   ]);
   const failures = [s, j, c].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.some((e) => e instanceof AdminError && e.status === 401)) return askForToken(true);
-  const unreachable = failures.find((e) => e instanceof AdminError && e.status === 0);
-  banner(unreachable ? 'The server does not answer; retrying every second.' : s.status === 'rejected' ? String((s.reason as Error).message) : null);
+  const unreachable = failures.some((e) => e instanceof AdminError && e.status === 0);
+  connectionProblem = unreachable ? 'The server does not answer; retrying every second.' : s.status === 'rejected' ? `Sessions: ${String((s.reason as Error).message)}` : null;
+  showBanner();
 
   if (s.status === 'fulfilled') {
     sessions = s.value;
