@@ -169,7 +169,7 @@ function journalQuery(): string {
   const status = byId<HTMLInputElement>('journal-status').value.trim();
   if (api) params.set('api', api);
   if (path) params.set('path', path);
-  if (/^\d{3}$/.test(status)) params.set('status', status);
+  if (/^(0|\d{3})$/.test(status)) params.set('status', status);
   return `/__admin/requests?${params}`;
 }
 
