@@ -137,7 +137,6 @@ describe('the console in a real browser', () => {
     const violation = page.locator('#journal-detail tr.violation', { hasText: 'password' }).first();
     await violation.waitFor();
     expect(await violation.locator('td').first().textContent()).toBe('request');
-    await page.screenshot({ path: join(SCREENSHOTS, 'console.png') });
   });
 
   it('5. a chaos rule added from the page makes the next request fail, once', async () => {
@@ -158,7 +157,11 @@ describe('the console in a real browser', () => {
     expect(failed.body).toEqual({ code: expect.any(Number), message: expect.any(String) });
     await expect.poll(() => rule.locator('td.fired').textContent()).toBe('1');
     await journalRow('POST', '/session/login', 503).first().waitFor();
-    expect((await login()).status).toBe(200);
+    const next = await login();
+    expect(next.status).toBe(200);
+    // The picture for the README: a live session, the journal with the violation open, a rule that fired.
+    await sessionRow(String(next.body.sessionId)).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console.png') });
 
     await rule.locator('button', { hasText: 'Remove' }).click();
     await rule.waitFor({ state: 'detached' });
