@@ -107,6 +107,7 @@ describe('the console in a real browser', () => {
   });
 
   it('2. +2 h clicked on the page makes it vanish', async () => {
+    await sessionRow(sessionId).waitFor();
     await page.click('button[data-advance="7200000"]');
     await sessionRow(sessionId).waitFor({ state: 'detached' });
     expect(await page.textContent('#clock-now')).toBe('2026-01-05 11:00:00Z');
