@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
 import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
+import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -23,6 +24,8 @@ Options:
                          --state-interval ms when something changed and on SIGTERM (atomic write-then-rename)
   --state-interval MS    how often the state is saved (default 1000)
   --body-limit BYTES     largest request body (default 1048576)
+  --latency MS[-MS]      delay every API request (not /__admin): MS always, or MIN-MAX drawn from a fixed seed
+                         (so a run repeats); more faults per rule with POST /__admin/chaos
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
@@ -56,6 +59,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'admin-token': { type: 'string' },
       'no-admin': { type: 'boolean', default: false },
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
+      latency: { type: 'string' },
       state: { type: 'string' },
       'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
@@ -85,6 +89,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
   const stateInterval = Number(values['state-interval']);
   if (!Number.isSafeInteger(stateInterval) || stateInterval < 10) throw new UsageError('--state-interval must be an integer of at least 10 (ms)');
+  let latency: LatencyRange | null = null;
+  if (values.latency !== undefined) {
+    latency = parseLatency(values.latency);
+    if (!latency) throw new UsageError(`--latency must be MS or MIN-MAX in milliseconds (at most 600000, MIN <= MAX), not "${values.latency}"`);
+  }
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
 
@@ -125,6 +134,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       logRequests: values['log-requests'],
       faults,
       variants,
+      latency,
       ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
@@ -135,6 +145,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   console.log(`  fixtures: ${fixturesPath}`);
   if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
   console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+  if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
   if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
   if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
   if (!adminEnabled) console.log('  admin controls: off');

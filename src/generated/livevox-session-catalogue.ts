@@ -249,7 +249,34 @@ export const errors = {
     "message": "An internal error occurred",
     "provenance": {
       "grade": "observed",
-      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table: 500 = unexpected error. The mock answers it only for a bug of its own, always in the {code, message} shape; the code is session-kit's."
+      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table: 500 = unexpected error. The mock answers it for a bug of its own, or when an integrator's chaos rule (POST /__admin/chaos) asks for a 500, always in the {code, message} shape; the code is session-kit's."
+    }
+  },
+  "RATE_LIMITED": {
+    "status": 429,
+    "code": 10429,
+    "message": "Too many requests",
+    "provenance": {
+      "grade": "assumed",
+      "source": "L1 and L4 say messages 'may be subject to rate limits', but no status, header or body is known. The mock never limits on its own: it answers this only when an integrator's chaos rule (POST /__admin/chaos) asks for a 429, with Retry-After (RFC 6585 section 4, RFC 9110 section 10.2.3) in seconds. Status per RFC 6585; code and message ours, in the {code, message} shape of every other error. The implementation may append ': <detail>' (e.g. 'Too many requests: retry after 1 s')."
+    }
+  },
+  "BAD_GATEWAY": {
+    "status": 502,
+    "code": 10502,
+    "message": "Bad gateway",
+    "provenance": {
+      "grade": "assumed",
+      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table lists 502 (configuration error, bad gateway); its body is unknown. Answered only when an integrator's chaos rule asks for a 502; code and message ours, in the {code, message} shape."
+    }
+  },
+  "SERVICE_UNAVAILABLE": {
+    "status": 503,
+    "code": 10503,
+    "message": "Service unavailable",
+    "provenance": {
+      "grade": "assumed",
+      "source": "No LiveVox source gives a 503; a client must still cope with one from any HTTP service (RFC 9110 section 15.6.4). Answered only when an integrator's chaos rule asks for a 503, with Retry-After in seconds; code and message ours, in the {code, message} shape. The implementation may append ': <detail>'."
     }
   }
 } as const;

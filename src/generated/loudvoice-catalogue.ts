@@ -397,7 +397,31 @@ export const errors = {
     "info": "An internal error has occurred while processing the request, please try again later",
     "provenance": {
       "grade": "documented",
-      "source": "O2 documents 500 for technical problems; wording ours."
+      "source": "O2 documents 500 for technical problems; wording ours. The mock answers it for a bug of its own, or when an integrator's chaos rule (POST /__admin/chaos) asks for a 500."
+    }
+  },
+  "RATE_LIMITED": {
+    "status": 429,
+    "info": "Too many requests, please try again in {retry_after} seconds",
+    "provenance": {
+      "grade": "assumed",
+      "source": "O2 (newer version) lists 429 Too Many Requests, without limits, headers or text. The mock never limits on its own (LDV-NO-RATE-LIMIT); it answers this only when an integrator's chaos rule asks for a 429, with Retry-After in seconds (RFC 6585 section 4). Wording ours, in the error envelope of every other error."
+    }
+  },
+  "BAD_GATEWAY": {
+    "status": 502,
+    "info": "The request could not be processed because of a technical problem or maintenance, please try again later",
+    "provenance": {
+      "grade": "assumed",
+      "source": "O2 (newer version) lists 502 for technical problems or maintenance, without a body. Answered only when an integrator's chaos rule asks for a 502; wording ours, in the error envelope."
+    }
+  },
+  "SERVICE_UNAVAILABLE": {
+    "status": 503,
+    "info": "The service is overloaded, please try again in {retry_after} seconds",
+    "provenance": {
+      "grade": "assumed",
+      "source": "O2 (newer version) lists 503 for an overloaded service, without a body. Answered only when an integrator's chaos rule asks for a 503, with Retry-After in seconds; wording ours, in the error envelope."
     }
   }
 } as const;
@@ -724,7 +748,7 @@ export const rules = [
   },
   {
     "id": "LDV-NO-RATE-LIMIT",
-    "rule": "The mock never answers 429; no rate-limit numbers are known.",
+    "rule": "The mock never answers 429 on its own; no rate-limit numbers are known. Only an integrator's chaos rule (POST /__admin/chaos, an admin control outside this API) makes it answer 429, 502 or 503.",
     "operation": null,
     "provenance": {
       "grade": "assumed",

@@ -18,7 +18,31 @@ export interface AdminDeps {
   sweep: () => void;
 }
 
-const adminError = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
+/** Answers an admin request with an error in the admin shape `{code, message}`. */
+export const adminError = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply => reply.code(status).send({ code, message });
+
+/** Wraps an admin handler so that, when an admin token is set, a request without `Authorization: Bearer <token>` gets 401. */
+export const adminGuard =
+  (token: string | undefined) =>
+  (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) =>
+  (request: FastifyRequest, reply: FastifyReply): unknown => {
+    if (token !== undefined) {
+      const auth = singleHeader(request, 'authorization');
+      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
+      if (!secretEquals(given, token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
+    }
+    return handler(request, reply);
+  };
+
+/** A JSON object body, or undefined with a 400 already sent. */
+export const adminObjectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
+  const body = request.body;
+  if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+};
 
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
@@ -33,24 +57,8 @@ const clockView = (clock: ControlledClock) => {
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { state, clock } = deps;
 
-  const guarded = (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => (request: FastifyRequest, reply: FastifyReply) => {
-    if (deps.token !== undefined) {
-      const auth = singleHeader(request, 'authorization');
-      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
-      if (!secretEquals(given, deps.token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
-    }
-    return handler(request, reply);
-  };
-
-  /** A JSON object body, or a 400 already sent. */
-  const objectBody = (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined => {
-    const body = request.body;
-    if (body instanceof UnreadableBody) return void adminError(reply, 400, 'BODY_INVALID', body.reason);
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return void adminError(reply, 400, 'BODY_INVALID', 'The body must be a JSON object');
-    }
-    return body as Record<string, unknown>;
-  };
+  const guarded = adminGuard(deps.token);
+  const objectBody = adminObjectBody;
 
   app.get('/__admin/clock', guarded((_request, reply) => reply.send(clockView(clock))));
 
@@ -87,6 +95,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.post(
     '/__admin/reset',
     guarded((_request, reply) => {
+      // Domain state only: chaos rules (/__admin/chaos) are the integrator's setup, not state, and stay.
       // The clock first: the fixtures' objects are stamped with the time they are rebuilt at.
       clock.resetToRealTime();
       state.reset();

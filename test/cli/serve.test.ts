@@ -1,6 +1,7 @@
 // The CLI: `serve` starts on loopback with the fixtures, answers the README's first calls, stops cleanly on SIGTERM;
 // bad fixtures, bad options and an unguarded non-loopback bind are refused with clear messages and exit codes; the
-// test-only --variant, like --fault, needs --enable-test-faults and a known name, and every variant starts at once.
+// test-only --variant, like --fault, needs --enable-test-faults and a known name, and every variant starts at once;
+// --latency delays every API request.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,23 @@ describe('session-kit serve', () => {
     } finally {
       expect(await server.stop('SIGTERM')).toBe(0);
     }
+  });
+
+  it('delays every API request by --latency (at least its value) and says so; a bad --latency is exit 2', async () => {
+    const server = await startServer(['serve', '--port', '0', '--log-level', 'warn', '--latency', '50-60']);
+    try {
+      await vi.waitFor(() => expect(server.output()).toContain('latency: 50-60 ms before every API request'));
+      const started = performance.now();
+      expect((await loginDemo(server.url)).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(50);
+      const chaos = await fetch(`${server.url}/__admin/chaos`);
+      expect(await chaos.json()).toEqual({ rules: [], latency: { minMs: 50, maxMs: 60 } });
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+    const bad = await runCli(['serve', '--latency', '80-50']);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('--latency must be MS or MIN-MAX');
   });
 
   it('refuses unknown options and bad values with exit 2', async () => {

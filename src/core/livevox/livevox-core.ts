@@ -199,6 +199,17 @@ export class LiveVoxCore {
     return ok(true);
   }
 
+  /**
+   * Ends a live session now, whatever test-only faults say: not the API's logout but an integrator's chaos rule
+   * (end-session), so the session's next use gets the API's own answer for an ended session. False when none is live.
+   */
+  endSession(sessionId: string): boolean {
+    const session = this.liveSession(sessionId);
+    if (!session) return false;
+    this.forget(session);
+    return true;
+  }
+
   /** Changes a password after checking the current one, and ends every session of that user. */
   changePassword(access: CheckedAccess, credentials: Credentials, newPassword: string): Result<true, ErrorCode> {
     const checked = this.checkCredentials(access, credentials);

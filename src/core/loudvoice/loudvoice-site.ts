@@ -7,7 +7,7 @@ import { AuthorSessionStore } from './author-session-store.js';
 import { AuthorStore } from './author-store.js';
 import { commitPlan, NO_NAME, planByDetails, planByIdentity, planByToken, type AuthorPlan } from './author-resolution.js';
 import { addComment, commentsOf, removeComment, takeComments } from './comment-counters.js';
-import type { Author, Comment, Discussion } from './entities.js';
+import type { Author, AuthorSession, Comment, Discussion } from './entities.js';
 import type {
   AuthorFieldsInput,
   CommentAuthorInput,
@@ -27,6 +27,14 @@ import { authorView, commentView, discussionView, sessionView, type AuthorSessio
 
 /** How a path or query names one object: by its token or by the reference you gave it. */
 export type Selector = { token: string } | { reference: string };
+
+/** Everything a request can name an author session by (any of them; absent ones are undefined). */
+export interface AuthorSessionNaming {
+  sessionToken?: string | undefined;
+  authorToken?: string | undefined;
+  authorReference?: string | undefined;
+  identityToken?: string | undefined;
+}
 
 /** The node paths of the author node in each body that carries one. */
 const SESSION_AUTHOR = 'request->author_session->author';
@@ -338,6 +346,29 @@ export class LoudVoiceSite {
     // Test-only fault loudvoice-session-delete-noop: answered as deleted, nothing removed.
     if (!this.fault('loudvoice-session-delete-noop')) this.sessions.remove(session);
     return ok(before);
+  }
+
+  /**
+   * Ends, now, the live author session a request names: by its token, or by its author's token, reference or Social
+   * Login identity. Not an operation of the API: an integrator's chaos rule (end-session) does it, so no test-only
+   * fault bends it. Returns how many sessions ended (0 when the request names none that is live).
+   */
+  endSessionsNamed(named: AuthorSessionNaming): number {
+    const now = this.now();
+    const ended = new Set<AuthorSession>();
+    const bySessionToken = named.sessionToken === undefined ? undefined : this.sessions.live(named.sessionToken, now);
+    if (bySessionToken) ended.add(bySessionToken);
+    const authors = [
+      named.authorToken === undefined ? undefined : this.authors.get(named.authorToken),
+      named.authorReference === undefined ? undefined : this.authors.byAuthorReference(named.authorReference),
+      named.identityToken === undefined ? undefined : this.authors.byIdentityToken(named.identityToken),
+    ];
+    for (const author of authors) {
+      const session = author ? this.sessions.liveOf(author, now) : undefined;
+      if (session) ended.add(session);
+    }
+    for (const session of ended) this.sessions.remove(session);
+    return ended.size;
   }
 
   /** Live sessions for the admin view. */

@@ -31,6 +31,9 @@ const REWORDED: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'Only JSON request bodies are accepted',
   HEADER_REPEATED: 'A credential header was sent more than once',
   INTERNAL_ERROR: 'Something went wrong on our side',
+  RATE_LIMITED: 'Too many requests, slow down',
+  BAD_GATEWAY: 'An upstream service failed',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable',
 };
 
 /** The LiveVox error body: `{code, message}` (observed in LiveVox's own .NET client model). */

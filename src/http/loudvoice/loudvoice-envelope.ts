@@ -130,6 +130,9 @@ const REWORDED_INFO: Partial<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: 'Request refused: bodies are limited to {limit} bytes',
   UNSUPPORTED_MEDIA_TYPE: 'Request refused: [{content_type}] is not accepted, send JSON',
   INTERNAL_ERROR: 'Server error: the request could not be processed, try again later',
+  RATE_LIMITED: 'Request refused: too many requests, retry in {retry_after} seconds',
+  BAD_GATEWAY: 'Server error: technical problem or maintenance, try again later',
+  SERVICE_UNAVAILABLE: 'Server error: the service is overloaded, retry in {retry_after} seconds',
 };
 
 /** The info texts no variant changes: documented (401) or matched by a real client (the discussion 404). */
