@@ -64,8 +64,8 @@ export class LiveVoxCalls {
     return this.http.send({ method: 'GET', path, headers: { 'LV-Session': sessionHeader } });
   }
 
-  callCenters(sessionHeader: string | undefined, query = ''): Promise<KitResponse> {
-    return this.http.send({ method: 'GET', path: `/configuration/v6.0/callCenters${query}`, headers: { 'LV-Session': sessionHeader } });
+  callCenters(sessionHeader: string | undefined, query = '', path = '/configuration/v6.0/callCenters'): Promise<KitResponse> {
+    return this.http.send({ method: 'GET', path: `${path}${query}`, headers: { 'LV-Session': sessionHeader } });
   }
 
   validate(sessionId: string, path = '/session/validate'): Promise<KitResponse> {

@@ -7,6 +7,8 @@
 // - Logout ends the session (observed L5, L7; decides).
 // - A password change ends the sessions of that user (vendor docs L1); a weak new password is refused (infosheet).
 // - An Agent session on the Configuration API is never a 401; a refused method is 403 (vendor docs L4).
+// - callCenters answers alike on the unversioned path and under a version segment (observed L5: LiveVox's own client
+//   puts its one configured version, v5.0 by default, into every path).
 // - Expiry after 2 hours of inactivity, refreshed by every use (vendor docs L1, seed); the millisecond boundary,
 //   validate not refreshing and login refreshing are session-kit's choices (assumed). Needs clock control.
 import fc from 'fast-check';
@@ -203,7 +205,7 @@ describe('agent sessions', () => {
     if (res.status === 403) await check('LVX-ERROR-CODES', () => errorCodeIs(res.body, 10006));
   });
 
-  it(rule(['LVX-CALLCENTERS-CONTENT', 'LVX-CALLCENTERS-PAGING'], "a user session reads its client's call centers a page at a time"), async (ctx) => {
+  it(rule(['LVX-CALLCENTERS-CONTENT', 'LVX-CALLCENTERS-PAGING', 'LVX-CALLCENTERS-VERSIONED'], "a user session reads its client's call centers a page at a time, on every version form"), async (ctx) => {
     if (!http.target.capabilities.callCenters) return ctx.skip(http.target.absent?.callCenters ?? 'no callCenters');
     const sessionId = await lv.sessionFor(token, cfg.primary.clientName, cfg.primary.user);
     const all = await lv.callCenters(sessionId);
@@ -219,6 +221,14 @@ describe('agent sessions', () => {
     }
     const zero = await lv.callCenters(sessionId, '?count=0');
     await check('LVX-CALLCENTERS-PAGING', () => expect(zero.status).toBe(400));
+    // LiveVox's own client puts its configured version (v5.0 by default) into this path, or none (observed L5).
+    for (const path of ['/configuration/v5.0/callCenters', '/configuration/callCenters']) {
+      const same = await lv.callCenters(sessionId, '', path);
+      await check('LVX-CALLCENTERS-VERSIONED', () => {
+        expect(same.status, path).toBe(all.status);
+        expect(same.body.callCenter, path).toEqual(all.body.callCenter);
+      });
+    }
   });
 });
 

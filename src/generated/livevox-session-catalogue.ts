@@ -82,9 +82,15 @@ export const operations = [
   },
   {
     "method": "GET",
-    "path": "/configuration/v6.0/callCenters",
+    "path": "/configuration/callCenters",
     "operationId": "listCallCenters",
     "summary": "List the call centers of the session's client"
+  },
+  {
+    "method": "GET",
+    "path": "/configuration/{version}/callCenters",
+    "operationId": "listCallCentersVersioned",
+    "summary": "List the call centers of the session's client (versioned path)"
   }
 ] as const;
 
@@ -473,11 +479,11 @@ export const rules = [
   },
   {
     "id": "LVX-VERSION-SEGMENT",
-    "rule": "Each session operation is served unversioned and with each version segment in the `version` enum, with identical behaviour; a session created through one form is usable through every form and version. A version segment not in the enum (e.g. `v7.0`, `V6.0`, `6.0`) is an unknown route: 404 code 10013.",
+    "rule": "Each LiveVox operation (session and Configuration API) is served unversioned and with each version segment in the `version` enum, with identical behaviour; a session created through one form is usable through every form and version. A version segment not in the enum (e.g. `v7.0`, `V6.0`, `6.0`) is an unknown route: 404 code 10013.",
     "operation": null,
     "provenance": {
       "grade": "observed",
-      "source": "L5 juanchanaga/is-call-multiplier LvSessionRestServiceImpl.java builds '/session/' + version + '/login' for v6.0, v5.0, v3.5..v3.0 and '/session/login' otherwise; L8 justicedemocrats/livevox_ex lib/livevox/network/session.ex uses session/v5.0/login, justicedemocrats/dialer-metrics session/v6.0/login. 404 for other versions is assumed (newer versions unknown)."
+      "source": "L5 juanchanaga/is-call-multiplier LvSessionRestServiceImpl.java builds '/session/' + version + '/login' for v6.0, v5.0, v3.5..v3.0 and '/session/login' otherwise, and LvCallCenterRestServiceImpl.java '/configuration/' + version + '/callCenters' through the same RestServiceLvAbstract.getURI (default v5.0); L8 justicedemocrats/livevox_ex lib/livevox/network/session.ex uses session/v5.0/login, justicedemocrats/dialer-metrics session/v6.0/login and configuration/v6.0/callCenters. 404 for other versions is assumed (newer versions unknown)."
     }
   },
   {
@@ -964,7 +970,7 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-SESSION",
     "rule": "Without `LV-Session`, or with a malformed, unknown, expired or ended session, the call fails with 401 (an Authorization error).",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "documented",
       "source": "L1: LV-Session required on all other requests; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.'"
@@ -973,7 +979,7 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-AGENT-403",
     "rule": "With a live Agent session the call is never refused as unauthenticated (no 401: the session is valid); when the method is not allowed in an Agent session the answer is 403 Forbidden.",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "documented",
       "source": "L4 Configuration API page: in an Agent session, non-allowed Configuration API methods return 403 Forbidden."
@@ -982,7 +988,7 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-AGENT-REFUSED",
     "rule": "callCenters is not allowed in an Agent session: it answers 403 (and the session is still refreshed, see LVX-ACTIVITY-REFRESHES-ON-ERROR).",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "assumed",
       "source": "L4 does not list which methods agents may call; callCenters is an administrative listing, so session-kit refuses it."
@@ -991,7 +997,7 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-PAGING",
     "rule": "`count` is an integer 1..1000 (default 1000) and `offset` an integer >= 0 (default 0), both in plain decimal form; any other value (non-integer, out of range, empty, repeated) fails with 400 code 10012. Call centers are ordered by `callCenterId` ascending; the page holds items offset..offset+count-1; an offset past the end gives an empty `callCenter` array.",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "assumed",
       "source": "dialer-metrics lib/livevox/feeds/service_info.ex sends count: 1000, offset: 0 (observed); limits, defaults, order and errors are session-kit's choice."
@@ -1000,7 +1006,7 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-CONTENT",
     "rule": "200 returns only the call centers of the session's client as `callCenter: [{callCenterId, name}]`. `next`, when present and not null, is the relative URL of the next page (same path with the next `offset`); it is null or absent on the last page.",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "observed",
       "source": "justicedemocrats/dialer-metrics lib/livevox/feeds/service_info.ex reads body.callCenter[].callCenterId. The name field and next are assumed."
@@ -1009,10 +1015,19 @@ export const rules = [
   {
     "id": "LVX-CALLCENTERS-CHECK-ORDER",
     "rule": "Checks run in this order: repeated LV-Session (400, 10017); LV-Session missing (401, 10004); session not live (401, 10005); Agent session (403, 10006); query parameters (400, 10012).",
-    "operation": "GET /configuration/v6.0/callCenters",
+    "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "assumed",
       "source": "Project choice so that a request with several faults always gets the same error; authorization before input validation."
+    }
+  },
+  {
+    "id": "LVX-CALLCENTERS-VERSIONED",
+    "rule": "`GET /configuration/{version}/callCenters` behaves exactly as `GET /configuration/callCenters` for every listed version; all LVX-CALLCENTERS-* rules apply, and a `next` URL keeps the version segment of the request.",
+    "operation": "GET /configuration/{version}/callCenters",
+    "provenance": {
+      "grade": "observed",
+      "source": "L5 RestServiceLvAbstract.java getURI puts the client's one configured version (v5.0 by default) into every path, Configuration API included (LvCallCenterRestServiceImpl.java), and falls back to the unversioned path; L8 dialer-metrics calls configuration/v6.0/callCenters. That next keeps the version is assumed (the same path with the next offset)."
     }
   }
 ] as const;
@@ -1055,7 +1070,7 @@ export const sources = [
   {
     "id": "L5",
     "grade": "observed",
-    "citation": "LiveVox-authored Java client, juanchanaga/is-call-multiplier, src/main/java/com/livevox/commons/services/rest/session/LvSessionRestServiceImpl.java",
+    "citation": "LiveVox-authored Java client, juanchanaga/is-call-multiplier (commit 217100956b5d328965163ee229532e3e03565ae5), src/main/java/com/livevox/commons/services/rest/session/LvSessionRestServiceImpl.java, src/main/java/com/livevox/commons/services/rest/RestServiceLvAbstract.java (getURI, default version v5.0) and src/main/java/com/livevox/commons/services/rest/configuration/LvCallCenterRestServiceImpl.java",
     "url": "https://github.com/juanchanaga/is-call-multiplier"
   },
   {

@@ -240,7 +240,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/configuration/v6.0/callCenters": {
+    "/configuration/callCenters": {
         parameters: {
             query?: never;
             header?: never;
@@ -249,9 +249,29 @@ export interface paths {
         };
         /**
          * List the call centers of the session's client
-         * @description A real Configuration API read that real clients call right after login. Requires `LV-Session` of a User session; Agent sessions get 403. Paged with `count` and `offset`.
+         * @description A real Configuration API read that real clients call right after login. Requires `LV-Session` of a User session; Agent sessions get 403. Paged with `count` and `offset`. Served unversioned and under every version segment (`GET /configuration/{version}/callCenters`, e.g. `/configuration/v6.0/callCenters`), like the session operations (LVX-VERSION-SEGMENT).
          */
         get: operations["listCallCenters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configuration/{version}/callCenters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the call centers of the session's client (versioned path)
+         * @description Same operation as `GET /configuration/callCenters` under a version segment, e.g. `/configuration/v6.0/callCenters` (L8) or `/configuration/v5.0/callCenters` (the default of LiveVox's own client, L5). The `next` URL of a page keeps the version segment it was asked with.
+         */
+        get: operations["listCallCentersVersioned"];
         put?: never;
         post?: never;
         delete?: never;
@@ -832,6 +852,39 @@ export interface operations {
             400: components["responses"]["CallCentersBadRequest"];
             401: components["responses"]["SessionUnauthorized"];
             403: components["responses"]["AgentForbidden"];
+        };
+    };
+    listCallCentersVersioned: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size (1..1000, default 1000).
+                 * @example 1000
+                 */
+                count?: components["parameters"]["Count"];
+                /**
+                 * @description Number of items to skip (>= 0, default 0).
+                 * @example 0
+                 */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description API version segment. Only these values are served; any other segment is an unknown route (404, 10013).
+                 * @example v6.0
+                 */
+                version: components["parameters"]["Version"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CallCentersOk"];
+            400: components["responses"]["CallCentersBadRequest"];
+            401: components["responses"]["SessionUnauthorized"];
+            403: components["responses"]["AgentForbidden"];
+            404: components["responses"]["UnknownVersion"];
         };
     };
 }

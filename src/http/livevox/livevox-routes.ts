@@ -11,7 +11,7 @@ import type { LiveVoxErrorCode, SendLiveVoxError } from './livevox-errors.js';
 
 type Schemas = components['schemas'];
 
-/** The version segments LiveVox's own client inserts (observed); any other segment is an unknown route. */
+/** The version segments LiveVox's own client inserts into every path (observed, L5); any other segment is an unknown route. */
 export const LIVEVOX_VERSIONS = ['v3.0', 'v3.1', 'v3.2', 'v3.3', 'v3.4', 'v3.5', 'v5.0', 'v6.0'] as const;
 const versions = new Set<string>(LIVEVOX_VERSIONS);
 
@@ -57,12 +57,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDeps): void {
   const { state, sendError: sendLiveVoxError } = deps;
 
-  /** Registers `/session<path>` and `/session/{version}<path>`; an unknown version is an unknown route. */
-  const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
-    app.route({ method, url: `/session${path}`, handler });
+  /**
+   * Registers `<api><path>` and `<api>/{version}<path>`: every LiveVox path takes the version segments LiveVox's own
+   * client inserts (L5 builds every URL as prefix + version + suffix, Configuration API included) or none. An unknown
+   * version is an unknown route.
+   */
+  const versioned = (api: '/session' | '/configuration', method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => {
+    app.route({ method, url: `${api}${path}`, handler });
     app.route({
       method,
-      url: `/session/:version${path}`,
+      url: `${api}/:version${path}`,
       handler: (request, reply) => {
         const { version } = request.params as { version: string };
         if (!versions.has(version)) return deps.routeNotFound(request, reply);
@@ -70,6 +74,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       },
     });
   };
+  const session = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler) => versioned('/session', method, path, handler);
 
   const header = (request: FastifyRequest, name: 'lv-access' | 'lv-session') => credentialHeader(state, request, name);
 
@@ -198,8 +203,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   session('POST', '/password', changePassword);
   if (!state.variant('livevox-no-session-details')) session('GET', '/details', details);
 
-  app.get(
-    '/configuration/v6.0/callCenters',
+  versioned(
+    '/configuration',
+    'GET',
+    '/callCenters',
     withSessionUnlessUnchecked((session, request, reply) => {
       const allowed = session ? state.livevox.mayConfigure(session) : ok(true);
       if (!allowed.ok) return sendLiveVoxError(reply, allowed.error);
@@ -209,9 +216,12 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       const offset = integerParam(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
       if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'offset must be a non-negative integer' });
       const page = state.livevox.callCenters(session, offset, count);
+      // The next page is on the path this page was asked on (LVX-CALLCENTERS-CONTENT), version segment included.
+      const { version } = request.params as { version?: string };
+      const path = version === undefined ? '/configuration/callCenters' : `/configuration/${version}/callCenters`;
       const body: Schemas['CallCenterList'] = {
         callCenter: page.callCenter,
-        next: page.more ? `/configuration/v6.0/callCenters?offset=${offset + count}&count=${count}` : null,
+        next: page.more ? `${path}?offset=${offset + count}&count=${count}` : null,
       };
       return reply.code(200).send(body);
     }),
