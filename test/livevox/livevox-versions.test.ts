@@ -79,8 +79,18 @@ describe('the served LiveVox paths are the contract paths', () => {
 
   it('serves every contract path and no other LiveVox path', async () => {
     await app.ready();
-    // printRoutes without a common prefix lists one full URL per line: "├── /session/login (POST, GET, …)".
-    const served = [...app.printRoutes({ commonPrefix: false }).matchAll(/── (\/\S*) \(/g)].map((m) => m[1]!).filter((url) => !url.startsWith('/__'));
+    // printRoutes without a common prefix lists a route per line, "├── /session/login (POST, GET, …)", but a route
+    // that extends another is nested under it ("│   └── /:id"): each line's depth says which parent it extends.
+    const served: string[] = [];
+    const parents: string[] = [];
+    for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+      const m = /^(.*?)[├└]── (\/\S*) \(/.exec(line);
+      if (!m) continue;
+      const depth = m[1]!.length / 4;
+      parents[depth] = (depth > 0 ? parents[depth - 1]! : '') + m[2]!;
+      served.push(parents[depth]!);
+    }
+    served.splice(0, served.length, ...served.filter((url) => !url.startsWith('/__')));
     expect(served.length).toBeGreaterThan(0);
     expect([...served].sort()).toEqual([...contractMethods.keys()].sort());
     expect(served).toContain('/configuration/:version/callCenters');
