@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
+import { CannotStartError } from './cannot-start.js';
 import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
@@ -12,6 +14,7 @@ Usage:
   session-kit conformance [options]  certify a deployment against the contracts
   session-kit proxy [options]        check your own client's traffic against the contracts, through Prism
   session-kit help                   this text
+  session-kit --version              the version of session-kit
 
 ${SERVE_HELP}
 
@@ -19,14 +22,18 @@ ${CONFORMANCE_HELP}
 
 ${PROXY_HELP}`;
 
+/** The version in the package.json beside dist/ (or src/), the one npm installed. */
+const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /** The command line: the only place that reads process.argv, process.env and decides exit codes. */
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   try {
     if (command === 'help' || command === '--help' || command === '-h') console.log(HELP);
+    else if (command === '--version' || command === '-v' || command === 'version') console.log(version());
     else if (command === 'serve') await serve(rest, process.env);
     else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
-    else if (command === 'proxy') await proxy(rest);
+    else if (command === 'proxy') await proxy(rest, process.env);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -34,12 +41,8 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
       process.exit(2);
     }
-    if (error instanceof FixtureError || error instanceof StateFileError) {
+    if (error instanceof FixtureError || error instanceof StateFileError || error instanceof CannotStartError) {
       console.error(`session-kit: cannot start: ${error.message}`);
-      process.exit(1);
-    }
-    if ((error as { code?: string }).code === 'EADDRINUSE') {
-      console.error(`session-kit: cannot start: the address is already in use (${(error as Error).message})`);
       process.exit(1);
     }
     throw error;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from '../certify/prism-proxy.js';
+import { onStop } from './on-stop.js';
 import { UsageError } from './usage-error.js';
 
 export const PROXY_HELP = `session-kit proxy: put Prism in front of a deployment so your own client's traffic is checked
@@ -12,7 +13,7 @@ Options:
 Point your client at the proxy; every request and response that breaks the contract is printed as a violation.`;
 
 /** Runs Prism proxies until interrupted. */
-export async function proxy(argv: string[]): Promise<void> {
+export async function proxy(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: { target: { type: 'string' }, api: { type: 'string', default: 'both' }, port: { type: 'string', default: '4011' }, help: { type: 'boolean', default: false } },
@@ -39,10 +40,8 @@ export async function proxy(argv: string[]): Promise<void> {
     running.push(p);
     console.log(`session-kit proxy: ${api} contract checked on ${p.url} -> ${upstream}`);
   }
-  const stop = () => {
+  onStop(env, () => {
     for (const p of running) p.stop();
     process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
 }

@@ -1,13 +1,19 @@
+import { isIP, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtures } from '../config/fixtures.js';
+import { DEFAULT_FIXTURES_PATH, emptyApis, FixtureError, loadFixtures } from '../config/fixtures.js';
 import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
 import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
 import { ControlledClock } from '../runtime/clock.js';
+import { StateFileError } from '../runtime/state-file.js';
 import { cryptoIds } from '../runtime/ids.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import { CannotStartError, whyNotListening } from './cannot-start.js';
+import { onStop } from './on-stop.js';
 import { UsageError } from './usage-error.js';
+import { redactRedisUrl } from '../store/redis-store.js';
+import { isWorker, readStore, readWorkers, reportListening, runWorkers } from './workers.js';
 
 export const SERVE_HELP = `session-kit serve: run the LiveVox and LoudVoice mock with its fixtures
 
@@ -21,8 +27,12 @@ Options:
   --admin-token TOKEN    require "Authorization: Bearer TOKEN" on /__admin/ (or env SESSION_KIT_ADMIN_TOKEN)
   --no-admin             no /__admin/ controls and no test identity provider
   --state FILE           keep the state across restarts: load FILE at start (if it exists), save it every
-                         --state-interval ms when something changed and on SIGTERM (atomic write-then-rename)
+                         --state-interval ms when something changed and on SIGTERM or SIGINT (atomic
+                         write-then-rename); a FILE that cannot be written stops start-up
   --state-interval MS    how often the state is saved (default 1000)
+  --store STORE          memory (default) | redis://[user:password@]HOST:PORT[/DB] (or env SESSION_KIT_STORE):
+                         with Redis (or Valkey) every instance on that store shares one state and one clock
+  --workers N            N server processes on this machine sharing the port (needs --store redis://...)
   --body-limit BYTES     largest request body (default 1048576)
   --latency MS[-MS]      delay every API request (not /__admin): MS always, or MIN-MAX drawn from a fixed seed
                          (so a run repeats); more faults per rule with POST /__admin/chaos
@@ -32,6 +42,9 @@ Options:
   --variant NAME         start with a legitimate vendor variant (repeatable; test-only: needs --enable-test-faults)
   --enable-test-faults   allow --fault and --variant; never use it for a mock people rely on
   --help                 this text
+
+SIGTERM or SIGINT (also when sent to \`npm start\` or \`npx session-kit\`) closes the server and saves the state;
+the exit status is 1 when that final save fails.
 
 Test-only faults (each a realistic defect the conformance kit must catch):
 ${Object.entries(FAULTS)
@@ -44,6 +57,11 @@ ${Object.entries(VARIANTS)
   .join('\n')}`;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
+/** A DNS name (RFC 1123 labels): what --host takes besides an IP address. */
+const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** How the bound address reads in a URL: IPv6 in brackets. */
+const urlOf = (bound: AddressInfo) => `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
 
 /** Starts the server as argv says; resolves once it listens. */
 export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -61,6 +79,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
       latency: { type: 'string' },
       state: { type: 'string' },
+      store: { type: 'string' },
+      workers: { type: 'string', default: '1' },
       'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
@@ -77,6 +97,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
   const api = values.api as ApiSelection;
   if (!['livevox', 'loudvoice', 'both'].includes(api)) throw new UsageError(`--api must be livevox, loudvoice or both, not "${values.api}"`);
+  // [::1] is how an IPv6 address reads in a URL; listening takes it bare.
+  const host = /^\[.*\]$/.test(values.host) ? values.host.slice(1, -1) : values.host;
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) throw new UsageError(`--host must be an IP address or a host name (such as 127.0.0.1, ::1, 0.0.0.0 or localhost), not "${values.host}"`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}"`);
   const bodyLimit = Number(values['body-limit']);
@@ -89,6 +112,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
   const stateInterval = Number(values['state-interval']);
   if (!Number.isSafeInteger(stateInterval) || stateInterval < 10) throw new UsageError('--state-interval must be an integer of at least 10 (ms)');
+  const store = readStore(values.store ?? (env.SESSION_KIT_STORE || 'memory'));
+  if (store && values.state) throw new UsageError('--state keeps one process\'s state in a file; with --store redis://... the state is in Redis: use one or the other');
+  const workers = readWorkers(values.workers, store !== undefined);
   let latency: LatencyRange | null = null;
   if (values.latency !== undefined) {
     latency = parseLatency(values.latency);
@@ -121,6 +147,28 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
 
   const fixturesPath = values.fixtures ?? DEFAULT_FIXTURES_PATH;
   const fixtures = loadFixtures(fixturesPath);
+  const empty = emptyApis(fixtures).filter((a) => api === 'both' || api === a);
+  if (empty.length > 0 && !isWorker()) {
+    const what = empty.map((a) => (a === 'livevox' ? 'no LiveVox client' : 'no LoudVoice site')).join(' and ');
+    console.error(`session-kit: warning: ${fixturesPath} has ${what}, so nothing can log in there; starting anyway`);
+  }
+  const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
+  const banner = (address: string) => {
+    const everywhere = /^http:\/\/(0\.0\.0\.0|\[::\]):/.test(address);
+    console.log(`session-kit ${apis} mock listening on ${address}${everywhere ? ' (every interface)' : ''}${workers > 1 ? ` (${workers} workers)` : ''}`);
+    console.log(`  fixtures: ${fixturesPath}`);
+    if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms when changed, and on SIGTERM or SIGINT)`);
+    if (store) console.log(`  store: ${redactRedisUrl(store.url)} (shared by every instance on it)`);
+    console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
+    if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
+    if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
+    if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
+    if (!adminEnabled) console.log('  admin controls: off');
+    else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+  };
+  // --workers N: this process only forks and watches the workers, which run this same command.
+  if (workers > 1 && !isWorker()) return runWorkers(workers, banner);
+
   const clock = new ControlledClock(values.clock, start);
   const idp = adminEnabled ? await TestIdentityProvider.create() : undefined;
   const app = await buildApp(
@@ -135,34 +183,46 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       faults,
       variants,
       latency,
-      ...(values.state ? { stateFile: { path: values.state, intervalMs: stateInterval } } : {}),
+      ...(values.state
+        ? {
+            stateFile: {
+              path: values.state,
+              intervalMs: stateInterval,
+              // A save that fails is said on stderr, not only in the JSON log: the state is at risk until it works.
+              onSave: (event) =>
+                console.error(
+                  event.kind === 'failed'
+                    ? `session-kit: WARNING: the state was not saved: ${event.reason}; trying again every ${stateInterval} ms`
+                    : `session-kit: the state is saved to ${values.state} again`,
+                ),
+            },
+          }
+        : {}),
+      ...(store ? { redis: store } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );
-  const address = await app.listen({ host: values.host, port });
-  const apis = api === 'both' ? 'LiveVox + LoudVoice' : api === 'livevox' ? 'LiveVox' : 'LoudVoice';
-  console.log(`session-kit ${apis} mock listening on ${address}`);
-  console.log(`  fixtures: ${fixturesPath}`);
-  if (values.state) console.log(`  state: ${values.state} (saved every ${stateInterval} ms and on SIGTERM)`);
-  console.log(`  clock: ${values.clock}${adminEnabled ? ` (move it with POST ${address}/__admin/clock)` : ''}`);
-  if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
-  if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
-  if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
-  if (!adminEnabled) console.log('  admin controls: off');
-  else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    throw new CannotStartError(whyNotListening(error, values.host, port));
+  }
+  // What was actually bound: 0.0.0.0 stays 0.0.0.0 (fastify's own address would name one interface), port 0 its port.
+  const bound = app.server.address() as AddressInfo;
+  const address = urlOf(bound);
+  if (isWorker()) reportListening(address);
+  else banner(address);
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    console.log(`session-kit: ${signal}, closing`);
+  onStop(env, (why) => {
+    console.log(`session-kit: ${why}, closing`);
     app.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: Error) => {
+        console.error(`session-kit: ${error instanceof StateFileError ? 'the final save of the state failed' : 'closing failed'}: ${error.message}`);
+        process.exit(1);
+      },
     );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
 }
 
 export { FixtureError };

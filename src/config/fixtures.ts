@@ -35,6 +35,8 @@ export function loadFixtures(file: string = DEFAULT_FIXTURES_PATH): Fixtures {
   } catch (error) {
     throw new FixtureError(file, [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
   }
+  // An empty file is a server with nothing in it (the CLI warns), not a JSON syntax error.
+  if (text.trim() === '') return checkFixtures({}, file);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -42,6 +44,11 @@ export function loadFixtures(file: string = DEFAULT_FIXTURES_PATH): Fixtures {
     throw new FixtureError(file, [`is not valid JSON: ${(error as Error).message}`]);
   }
   return checkFixtures(data, file);
+}
+
+/** The APIs of a fixture set with nothing to log in with: no LiveVox client, no LoudVoice site. */
+export function emptyApis(fixtures: Fixtures): ('livevox' | 'loudvoice')[] {
+  return [...(fixtures.livevox.clients.length === 0 ? (['livevox'] as const) : []), ...(fixtures.loudvoice.sites.length === 0 ? (['loudvoice'] as const) : [])];
 }
 
 /** Checks fixture data against the fixture schema and the rules a schema cannot say (uniqueness, references). */

@@ -44,6 +44,18 @@ export const adminObjectBody = (request: FastifyRequest, reply: FastifyReply): R
   return body as Record<string, unknown>;
 };
 
+/**
+ * GET /__admin/health: whether the state store answers (200) or not (503), for people and load balancers. Served
+ * even with --no-admin and without the admin token: it changes nothing and tells no secret.
+ */
+export function registerHealthRoute(app: FastifyInstance, state: ServerState): void {
+  app.get('/__admin/health', async (_request, reply) => {
+    const health = await state.store.health();
+    return reply.code(health.status === 'up' ? 200 : 503).send(health);
+  });
+}
+
+
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
   const now = clock.now();
@@ -60,11 +72,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   const guarded = adminGuard(deps.token);
   const objectBody = adminObjectBody;
 
-  app.get('/__admin/clock', guarded((_request, reply) => reply.send(clockView(clock))));
+  // Reads catch up with the store first: another instance may have moved the clock or changed the state.
+  app.get(
+    '/__admin/clock',
+    guarded(async (_request, reply) => {
+      await state.store.sync();
+      return reply.send(clockView(clock));
+    }),
+  );
 
   app.post(
     '/__admin/clock',
-    guarded((request, reply) => {
+    guarded(async (request, reply) => {
       const body = objectBody(request, reply);
       if (!body) return reply;
       const { advanceMs, now, mode } = body;
@@ -74,16 +93,16 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       let problem;
       if (mode !== undefined) {
         if (mode !== 'fixed' && mode !== 'system') return adminError(reply, 400, 'CLOCK_INVALID', 'mode must be "fixed" or "system"');
-        clock.setMode(mode);
+        await state.store.changeClock({ mode });
         return reply.send(clockView(clock));
       }
       if (advanceMs !== undefined) {
         if (typeof advanceMs !== 'number') return adminError(reply, 400, 'CLOCK_INVALID', 'advanceMs must be a non-negative integer');
-        problem = clock.advance(advanceMs);
+        problem = await state.store.changeClock({ advanceMs });
       } else {
         const at = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : Number.NaN;
         if (Number.isNaN(at)) return adminError(reply, 400, 'CLOCK_INVALID', 'now must be an ISO-8601 date-time');
-        problem = clock.set(at);
+        problem = await state.store.changeClock({ at });
       }
       if (problem === 'CLOCK_BACKWARDS') return adminError(reply, 409, problem, 'The clock never goes backwards');
       if (problem) return adminError(reply, 400, problem, 'advanceMs must be a non-negative integer, and the time must stay representable');
@@ -94,11 +113,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
 
   app.post(
     '/__admin/reset',
-    guarded((_request, reply) => {
+    guarded(async (_request, reply) => {
       // Domain state only: chaos rules (/__admin/chaos) are the integrator's setup, not state, and stay.
-      // The clock first: the fixtures' objects are stamped with the time they are rebuilt at.
-      clock.resetToRealTime();
-      state.reset();
+      // The store puts the clock back first: the fixtures' objects are stamped with the time they are rebuilt at.
+      await state.store.reset();
       return reply.code(204).send();
     }),
   );
@@ -107,7 +125,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   // measured against the same instant the sessions were read at.
   app.get(
     '/__admin/sessions',
-    guarded((_request, reply) => {
+    guarded(async (_request, reply) => {
+      await state.store.sync();
       // Read first: the sessions are read at this instant or later, so none listed has a time left below zero.
       const at = clockView(clock);
       return reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions(), clock: at });

@@ -5,8 +5,9 @@ import { NO_VARIANTS, type VariantSet } from '../core/variants.js';
 import type { IdSource } from '../core/ports.js';
 import type { ControlledClock } from '../runtime/clock.js';
 import { IdTokenVerifier } from '../sso/id-token-verifier.js';
-import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import type { JWK } from 'jose';
+import { registerAdminRoutes, registerHealthRoute } from './admin-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
 import { registerChaosHook } from './chaos-hook.js';
@@ -21,7 +22,11 @@ import { registerBodyParser } from './request-body.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
-import { persistState } from './persist-state.js';
+import { persistState, type StateFileOptions } from './persist-state.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { createRedisStore, type RedisStoreOptions } from '../store/redis-store.js';
+import { StoreUnavailable } from '../store/store.js';
+import { stateFingerprint } from '../store/fingerprint.js';
 
 export type { ApiSelection } from './api-paths.js';
 
@@ -50,7 +55,9 @@ export interface AppConfig {
   /** Test-only legitimate variants (see src/core/variants.ts); empty except when the kit proves it accepts them. */
   variants?: VariantSet;
   /** Keep the state across restarts: load it from `path` at start, save it every `intervalMs` and on close. */
-  stateFile?: { path: string; intervalMs: number };
+  stateFile?: StateFileOptions;
+  /** Keep the state in a shared Redis store (any number of instances behave as one); absent: in this process. */
+  redis?: RedisStoreOptions;
   /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
   latency?: LatencyRange | null;
 }
@@ -88,7 +95,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const sendLiveVoxError = liveVoxErrorSender(variants);
   const sendLoudVoiceError = loudVoiceErrorSender(variants);
   // Under the no-test-idp variant the built-in identity provider is absent: no /__idp/ routes, no keys it signed.
-  const idp = variants.has('no-test-idp') ? undefined : deps.idp;
+  let idp = variants.has('no-test-idp') ? undefined : deps.idp;
   const app = Fastify({
     logger:
       config.logLevel === false
@@ -123,7 +130,22 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
   // Time never goes backwards, not even across a restart.
   if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
-  const state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults: config.faults ?? NO_FAULTS, variants }, saved?.state);
+  const faults = config.faults ?? NO_FAULTS;
+  let state: ServerState;
+  if (config.redis) {
+    // The cores read the time and ids each command carries; the store loads the shared state into them.
+    const fingerprint = stateFingerprint({ api: config.api, fixtures: config.fixtures, faults, variants });
+    const created = createRedisStore(config.redis, { clock: deps.clock, ids: deps.ids, fingerprint }, (ports) => new ServerState(config.fixtures, { ...ports, faults, variants }));
+    state = created.state;
+    state.store = created.store;
+    await created.store.connect();
+    // One signing key for the fleet: a token minted by one instance logs in on any other.
+    if (idp) idp = await TestIdentityProvider.fromPrivateJwk(JSON.parse(await created.store.shareOnce('idp-key', JSON.stringify(await idp.privateJwk()))) as JWK);
+  } else {
+    state = new ServerState(config.fixtures, { clock: deps.clock, ids: deps.ids, faults, variants }, saved?.state);
+    state.store = new MemoryStore(state, deps.clock);
+  }
+  app.addHook('onClose', () => state.store.close());
   if (config.stateFile) persistState(app, state, deps.clock, config.stateFile);
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
@@ -165,6 +187,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return nativeError(request, reply, 'ROUTE_NOT_FOUND');
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The store could not be reached: nothing was acknowledged, the client may retry (503 in the API's own shape).
+    if (error instanceof StoreUnavailable) return storeUnavailable(request, reply);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return nativeError(request, reply, 'PAYLOAD_TOO_LARGE');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return nativeError(request, reply, 'BODY_INVALID');
     // Anything else is a bug in session-kit: logged without the request's headers, answered in the native shape.
@@ -182,7 +206,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     methodsByUrl.set(route.url, known);
   });
 
-  // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request.
+  /** 503 in the shape of the API the path belongs to, with a hint when to retry. */
+  const storeUnavailable = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('retry-after', '1');
+    if (isAdminPath(request.url)) return reply.code(503).send({ code: 'STORE_UNAVAILABLE', message: 'The state store cannot be reached' });
+    if (apiOfPath(request.url, config.api) === 'loudvoice') return sendLoudVoiceError(request, reply, now(), 'SERVICE_UNAVAILABLE', { retry_after: '1' });
+    return sendLiveVoxError(reply, 'SERVICE_UNAVAILABLE');
+  };
+
+  // Expired state is forgotten in chunks, yielding between them, so a million expiries never stall a request. With
+  // a shared store the cores first catch up, so they forget at the store's time.
   let sweeping = false;
   function sweep(): void {
     if (sweeping) return;
@@ -191,13 +224,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       if (state.expire(SWEEP_CHUNK)) setImmediate(step);
       else sweeping = false;
     };
-    step();
+    state.store.sync().then(step, () => {
+      sweeping = false;
+    });
   }
 
   const verifier = new IdTokenVerifier(idp);
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, reply, 'ROUTE_NOT_FOUND');
   if (serves('livevox')) registerLiveVoxRoutes(app, { state, verifier, now, sendError: sendLiveVoxError, routeNotFound });
   if (serves('loudvoice')) registerLoudVoiceRoutes(app, { state, now, api: config.api, sendError: sendLoudVoiceError });
+  registerHealthRoute(app, state);
   if (config.admin.enabled) {
     registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
     registerConsoleRoutes(app, config.admin.consoleDir !== undefined ? { dir: config.admin.consoleDir } : {});
@@ -217,6 +253,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
     app.route({ method: missing, url, handler: (request, reply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED') });
   }
+
+  // The shared state is loaded once every applier is registered (the routes register LoudVoice's).
+  await state.store.open();
 
   if (config.sweepIntervalMs > 0) {
     const timer = setInterval(sweep, config.sweepIntervalMs);

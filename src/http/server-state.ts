@@ -3,19 +3,30 @@ import { LiveVoxCore, type LiveVoxSnapshot } from '../core/livevox/livevox-core.
 import { LoudVoiceCore, type LoudVoiceSnapshot } from '../core/loudvoice/loudvoice-core.js';
 import type { CoreDeps } from '../core/ports.js';
 import { NO_VARIANTS, type VariantName, type VariantSet } from '../core/variants.js';
+import type { Applier, StateCommand, Store } from '../store/store.js';
+import { applyLiveVoxCommand, LiveVoxCommands, type LiveVoxCommand } from './livevox/livevox-commands.js';
 
-/** The state of both APIs as plain JSON data: what `--state FILE` writes. */
+/** The state of both APIs as plain JSON data: what `--state FILE` writes, and what a shared store snapshots. */
 export interface StateSnapshot {
   livevox: LiveVoxSnapshot;
   loudvoice: LoudVoiceSnapshot;
 }
 
-/** The domain state of one server: both APIs' cores, rebuilt from the fixtures on reset. */
-export class ServerState {
+/**
+ * The domain state of one server: both APIs' cores, rebuilt from the fixtures on reset, and the one applier of
+ * commands that every store feeds (src/store/).
+ */
+export class ServerState implements Applier {
   livevox: LiveVoxCore;
   loudvoice: LoudVoiceCore;
   /** The test-only variants this server runs with (src/core/variants.ts); empty in every normal run. */
   readonly variants: VariantSet;
+  /** Where the state lives and how commands reach it: set by buildApp before any request. */
+  store!: Store;
+  /** The LiveVox operations that go through the store, as the routes call them. */
+  readonly livevoxCommands = new LiveVoxCommands(this);
+  /** Appliers of commands by kind: LiveVox's here, LoudVoice's route handlers registered by its routes. */
+  private readonly appliers = new Map<string, (command: StateCommand) => unknown>();
 
   /** The fixtures' state, or (`--state FILE`) the fixtures with a snapshot's state on top. */
   constructor(
@@ -27,6 +38,7 @@ export class ServerState {
     this.livevox = new LiveVoxCore(fixtures.livevox, deps);
     if (snapshot) this.livevox.restore(snapshot.livevox);
     this.loudvoice = new LoudVoiceCore(fixtures.loudvoice, deps, snapshot?.loudvoice);
+    this.appliers.set('lvx', (command) => applyLiveVoxCommand(this.livevox, command as unknown as LiveVoxCommand));
   }
 
   /** Whether a test-only variant is on: how the HTTP edge asks, so every choice reads the same set. */
@@ -34,15 +46,34 @@ export class ServerState {
     return this.variants.has(name);
   }
 
+  /** Registers the applier of one kind of command (`k`); every instance registers the same ones at start. */
+  onCommand(kind: string, apply: (command: StateCommand) => unknown): void {
+    this.appliers.set(kind, apply);
+  }
+
+  /** Applies a command to the cores at the time their clock says: the one place a store's commands take effect. */
+  apply(command: StateCommand): unknown {
+    const apply = this.appliers.get(command.k);
+    if (!apply) throw new Error(`no applier for commands of kind "${command.k}"`);
+    return apply(command);
+  }
+
   /** Everything that differs from the fixtures, as plain data. */
   snapshot(): StateSnapshot {
     return { livevox: this.livevox.snapshot(), loudvoice: this.loudvoice.snapshot() };
   }
 
+  /** The fixtures with a snapshot's state on top, replacing everything held now (a shared store's start). */
+  load(snapshot: StateSnapshot | undefined): void {
+    // Typed loosely by the Applier port (a store hands back what snapshot() gave it).
+    this.livevox = new LiveVoxCore(this.fixtures.livevox, this.deps);
+    if (snapshot) this.livevox.restore(snapshot.livevox);
+    this.loudvoice = new LoudVoiceCore(this.fixtures.loudvoice, this.deps, snapshot?.loudvoice);
+  }
+
   /** Back to the fixtures: every session, author, discussion and comment created since start is gone. */
   reset(): void {
-    this.livevox = new LiveVoxCore(this.fixtures.livevox, this.deps);
-    this.loudvoice = new LoudVoiceCore(this.fixtures.loudvoice, this.deps);
+    this.load(undefined);
   }
 
   /** Forgets what has expired in either API, at most `limit` per API; true when more are due. */

@@ -10,6 +10,8 @@ export type ClockChangeError = 'CLOCK_BACKWARDS' | 'CLOCK_INVALID';
 export class ControlledClock implements Clock {
   private offset = 0;
   private last = -Infinity;
+  /** How many times a followed shared clock was reset (see follow()). */
+  private epoch = 0;
 
   /** `mode: 'system'` follows the real time; `mode: 'fixed'` stands still at `start` until moved. */
   private readonly initialMode: 'system' | 'fixed';
@@ -65,6 +67,24 @@ export class ControlledClock implements Clock {
     this.last = -Infinity;
     this.start = Date.now();
     this.currentMode = this.initialMode;
+  }
+
+  /**
+   * Follows a clock kept elsewhere (a shared store): its reading `now` and its mode, as of this instant. Readings in
+   * between run on from it like this clock does. A new `epoch` (the shared clock was reset) may go back.
+   */
+  follow(now: number, mode: 'system' | 'fixed', epoch: number): void {
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.last = -Infinity;
+    }
+    this.currentMode = mode;
+    if (mode === 'fixed') {
+      this.start = now;
+      this.offset = 0;
+    } else {
+      this.offset = now - Date.now();
+    }
   }
 
   /** Moves the clock to `at` (epoch ms), which must not be earlier than now. */

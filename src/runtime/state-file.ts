@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StateSnapshot } from '../http/server-state.js';
 
@@ -23,7 +23,7 @@ export function readStateFile(path: string): StateFileContent | undefined {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(`${path}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new StateFileError(`${path}: cannot be read: ${whyNot(error, path, 'read')}`);
   }
   let content: Partial<StateFileContent>;
   try {
@@ -37,21 +37,46 @@ export function readStateFile(path: string): StateFileContent | undefined {
   return content as StateFileContent;
 }
 
+/** Why a state file cannot be read or written, in words that say what to fix (the errno code stays, for searching). */
+function whyNot(error: unknown, path: string, doing: 'read' | 'write'): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const folder = dirname(path);
+  const reason =
+    code === 'ENOENT' ? `the folder ${folder} does not exist`
+    : code === 'ENOTDIR' ? `${folder} is not a folder`
+    : code === 'EACCES' || code === 'EPERM' ? doing === 'read' ? 'no permission to read it' : `no permission to create files in ${folder}`
+    : code === 'EROFS' ? `${folder} is on a read-only file system`
+    : code === 'EISDIR' ? 'it is a folder'
+    : code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
+    : (error as Error).message;
+  return code && !reason.includes(code) ? `${reason} (${code})` : reason;
+}
+
 /**
  * Writes a state file atomically: a temporary file in the same folder, flushed to disk, then renamed over the old
  * one, and the folder flushed too. A crash at any point leaves either the old file or the new one, never a mix.
- * Written readable by the owner only: it holds session ids and changed passwords.
+ * Written readable by the owner only: it holds session ids and changed passwords. A write that fails throws a
+ * StateFileError that says why, and leaves no temporary file behind.
  */
 export function writeStateFile(path: string, content: StateFileContent): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(content));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w', 0o600);
+    try {
+      writeSync(fd, JSON.stringify(content));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was created where nothing can be.
+    }
+    throw new StateFileError(`${path}: cannot be written: ${whyNot(error, path, 'write')}`);
   }
-  renameSync(temporary, path);
   try {
     const dir = openSync(dirname(path), 'r');
     try {

@@ -1,4 +1,4 @@
-import { SignJWT, exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -33,6 +33,21 @@ export class TestIdentityProvider {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
     return new TestIdentityProvider(privateKey, { keys: [jwk] }, kid);
+  }
+
+  /**
+   * A provider with a given private key (a JWK with its kid): how the instances of one shared store sign with one key,
+   * so a token minted by one instance logs in on another.
+   */
+  static async fromPrivateJwk(privateJwk: JWK): Promise<TestIdentityProvider> {
+    const privateKey = (await importJWK(privateJwk, 'ES256', { extractable: true })) as PrivateKey;
+    const { d: _d, ...publicJwk } = privateJwk;
+    return new TestIdentityProvider(privateKey, { keys: [{ ...publicJwk, alg: 'ES256', use: 'sig' }] }, privateJwk.kid ?? 'session-kit-test-idp-1');
+  }
+
+  /** The private key as a JWK (with its kid), to share with the other instances of a store. */
+  async privateJwk(): Promise<JWK> {
+    return { ...(await exportJWK(this.privateKey)), kid: this.kid };
   }
 
   /** The public keys, as the JWKS document an issuer publishes. */

@@ -60,6 +60,12 @@ export interface CheckedAccess {
   readonly grant: AccessGrant | undefined;
 }
 
+/**
+ * A checked API token as plain data: the client's name and the token's place in its list (never the token), or null
+ * when a test-only fault let a request through without one. What a command carries across instances.
+ */
+export type AccessRecord = { clientName: string; tokenIndex: number } | null;
+
 /** A LiveVox session as the admin view shows it. */
 export interface SessionView extends SessionDetails {
   apiTokenSuffix: string;
@@ -357,6 +363,17 @@ export class LiveVoxCore {
     // Looked up by digest, so the lookup's timing says nothing about how much of a token was right.
     const grant = this.grantsByTokenDigest.get(lookupKey(accessToken));
     return grant ? ok({ grant }) : fail('ACCESS_TOKEN_INVALID');
+  }
+
+  /** A checked token as plain data, for a command that another instance applies. */
+  accessRecord(access: CheckedAccess): AccessRecord {
+    return access.grant ? { clientName: access.grant.client.seed.clientName, tokenIndex: access.grant.tokenIndex } : null;
+  }
+
+  /** The checked token a record names; a client the fixtures no longer have reads as no token checked. */
+  accessOf(record: AccessRecord): CheckedAccess {
+    const client = record ? this.clientsByName.get(record.clientName) : undefined;
+    return { grant: client && record ? { client, tokenIndex: record.tokenIndex } : undefined };
   }
 
   /** The token must name the client of the body: an unknown client is a credentials error (LVX-LOGIN-CHECK-ORDER). */

@@ -53,6 +53,11 @@ export class LoudVoiceCore {
     return this.registry.authenticate(publicKey, privateKey, !this.fault('loudvoice-private-key-unchecked'));
   }
 
+  /** The site with this subdomain: how a command names the site it runs on. */
+  site(subdomain: string): LoudVoiceSite | undefined {
+    return this.sites.find((site) => site.seed.subdomain === subdomain);
+  }
+
   /** Whether a test-only fault (src/core/faults.ts) is on; never in a normal run. */
   fault(name: FaultName): boolean {
     return this.deps.faults?.has(name) ?? false;

@@ -80,12 +80,12 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
 
   /** Runs `then` for a request whose LV-Session names a live session (which this request refreshes). */
   const withSession = (then: (session: LiveVoxSession, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
-    return (request, reply) => {
+    return async (request, reply) => {
       const lvSession = header(request, 'lv-session');
       if ('error' in lvSession) return sendLiveVoxError(reply, lvSession.error);
       // Test-only fault livevox-session-needs-access: protected requests must carry their client's LV-Access too.
       const access = state.livevox.fault('livevox-session-needs-access') ? singleHeader(request, 'lv-access') : undefined;
-      const auth = state.livevox.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
+      const auth = await state.livevoxCommands.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
       if (!auth.ok) return sendLiveVoxError(reply, auth.error, auth.detail);
       return then(auth.value, request, reply);
     };
@@ -97,10 +97,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
    */
   const withSessionUnlessUnchecked = (then: (session: LiveVoxSession | undefined, request: FastifyRequest, reply: FastifyReply) => unknown): Handler => {
     const checked = withSession(then);
-    return (request, reply) => {
+    return async (request, reply) => {
       if (!state.livevox.fault('livevox-callcenters-session-unchecked')) return checked(request, reply);
       const lvSession = header(request, 'lv-session');
-      const auth = 'error' in lvSession ? undefined : state.livevox.authenticate(lvSession.value);
+      const auth = 'error' in lvSession ? undefined : await state.livevoxCommands.authenticate(lvSession.value);
       return then(auth?.ok ? auth.value : undefined, request, reply);
     };
   };
@@ -127,10 +127,10 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     return { sessionID: sessionId, ...rest };
   };
 
-  const login = withAccess((known, request, reply) => {
+  const login = withAccess(async (known, request, reply) => {
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
-    const result = state.livevox.login(known, credentials.value);
+    const result = await state.livevoxCommands.login(known, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   });
@@ -148,7 +148,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
     const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
-    const result = state.livevox.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
+    const result = await state.livevoxCommands.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   };
@@ -157,29 +157,29 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   const ssoLogin: Handler = (request, reply) =>
     state.livevox.fault('livevox-sso-access-unchecked') ? ssoLoginWith({ grant: undefined }, request, reply) : ssoLoginChecked(request, reply);
 
-  const validate: Handler = (request, reply) => {
+  const validate: Handler = async (request, reply) => {
     // Test-only fault livevox-validate-needs-session: validate behind the check meant for protected operations.
     if (state.livevox.fault('livevox-validate-needs-session') && request.headers['lv-session'] === undefined) {
       return sendLiveVoxError(reply, 'SESSION_MISSING');
     }
     const { sessionId } = request.params as { sessionId: string };
-    const result = state.livevox.validate(sessionId);
+    const result = await state.livevoxCommands.validate(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     if (state.variant('livevox-validate-200')) return reply.code(200).send({ valid: true });
     return reply.code(204).send();
   };
 
-  const logout: Handler = (request, reply) => {
+  const logout: Handler = async (request, reply) => {
     const { sessionId } = request.params as { sessionId: string };
-    const result = state.livevox.logout(sessionId);
+    const result = await state.livevoxCommands.logout(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     return reply.code(state.variant('livevox-logout-200') ? 200 : 204).send();
   };
 
-  const changePassword = withAccess((known, request, reply) => {
+  const changePassword = withAccess(async (known, request, reply) => {
     const input = readPasswordChange(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const result = state.livevox.changePassword(known, input.value.credentials, input.value.newPassword);
+    const result = await state.livevoxCommands.changePassword(known, input.value.credentials, input.value.newPassword);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return reply.code(204).send();
   });

@@ -51,7 +51,27 @@ interface Call {
   site: LoudVoiceSite;
   params: Record<string, string>;
   query: Query;
-  request: FastifyRequest;
+  /** The parsed body (an UnreadableBody when it could not be read) and the Content-Type it came with. */
+  body: unknown;
+  contentType: string | undefined;
+}
+
+/**
+ * A LoudVoice write as a store commits it: the route and the request's data. Every instance runs the same route
+ * handler on it (the handler is a pure function of the site's state, the clock and the ids), so each site model
+ * stays one model, fed the same requests in the same order.
+ */
+interface LoudVoiceCommand {
+  k: 'ldv';
+  /** `METHOD url` of the route. */
+  route: string;
+  site: string;
+  params: Record<string, string>;
+  query: Query;
+  body?: unknown;
+  /** An unreadable body: why, and whether it was the media type (415) or the syntax (400). */
+  unreadable?: { reason: string; kind: 'syntax' | 'media' };
+  contentType?: string;
 }
 
 const success = <D extends Record<string, unknown>>(status: 200 | 201, data: D): Answer => ok({ status, data });
@@ -64,14 +84,14 @@ const found = <V, D extends Record<string, unknown>>(result: Result<V, ErrorCode
  * The body as JSON, or why not: 415 for a non-JSON media type, 400 when it does not parse. These come before query
  * and body-node checks (LDV-ERROR-PRECEDENCE).
  */
-function readableBody(request: FastifyRequest): Result<unknown, ErrorCode> {
-  const body = request.body;
+function readableBody(call: Call): Result<unknown, ErrorCode> {
+  const body = call.body;
   if (body instanceof UnreadableBody) {
-    if (body.kind === 'media') return fail('UNSUPPORTED_MEDIA_TYPE', { content_type: String(request.headers['content-type'] ?? '') });
+    if (body.kind === 'media') return fail('UNSUPPORTED_MEDIA_TYPE', { content_type: call.contentType ?? '' });
     return fail('BODY_NOT_JSON');
   }
   // Test-only fault loudvoice-unwrapped-body-accepted: `body.request ?? body`, so a bare resource node is read too.
-  if (isUnwrapped(body) && siteOf(request)?.fault('loudvoice-unwrapped-body-accepted')) return ok({ request: body });
+  if (isUnwrapped(body) && call.site.fault('loudvoice-unwrapped-body-accepted')) return ok({ request: body });
   return body === undefined ? fail('BODY_NOT_JSON') : ok(body);
 }
 
@@ -88,6 +108,8 @@ function then<A>(first: Result<A, ErrorCode>, next: (value: A) => Answer): Answe
 /** Registers the LoudVoice API: Basic auth on every LoudVoice path, then each operation of the contract. */
 export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRouteDeps): void {
   const { state, now, sendError: sendLoudVoiceError } = deps;
+  /** The handler of each route by `METHOD url`: what a committed command names. */
+  const handlers = new Map<string, (call: Call) => Answer>();
   // The test-only variants that shape this API's answers (src/core/variants.ts); all off in a normal run.
   const routingBeforeAuth = state.variant('loudvoice-routing-before-auth');
   const extras = state.variant('extra-response-fields');
@@ -106,13 +128,26 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   });
 
   const registerRoute = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
+    const key = `${method} ${url}`;
+    handlers.set(key, handler);
     app.route({
       method,
       url,
-      handler: (request: FastifyRequest, reply: FastifyReply) => {
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const site = siteOf(request);
         if (!site) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
-        const answer = handler({ site, params: request.params as Record<string, string>, query: request.query as Query, request });
+        const params = request.params as Record<string, string>;
+        const query = request.query as Query;
+        let answer: Answer;
+        if (method === 'GET') {
+          // A read: brought up to date first, then answered from this instance's core (the site looked up again, in
+          // case a reset replaced it meanwhile).
+          await state.store.sync();
+          const current = state.loudvoice.site(site.seed.subdomain) ?? site;
+          answer = handler({ site: current, params, query, body: request.body, contentType: request.headers['content-type'] });
+        } else {
+          answer = (await state.store.commit(commandOf(key, site.seed.subdomain, params, query, request))) as Answer;
+        }
         // Test-only fault loudvoice-date-format (src/core/faults.ts): the envelope date in ISO 8601.
         const formatDate = site.fault('loudvoice-date-format') ? (ms: number) => new Date(ms).toISOString() : rfc2822;
         if (!answer.ok) return sendLoudVoiceError(request, reply, now(), answer.error, answer.detail, formatDate);
@@ -122,6 +157,16 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     });
   };
   const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => registerRoute(method, url, handler);
+
+  // Every instance applies a committed write by running the same handler on the request's data.
+  state.onCommand('ldv', (command) => {
+    const c = command as unknown as LoudVoiceCommand;
+    const site = state.loudvoice.site(c.site);
+    const handler = handlers.get(c.route);
+    if (!site || !handler) throw new Error(`a LoudVoice command names no site or route of this server: ${c.site} ${c.route}`);
+    const body = c.unreadable ? new UnreadableBody(c.unreadable.reason, c.unreadable.kind) : c.body;
+    return handler({ site, params: c.params, query: c.query, body, contentType: c.contentType });
+  });
 
   /** A DELETE: query checks, then confirm_deletion, then the lookup (LDV-ERROR-PRECEDENCE, LDV-DELETE-CONFIRM). */
   const deletion = (call: Call, remove: () => Answer) =>
@@ -137,7 +182,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     then(readPage(c.query), (page) => success(200, { authors: listNode(c.site.listAuthors(page), authorNode) } satisfies DataOf<'AuthorListEnvelope'>)),
   );
   route('POST', '/loudvoice/authors.json', (c) =>
-    then(readableBody(c.request), (body) =>
+    then(readableBody(c), (body) =>
       then(readAuthor(body), (fields) => {
         const created = c.site.createAuthor(fields);
         return created.ok ? success(201, authorData(created.value)) : created;
@@ -147,7 +192,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   const authorRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
     route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getAuthor(sel), authorData)));
     route('PUT', url, (c) =>
-      then(readableBody(c.request), (body) => then(selector(c), (sel) => then(readAuthor(body), (fields) => found(c.site.updateAuthor(sel, fields), authorData)))),
+      then(readableBody(c), (body) => then(selector(c), (sel) => then(readAuthor(body), (fields) => found(c.site.updateAuthor(sel, fields), authorData)))),
     );
     route('DELETE', url, (c) => then(selector(c), (sel) => deletion(c, () => found(c.site.deleteAuthor(sel), authorData))));
   };
@@ -164,7 +209,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     ),
   );
   route('PUT', '/loudvoice/authors/sessions.json', (c) =>
-    then(readableBody(c.request), (body) => then(readSessionStart(body, unboundedExpiresIn), (input) => upserted(c.site.startSession(input), sessionData))),
+    then(readableBody(c), (body) => then(readSessionStart(body, unboundedExpiresIn), (input) => upserted(c.site.startSession(input), sessionData))),
   );
   route('DELETE', '/loudvoice/authors/sessions/:author_session_token.json', (c) =>
     deletion(c, () => found(c.site.deleteSession(c.params['author_session_token']!), sessionData)),
@@ -178,7 +223,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     ),
   );
   route('POST', '/loudvoice/discussions.json', (c) =>
-    then(readableBody(c.request), (body) =>
+    then(readableBody(c), (body) =>
       then(readDiscussion(body), (fields) => {
         const created = c.site.createDiscussion(fields);
         return created.ok ? success(201, discussionData(created.value)) : created;
@@ -186,14 +231,14 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     ),
   );
   route('PUT', '/loudvoice/discussions.json', (c) =>
-    then(readableBody(c.request), (body) =>
+    then(readableBody(c), (body) =>
       then(readDiscussionUpsert(body), ({ reference, fields }) => upserted(c.site.upsertDiscussion(reference, fields), discussionData)),
     ),
   );
   const discussionRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
     route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getDiscussion(sel), discussionData)));
     route('PUT', url, (c) =>
-      then(readableBody(c.request), (body) =>
+      then(readableBody(c), (body) =>
         then(selector(c), (sel) => then(readDiscussion(body), (fields) => found(c.site.updateDiscussion(sel, fields), discussionData))),
       ),
     );
@@ -219,18 +264,29 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     then(readPage(c.query), (page) => success(200, { comments: listNode(c.site.listComments(page), commentNode) } satisfies DataOf<'CommentListEnvelope'>)),
   );
   route('POST', '/loudvoice/comments.json', (c) =>
-    then(readableBody(c.request), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'create'), commentData))),
+    then(readableBody(c), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'create'), commentData))),
   );
   route('PUT', '/loudvoice/comments.json', (c) =>
-    then(readableBody(c.request), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'upsert'), commentData))),
+    then(readableBody(c), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'upsert'), commentData))),
   );
   route('GET', '/loudvoice/comments/:comment_token.json', (c) => found(c.site.getComment(c.params['comment_token']!), commentData));
   route('PUT', '/loudvoice/comments/:comment_token.json', (c) =>
-    then(readableBody(c.request), (body) => then(readCommentUpdate(body), (fields) => found(c.site.updateComment(c.params['comment_token']!, fields), commentData))),
+    then(readableBody(c), (body) => then(readCommentUpdate(body), (fields) => found(c.site.updateComment(c.params['comment_token']!, fields), commentData))),
   );
   route('DELETE', '/loudvoice/comments/:comment_token.json', (c) =>
     then(readDeleteSubComments(c.query), (deleteSub) => deletion(c, () => found(c.site.deleteComment(c.params['comment_token']!, deleteSub), commentData))),
   );
+}
+
+/** The command of a LoudVoice write: the route and the request's data, as plain JSON. */
+function commandOf(route: string, site: string, params: Record<string, string>, query: Query, request: FastifyRequest): LoudVoiceCommand {
+  const command: LoudVoiceCommand = { k: 'ldv', route, site, params, query };
+  const body = request.body;
+  if (body instanceof UnreadableBody) {
+    command.unreadable = { reason: body.reason, kind: body.kind };
+    if (request.headers['content-type'] !== undefined) command.contentType = request.headers['content-type'];
+  } else if (body !== undefined) command.body = body;
+  return command;
 }
 
 /** Maps a successful result's value. */

@@ -1,0 +1,222 @@
+// The package as an integrator gets it (`npm run test:package`; needs the npm registry, so it is not in `npm test`):
+// `npm pack` builds and packs dist/, the contracts, fixtures, the conformance suites, README and LICENSE, and no
+// tests, benches, CI or scripts; installed into an empty folder with production dependencies only (and no engine
+// warning on Node 20), `npx session-kit --version`, `serve`, `conformance` against that server (CONFORMS), `proxy`
+// (Prism in front of it) and the package's own `npm start` work; SIGTERM to npx or npm leaves no process and a saved
+// state; a TypeScript project imports the contracts' types from session-kit/livevox and session-kit/loudvoice.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../src/certify/prism-proxy.js';
+import { DEMO } from '../helpers/test-app.js';
+import { isRunning, serverPid, startCommand, type StartedCommand } from '../helpers/spawn-server.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const work = mkdtempSync(join(tmpdir(), 'session-kit-package-'));
+/** The empty project the tarball is installed into. */
+const project = join(work, 'project');
+const installed = join(project, 'node_modules', 'session-kit');
+/** Nothing of this checkout's test run leaks into the commands an integrator would run. */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SESSION_KIT_') && !k.startsWith('VITEST') && !k.startsWith('npm_')));
+
+/** Runs a command to completion, with its output. */
+function run(command: string, args: string[], cwd: string): { code: number | null; output: string; stdout: string } {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: result.status, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
+}
+
+const login = (url: string) =>
+  fetch(`${url}/session/login`, { method: 'POST', headers: { 'LV-Access': DEMO.token1, 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO.user) });
+
+let tarball: string;
+let packedFiles: string[];
+let installOutput: string;
+let server: StartedCommand | undefined;
+const timings: Record<string, number> = {};
+const timed = <T>(name: string, f: () => T): T => {
+  const started = Date.now();
+  try {
+    return f();
+  } finally {
+    timings[name] = Date.now() - started;
+  }
+};
+
+beforeAll(() => {
+  // npm pack runs the prepare script: a fresh build of dist/.
+  const pack = timed('npm pack', () => run('npm', ['pack', '--json', '--pack-destination', work], root));
+  expect(pack.code, pack.output).toBe(0);
+  const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; files: { path: string }[]; size: number; entryCount: number }[];
+  tarball = join(work, packed!.filename);
+  packedFiles = packed!.files.map((f) => f.path);
+  console.log(`tarball: ${packed!.filename}, ${packed!.size} bytes, ${packed!.entryCount} files`);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'integrator', private: true, type: 'module' }));
+  const install = timed('npm install', () => run('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', tarball], project));
+  installOutput = install.output;
+  expect(install.code, install.output).toBe(0);
+}, 600_000);
+
+afterAll(async () => {
+  if (server) {
+    const pid = serverPid(server.output());
+    if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  }
+  console.log(`timings (ms): ${JSON.stringify(timings)}`);
+  // The install is about 100 MB; keep it only when asked, to look into a failure.
+  if (!process.env.KEEP_PACKAGE_TEST) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept: ${work}`);
+});
+
+describe('npm pack', () => {
+  it('packs the built code, the contracts, fixtures, the conformance suites, README and LICENSE, and nothing else', () => {
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/session-kit.js',
+      'dist/cli/main.js',
+      'dist/generated/livevox-session.d.ts',
+      'dist/generated/loudvoice.d.ts',
+      'dist/ui/index.html',
+      'dist/ui/console.js',
+      'dist/ui/console.css',
+      'openapi/livevox-session.yaml',
+      'openapi/loudvoice.yaml',
+      'fixtures/default.json',
+      'fixtures/fixtures.schema.json',
+      'conformance/vitest.kit.config.ts',
+      'conformance/livevox/sessions.test.ts',
+      'conformance/targets/example-vendor.json',
+    ]) {
+      expect(packedFiles, needed).toContain(needed);
+    }
+    const unwanted = packedFiles.filter((f) => /^(test|bench|scripts|\.ci|coverage|reports|node_modules)\//.test(f) || /^tsconfig|^vitest\.config|\.map$|\.tgz$/.test(f));
+    expect(unwanted).toEqual([]);
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/|dist\/|src\/certify\/|src\/generated\/[\w-]+-catalogue\.ts$|openapi\/|fixtures\/|conformance\/|docs\/)/;
+    expect(packedFiles.filter((f) => !allowed.test(f))).toEqual([]);
+  });
+});
+
+describe('the tarball, installed into an empty folder with production dependencies only', () => {
+  it('installs without an engine warning, and without the dev tools (typescript, tsx)', () => {
+    expect(installOutput).not.toMatch(/EBADENGINE/);
+    expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
+    for (const devOnly of ['typescript', 'tsx', 'openapi-typescript', 'autocannon', 'playwright-core']) expect(existsSync(join(project, 'node_modules', devOnly)), devOnly).toBe(false);
+  });
+
+  it('npx session-kit --version prints the version', () => {
+    const version = run('npx', ['--no-install', 'session-kit', '--version'], project);
+    expect(version.code, version.output).toBe(0);
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('npx session-kit serve answers; conformance against it CONFORMS; proxy answers through Prism; SIGTERM to npx stops each', async () => {
+    const state = join(work, 'serve-state.json');
+    const serveStarted = Date.now();
+    server = await startCommand('npx', ['--no-install', 'session-kit', 'serve', '--port', '0', '--state', state], { cwd: project, env, timeoutMs: 60_000 });
+    timings['serve start'] = Date.now() - serveStarted;
+    await vi.waitFor(() => expect(server!.output()).toContain(`fixtures: ${join(installed, 'fixtures', 'default.json')}`));
+    const pid = serverPid(server.output());
+    let sessionId = '';
+    expect((await login(server.url)).status).toBe(200);
+    // The console's files are found beside the installed server's modules (dist/ui), not in the folder it runs in.
+    for (const [path, type] of [
+      ['/__admin/ui', 'text/html'],
+      ['/__admin/ui/console.js', 'text/javascript'],
+      ['/__admin/ui/console.css', 'text/css'],
+    ]) {
+      const asset = await fetch(`${server.url}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect(asset.headers.get('content-type'), path).toContain(type);
+    }
+
+    const started = Date.now();
+    const conformance = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn('npx', ['--no-install', 'session-kit', 'conformance', '--target', server!.url], { cwd: project, env });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.once('exit', (code) => done({ code, output }));
+    });
+    timings['conformance'] = Date.now() - started;
+    expect(conformance.code, conformance.output).toBe(0);
+    expect(conformance.output).toMatch(/session-kit conformance: CONFORMS/);
+
+    // The kit put the server back to its fixtures (POST /__admin/reset) when it finished.
+    const port = await freePort();
+    const proxyStarted = Date.now();
+    const proxy = await startCommand('npx', ['--no-install', 'session-kit', 'proxy', '--api', 'livevox', '--target', server.url, '--port', String(port)], {
+      cwd: project,
+      env,
+      timeoutMs: 120_000,
+      ready: /livevox contract checked on (http:\/\/\S+) ->/,
+    });
+    timings['proxy start'] = Date.now() - proxyStarted;
+    try {
+      expect(proxy.url).toBe(`http://127.0.0.1:${port}`);
+      const through = await login(proxy.url);
+      expect(through.status).toBe(200);
+      sessionId = ((await through.json()) as { sessionId: string }).sessionId;
+      // Prism passed the login on: the session is the server's own.
+      expect((await fetch(`${server.url}/session/details`, { headers: { 'LV-Session': sessionId } })).status).toBe(200);
+      await vi.waitFor(() => expect(proxy.output()).toContain('[livevox] [HTTP SERVER] post /session/login'), { timeout: 5_000 });
+    } finally {
+      proxy.child.kill('SIGTERM');
+      await proxy.exited;
+    }
+    // The proxy and its Prism end with npx: nothing answers on its port any more.
+    await vi.waitFor(async () => expect(await fetch(`${proxy.url}/session/details`).then(() => 'answered', () => 'refused')).toBe('refused'), { timeout: 10_000, interval: 200 });
+
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await vi.waitFor(() => expect(isRunning(pid), 'the server ended with npx').toBe(false), { timeout: 10_000, interval: 100 });
+    expect(readFileSync(state, 'utf8')).toContain(sessionId);
+  });
+
+  it("the package's own npm start: SIGTERM to npm closes the server, saves the state, and leaves no process", async () => {
+    const state = join(work, 'start-state.json');
+    const npm = await startCommand('npm', ['start', '--silent', '--', '--port', '0', '--state', state, '--state-interval', '600000'], { cwd: installed, env, timeoutMs: 60_000 });
+    const pid = serverPid(npm.output());
+    try {
+      const { sessionId } = (await (await login(npm.url)).json()) as { sessionId: string };
+      npm.child.kill('SIGTERM');
+      expect(await npm.exited, npm.output()).toEqual({ code: 0, signal: null });
+      expect(isRunning(pid)).toBe(false);
+      expect(readFileSync(state, 'utf8')).toContain(sessionId);
+    } finally {
+      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('a TypeScript project imports the types of each contract, and resolves the contracts themselves', () => {
+    writeFileSync(
+      join(project, 'index.ts'),
+      [
+        "import type { components, paths } from 'session-kit/livevox';",
+        "import type { paths as LoudVoicePaths } from 'session-kit/loudvoice';",
+        "export const login: components['schemas']['LoginRequest'] = { clientName: 'DEMO', userName: 'demo.user', password: 'Demo-Pass-1' };",
+        "export type Login = paths['/session/login']['post'];",
+        "export type AuthorSessions = LoudVoicePaths['/loudvoice/authors/sessions.json']['put'];",
+        '// The types are real, not any: a path the contract lacks is an error.',
+        '// @ts-expect-error',
+        "export type Missing = paths['/no/such/path'];",
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [module, moduleResolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module, moduleResolution, strict: true, noEmit: true, types: [], skipLibCheck: false }, files: ['index.ts'] }));
+      const check = run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+      expect(check.code, `${moduleResolution}: ${check.output}`).toBe(0);
+    }
+    const resolved = run(process.execPath, ['--input-type=module', '-e', "for (const s of ['session-kit/openapi/livevox-session.yaml', 'session-kit/openapi/loudvoice.yaml', 'session-kit/fixtures/default.json', 'session-kit/package.json']) console.log(import.meta.resolve(s))"], project);
+    expect(resolved.code, resolved.output).toBe(0);
+    const urls = resolved.stdout.trim().split('\n');
+    expect(urls).toHaveLength(4);
+    for (const url of urls) expect(existsSync(new URL(url)), url).toBe(true);
+  });
+});
