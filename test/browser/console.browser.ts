@@ -78,7 +78,10 @@ afterAll(async () => {
 
 describe('the console in a real browser', () => {
   it('0. asks for the admin token once, then shows the server clock', async () => {
-    await page.goto(`${server.url}/__admin/ui`);
+    // The address the server's banner gives for the console.
+    const announced = /console: (\S+) \(it asks for the admin token\)/.exec(server.output())?.[1];
+    expect(announced).toBe(`${server.url}/__admin/ui`);
+    await page.goto(announced!);
     const dialog = page.locator('#token-dialog');
     await dialog.waitFor({ state: 'visible' });
     await page.fill('#token-input', ADMIN_TOKEN);
