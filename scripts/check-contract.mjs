@@ -85,9 +85,9 @@ export async function checkContract(file) {
     if (new Set(codes).size !== codes.length) problems.push('x-error-catalogue: codes must be unique');
   }
 
-  /** Is this error body one the catalogue can produce for this HTTP status? */
+  /** Is this error body one the catalogue can produce for this HTTP status (any status when it is not known)? */
   const errorBodyInCatalogue = (status, body) => {
-    const candidates = catalogueEntries.filter(([, e]) => e.status === status);
+    const candidates = catalogueEntries.filter(([, e]) => status === undefined || e.status === status);
     if (style === 'livevox') {
       return candidates.some(([, e]) => body?.code === e.code && typeof body?.message === 'string' && body.message.startsWith(e.message));
     }
@@ -110,8 +110,8 @@ export async function checkContract(file) {
       if (!validate(example?.value)) {
         problems.push(`${where} example "${name}": ${ajv.errorsText(validate.errors, { separator: '; ' })}`);
       }
-      if (status >= 400 && !errorBodyInCatalogue(status, example?.value)) {
-        problems.push(`${where} example "${name}": error body matches no x-error-catalogue entry with status ${status}`);
+      if ((status === undefined || status >= 400) && !errorBodyInCatalogue(status, example?.value)) {
+        problems.push(`${where} example "${name}": error body matches no x-error-catalogue entry${status === undefined ? '' : ` with status ${status}`}`);
       }
     }
   };
@@ -119,6 +119,18 @@ export async function checkContract(file) {
   rules('root', api['x-rules'], { required: true });
   for (const [name, schema] of Object.entries(api.components?.schemas ?? {})) provenance(`components.schemas.${name}`, schema);
   for (const [name, scheme] of Object.entries(api.components?.securitySchemes ?? {})) provenance(`components.securitySchemes.${name}`, scheme);
+  // A response no operation uses (the 405 of a method no operation takes) is checked on its own: provenance, examples
+  // valid, and each example an error of the catalogue (only error answers live outside operations). The responses that
+  // operations use are checked below, with their status.
+  const rawText = JSON.stringify(raw.paths ?? {});
+  for (const [name, response] of Object.entries(api.components?.responses ?? {})) {
+    if (rawText.includes(`"#/components/responses/${name}"`)) continue;
+    const at = `components.responses.${name}`;
+    provenance(at, response);
+    const media = response.content?.['application/json'];
+    if (!media) problems.push(`${at}: no application/json content`);
+    else checkExamples(at, media, undefined);
+  }
 
   const operationIds = new Set();
   for (const [path, item] of Object.entries(api.paths ?? {})) {

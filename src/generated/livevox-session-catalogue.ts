@@ -497,11 +497,20 @@ export const rules = [
   },
   {
     "id": "LVX-METHOD-NOT-ALLOWED",
-    "rule": "A defined path called with a method it does not define (e.g. `GET /session/login`) answers 405 code 10014 with an `Allow` header listing the defined methods, before any header check.",
+    "rule": "A defined path called with a method it does not define (e.g. `GET /session/login`, and any extension method such as TRACE, QUERY, PROPFIND, LINK or CONNECT) answers 405 code 10014 with an `Allow` header listing the defined methods (HEAD with GET), before any header check and before the body is read. The answer is `components.responses.MethodNotAllowed`; no operation declares it, as no operation answers it.",
     "operation": null,
     "provenance": {
       "grade": "observed",
       "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py status table: '405 HTTP method not valid for the object'. The Allow header is required by RFC 9110 section 15.5.6; code 10014 is assumed."
+    }
+  },
+  {
+    "id": "LVX-LOGIN-AGENT-NULL",
+    "rule": "`\"agent\": null` is refused with 400 like any other value outside true, false, \"true\" and \"false\"; only an absent `agent` means false. The same holds for SSO login and change password.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "No client is seen sending null: L5 LvSession.java is @JsonInclude(NON_NULL) and writes agent through a primitive boolean getter, L9 sends true, L11 \"false\". The AgentFlag schema never allowed null, so session-kit refuses it rather than guessing what a null flag means."
     }
   },
   {
@@ -996,7 +1005,7 @@ export const rules = [
   },
   {
     "id": "LVX-CALLCENTERS-PAGING",
-    "rule": "`count` is an integer 1..1000 (default 1000) and `offset` an integer >= 0 (default 0), both in plain decimal form; any other value (non-integer, out of range, empty, repeated) fails with 400 code 10012. Call centers are ordered by `callCenterId` ascending; the page holds items offset..offset+count-1; an offset past the end gives an empty `callCenter` array.",
+    "rule": "`count` is an integer 1..1000 (default 1000) and `offset` an integer 0..9007199254740991 (default 0), both in plain decimal form; any other value (non-integer, out of range, empty, repeated) fails with 400 code 10012. Call centers are ordered by `callCenterId` ascending; the page holds items offset..offset+count-1; an offset past the end gives an empty `callCenter` array.",
     "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "assumed",

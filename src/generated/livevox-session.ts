@@ -285,7 +285,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description true for an Agent login, false for a LiveVox User login. The strings "true" and "false" are accepted with the same meaning (L11). Absent means false.
+         * @description true for an Agent login, false for a LiveVox User login. The strings "true" and "false" are accepted with the same meaning (L11). Absent means false; null is refused (400, LVX-LOGIN-AGENT-STRING).
          * @default false
          * @enum {boolean|string}
          */
@@ -327,7 +327,7 @@ export interface components {
             userName: string;
             /** @description The current password. */
             password: string;
-            /** @description The new password. Policy (checked by the server, 400 code 10009): at least 8 characters, at least one digit, different from the current password. */
+            /** @description The new password. Policy (LVX-PASSWORD-POLICY, refused with 400 code 10009 once the current credentials are checked): at least 8 characters, at least one digit (both stated here), and different from the current password, which no schema can state. */
             newPassword: string;
             agent?: components["schemas"]["AgentFlag"];
         };
@@ -513,6 +513,17 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The path exists but does not take this method (LVX-METHOD-NOT-ALLOWED): any method Node's HTTP parser accepts that the path does not define, extension methods included. A method the parser itself refuses (an unknown token such as FOO, or a lower-case get) never reaches the API: the server answers 400 without a LiveVox body and closes the connection. */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods the path defines, e.g. "POST", or "GET, HEAD". */
+                Allow: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The version segment is not one this API serves (LVX-VERSION-SEGMENT): the path is an unknown route. */
         UnknownVersion: {
             headers: {
@@ -548,7 +559,7 @@ export interface components {
          */
         Version: "v3.0" | "v3.1" | "v3.2" | "v3.3" | "v3.4" | "v3.5" | "v5.0" | "v6.0";
         /**
-         * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404.
+         * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404. The dot segments "." and "..", which clients remove from a path before sending it (RFC 3986 section 5.2.4), are not ids; a value over 512 characters as sent names no route (404 code 10013).
          * @example 5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd
          */
         SessionIdPath: string;
@@ -558,7 +569,7 @@ export interface components {
          */
         Count: number;
         /**
-         * @description Number of items to skip (>= 0, default 0).
+         * @description Number of items to skip (0..9007199254740991, default 0). The upper bound is the largest integer every JSON and JavaScript client represents exactly; a larger offset is a 400 naming that range.
          * @example 0
          */
         Offset: number;
@@ -674,7 +685,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404.
+                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404. The dot segments "." and "..", which clients remove from a path before sending it (RFC 3986 section 5.2.4), are not ids; a value over 512 characters as sent names no route (404 code 10013).
                  * @example 5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd
                  */
                 sessionId: components["parameters"]["SessionIdPath"];
@@ -698,7 +709,7 @@ export interface operations {
                  */
                 version: components["parameters"]["Version"];
                 /**
-                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404.
+                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404. The dot segments "." and "..", which clients remove from a path before sending it (RFC 3986 section 5.2.4), are not ids; a value over 512 characters as sent names no route (404 code 10013).
                  * @example 5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd
                  */
                 sessionId: components["parameters"]["SessionIdPath"];
@@ -717,7 +728,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404.
+                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404. The dot segments "." and "..", which clients remove from a path before sending it (RFC 3986 section 5.2.4), are not ids; a value over 512 characters as sent names no route (404 code 10013).
                  * @example 5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd
                  */
                 sessionId: components["parameters"]["SessionIdPath"];
@@ -741,7 +752,7 @@ export interface operations {
                  */
                 version: components["parameters"]["Version"];
                 /**
-                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404.
+                 * @description The session id to check or end. Any string is accepted in the path; ids that are not live (including ones that are not UUID-shaped) answer 404. The dot segments "." and "..", which clients remove from a path before sending it (RFC 3986 section 5.2.4), are not ids; a value over 512 characters as sent names no route (404 code 10013).
                  * @example 5eb4ad6c-50b7-45da-8d56-f4e9ac7d9cbd
                  */
                 sessionId: components["parameters"]["SessionIdPath"];
@@ -837,7 +848,7 @@ export interface operations {
                  */
                 count?: components["parameters"]["Count"];
                 /**
-                 * @description Number of items to skip (>= 0, default 0).
+                 * @description Number of items to skip (0..9007199254740991, default 0). The upper bound is the largest integer every JSON and JavaScript client represents exactly; a larger offset is a 400 naming that range.
                  * @example 0
                  */
                 offset?: components["parameters"]["Offset"];
@@ -863,7 +874,7 @@ export interface operations {
                  */
                 count?: components["parameters"]["Count"];
                 /**
-                 * @description Number of items to skip (>= 0, default 0).
+                 * @description Number of items to skip (0..9007199254740991, default 0). The upper bound is the largest integer every JSON and JavaScript client represents exactly; a larger offset is a 400 naming that range.
                  * @example 0
                  */
                 offset?: components["parameters"]["Offset"];

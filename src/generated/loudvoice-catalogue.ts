@@ -577,7 +577,7 @@ export const rules = [
   },
   {
     "id": "LDV-BODY-EMPTY-MEANS-NONE",
-    "rule": "In request bodies, \"\" and null mean \"none\" for optional tokens (comment_token, parent_comment_token), references (parent_comment_reference) and URL/email fields; they are stored and returned as null.",
+    "rule": "In request bodies, \"\" and null mean \"none\" for optional tokens (comment_token, parent_comment_token, identity_token of an author), references (parent_comment_reference) and URL/email fields; they are stored and returned as null.",
     "operation": null,
     "provenance": {
       "grade": "observed",
@@ -756,6 +756,15 @@ export const rules = [
     }
   },
   {
+    "id": "LDV-BODY-NONE-CHOICES",
+    "rule": "Where \"\" and null do not mean \"none\", they are refused with 400: author_reference \"\" on an author write (null clears it), null for an optional node (session, a comment update's author: leave it out instead). In a comment's author node \"\" and null mean \"none\" for author_token, identity_token and author_reference alike, so {\"author_reference\": \"\", \"name\": \"...\"} is a guest. A null author_reference in a session start is the same as none.",
+    "operation": null,
+    "provenance": {
+      "grade": "assumed",
+      "source": "No client is seen sending these (O8 omits the session node and always sends an author_reference); the contract's schemas always said so, and the server now agrees. Refusing \"\" for author_reference keeps a client that loses a value from unlinking an author by accident; the comment author keys follow LDV-BODY-EMPTY-MEANS-NONE, as the plugin sends \"\" tokens in comments."
+    }
+  },
+  {
     "id": "LDV-ROUTE-NOT-FOUND",
     "rule": "A path that is not in this contract (including .xml variants and the legacy /discussions/... paths), called with valid credentials, answers 404 in the error envelope.",
     "operation": null,
@@ -766,7 +775,7 @@ export const rules = [
   },
   {
     "id": "LDV-METHOD-NOT-ALLOWED",
-    "rule": "A known path called with a method it does not support answers 405 METHOD_NOT_ALLOWED with an Allow header listing the supported methods.",
+    "rule": "A known path called with a method it does not support (any method Node's HTTP parser accepts, extension methods such as TRACE, QUERY, PROPFIND, LINK or CONNECT included) answers 405 METHOD_NOT_ALLOWED with an Allow header listing the supported methods (HEAD with GET), after the credentials and before the body is read. The answer is components.responses.MethodNotAllowed; no operation declares it, as no operation answers it.",
     "operation": null,
     "provenance": {
       "grade": "assumed",
@@ -1036,7 +1045,7 @@ export const rules = [
   },
   {
     "id": "LDV-AUTHOR-UPDATE-PARTIAL",
-    "rule": "PUT changes only the fields sent (null or \"\" clears email, description, picture_url, website_url, author_reference; name cannot be cleared) and sets date_last_update when a stored value changed; reference/identity conflicts answer 409 (LDV-AUTHOR-REFERENCE-UNIQUE), an unknown identity_token 404 IDENTITY_TOKEN_UNKNOWN.",
+    "rule": "PUT changes only the fields sent (null or \"\" clears email, description, picture_url, website_url; null, never \"\", clears author_reference; name cannot be cleared) and sets date_last_update when a stored value changed; reference/identity conflicts answer 409 (LDV-AUTHOR-REFERENCE-UNIQUE), an unknown identity_token 404 IDENTITY_TOKEN_UNKNOWN.",
     "operation": "PUT /loudvoice/authors/{author_token}.json",
     "provenance": {
       "grade": "assumed",

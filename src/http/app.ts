@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { METHODS, ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Fixtures } from '../config/fixtures.js';
 import { NO_FAULTS, type FaultSet } from '../core/faults.js';
 import { NO_VARIANTS, type VariantSet } from '../core/variants.js';
@@ -14,7 +16,7 @@ import { registerChaosHook } from './chaos-hook.js';
 import { registerChaosRoutes } from './chaos-routes.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
 import { liveVoxErrorSender } from './livevox/livevox-errors.js';
-import { authBeforeRouting, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
+import { authBeforeRouting, LIVEVOX_VERSIONS, registerLiveVoxRoutes } from './livevox/livevox-routes.js';
 import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js';
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
@@ -79,11 +81,18 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   sweepIntervalMs: 60_000,
 };
 
+/** The LiveVox version segments served, for the 405 of a versioned path. */
+const LIVEVOX_VERSION_SET: ReadonlySet<string> = new Set(LIVEVOX_VERSIONS);
+
 /** How many expired sessions one sweep step forgets before yielding to requests. */
 const SWEEP_CHUNK = 10_000;
 
-/** The methods a 405 can stand for; anything else fastify already refuses as unknown. */
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+/**
+ * Every method Node's HTTP parser accepts (extension methods such as TRACE, QUERY, PROPFIND and LINK included), the
+ * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
+ * 400 and closes the connection, see README).
+ */
+const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', ...METHODS])];
 
 /**
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
@@ -127,6 +136,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       return nativeError(request, reply, 'ROUTE_NOT_FOUND');
     },
   });
+  // fastify routes seven methods by default and refuses the rest before routing (a 404 or 400 that says nothing about
+  // the method); every other method Node accepts is added so that a known path can answer it with 405 and Allow.
+  const routed = new Set(app.supportedMethods);
+  for (const method of ALL_METHODS) if (!routed.has(method)) app.addHttpMethod(method, { hasBody: true });
+  // Node hands CONNECT to a 'connect' listener instead of the request handler (and drops the connection when there is
+  // none): it is routed like any other method, answered, and the connection closed (nothing here tunnels).
+  app.server.on('connect', (request: IncomingMessage, socket: Duplex) => routeConnect(app, request, socket));
   const saved = config.stateFile ? readStateFile(config.stateFile.path) : undefined;
   // Time never goes backwards, not even across a restart.
   if (saved) deps.clock.set(Math.max(deps.clock.now(), saved.clockNow));
@@ -161,6 +177,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const url = request.url;
     if (isAdminPath(url)) {
       const status = { ROUTE_NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, BODY_INVALID: 400, METHOD_NOT_ALLOWED: 405 }[code];
+      if (request.method === 'HEAD') return reply.code(status).send();
       return reply.code(status).send({ code, message: code === 'ROUTE_NOT_FOUND' ? 'No such admin route' : 'The request could not be handled' });
     }
     if (apiOfPath(url, config.api) === 'loudvoice') {
@@ -246,12 +263,20 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
     const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
     // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
-    if (api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')) {
-      app.route({ method: missing, url, handler: routeNotFound });
-      continue;
-    }
     const sendsAllow = api === 'admin' || !variants.has('no-allow-header');
-    app.route({ method: missing, url, handler: (request, reply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED') });
+    const notAllowed = (request: FastifyRequest, reply: FastifyReply) => nativeError(request, sendsAllow ? reply.header('allow', allow) : reply, 'METHOD_NOT_ALLOWED');
+    // A LiveVox path with a version segment exists only for the versions served (LVX-VERSION-SEGMENT): with any other
+    // segment it is an unknown route whatever the method, as its own handlers answer.
+    const versioned = url.includes(':version');
+    const refuse =
+      api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')
+        ? routeNotFound
+        : versioned
+          ? (request: FastifyRequest, reply: FastifyReply) => (LIVEVOX_VERSION_SET.has((request.params as { version?: string }).version ?? '') ? notAllowed(request, reply) : routeNotFound(request, reply))
+          : notAllowed;
+    // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
+    // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
+    app.route({ method: missing, url, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
   }
 
   // The shared state is loaded once every applier is registered (the routes register LoudVoice's).
@@ -265,4 +290,20 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   app.decorate('state', state);
   return app as unknown as FastifyInstance & { state: ServerState };
+}
+
+/**
+ * Answers a CONNECT request through the app's router, as any other method is (a 405 on a known path, a 404 elsewhere),
+ * then closes the connection: Node has already taken the socket away from its HTTP parser, so it cannot be reused.
+ */
+function routeConnect(app: FastifyInstance, request: IncomingMessage, socket: Duplex): void {
+  const response = new ServerResponse(request);
+  response.shouldKeepAlive = false;
+  response.assignSocket(socket as never);
+  response.on('finish', () => {
+    response.detachSocket(socket as never);
+    socket.end();
+  });
+  socket.on('error', () => socket.destroy());
+  app.routing(request, response);
 }

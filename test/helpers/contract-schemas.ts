@@ -6,6 +6,16 @@ import { fileURLToPath } from 'node:url';
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: object }> }> };
 type Document = { paths: Record<string, Record<string, Operation>> };
 
+/**
+ * Ajv as the project judges the contracts (scripts/check-contract.mjs): JSON Schema 2020-12, every format of
+ * ajv-formats checked, unknown keywords (x-provenance, examples) allowed.
+ */
+export function contractAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  addFormatsPlugin.default(ajv);
+  return ajv;
+}
+
 const loaded = new Map<string, Promise<Document>>();
 
 /** The contract, dereferenced once per file. */
@@ -24,8 +34,7 @@ function contract(file: string): Promise<Document> {
  */
 export async function contractValidator(file = 'openapi/loudvoice.yaml') {
   const doc = await contract(file);
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormatsPlugin.default(ajv);
+  const ajv = contractAjv();
   const compiled = new Map<string, ValidateFunction>();
   return {
     /** Problems of `body` against the schema of that response (an empty list when valid); throws for an undocumented response. */

@@ -76,6 +76,8 @@ describe('login', () => {
     ['a number as userName', JSON.stringify({ ...DEMO.user, userName: 42 })],
     ['an empty clientName', JSON.stringify({ ...DEMO.user, clientName: '' })],
     ['agent as a number', JSON.stringify({ ...DEMO.user, agent: 1 })],
+    // Only an absent agent means false (LVX-LOGIN-AGENT-NULL): AgentFlag never allowed null.
+    ['agent as null', JSON.stringify({ ...DEMO.user, agent: null })],
     ['nesting 10 000 levels deep', '['.repeat(10_000) + ']'.repeat(10_000)],
   ])('refuses %s with 400 code 10008', async (_name, payload) => {
     const res = await app.inject({

@@ -241,10 +241,16 @@ describe('Configuration read (GET /configuration/v6.0/callCenters)', () => {
     }
   });
 
-  it.each(['?count=0', '?count=1001', '?count=abc', '?offset=-1', '?offset=1.5', '?count=', '?count=1&count=2'])('refuses %s with 400 code 10012', async (query) => {
+  it.each(['?count=0', '?count=1001', '?count=abc', '?offset=-1', '?offset=1.5', '?count=', '?count=1&count=2', '?offset=9007199254740992'])('refuses %s with 400 code 10012', async (query) => {
     const res = await callCenters(await loginAs(), query);
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe(10012);
+  });
+
+  it('takes every offset the contract allows, up to 9007199254740991, and names that range when refusing a larger one', async () => {
+    const sessionId = await loginAs();
+    expect((await callCenters(sessionId, '?offset=9007199254740991')).json()).toEqual({ callCenter: [], next: null });
+    expect((await callCenters(sessionId, '?offset=99999999999999999')).json().message).toBe('Query parameter is invalid: offset must be an integer from 0 to 9007199254740991');
   });
 
   it('needs a session: 401 without one', async () => {

@@ -67,6 +67,26 @@ describe('update', () => {
     expect((await lv.call('GET', byRef(FIX.authorReference))).status).toBe(404);
   });
 
+  it('clears author_reference only with null: "" is refused (400) and the reference stays (LDV-AUTHOR-UPDATE-PARTIAL)', async () => {
+    const res = await lv.call('PUT', byToken(FIX.authorToken), { request: { author: { author_reference: '' } } });
+    expect(res.status).toBe(400);
+    expect(res.info).toBe('The node [request->author->author_reference] is invalid, a non-empty string or null is expected');
+    expect((await lv.call('GET', byRef(FIX.authorReference))).status).toBe(200);
+    expect((await lv.call('POST', '/loudvoice/authors.json', { request: { author: { author_reference: '', name: 'E' } } })).status).toBe(400);
+  });
+
+  it('takes URLs and emails exactly as UrlOrNone and EmailOrNone define them (src/http/loudvoice/field-formats.ts)', async () => {
+    const update = (author: Record<string, unknown>) => lv.call('PUT', byToken(FIX.authorToken), { request: { author } });
+    // An internationalised host is a URL here (an IRI), as WordPress stores it.
+    expect((await update({ website_url: 'https://bücher.example/straße' })).data.author.website_url).toBe('https://bücher.example/straße');
+    for (const url of ['http://', 'https://', 'http://exa mple.com/', 'ftp://example.com/', 'http://example.com/\u0001']) {
+      expect((await update({ website_url: url })).status, url).toBe(400);
+    }
+    expect((await update({ email: 'user@example.com' })).status).toBe(200);
+    // A dotless domain, non-ASCII or a space: format email read as the common dot-atom form.
+    for (const email of ['user@localhost', 'ü@example.com', 'a b@example.com']) expect((await update({ email })).status, email).toBe(400);
+  });
+
   it('refuses to clear the name and a reference taken by another author (400, 409)', async () => {
     expect((await lv.call('PUT', byToken(FIX.authorToken), { request: { author: { name: null } } })).status).toBe(400);
     expect((await lv.call('PUT', byToken(FIX.authorToken), { request: { author: { name: '' } } })).status).toBe(400);

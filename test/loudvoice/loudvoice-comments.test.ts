@@ -76,6 +76,14 @@ describe('create', () => {
     expect((await write('POST', { text: 'x', author: {} })).info).toBe('The node [request->comment->author->name] is missing, it is required for this request');
   });
 
+  it('reads "" and null as none for the keys of the author node, and ignores what a guest does not have (CommentAuthorGuest)', async () => {
+    const asGuest = await write('POST', { text: 'g', author: { ...guest, author_token: '', identity_token: null, author_reference: '', description: 42 } });
+    expect(asGuest.status).toBe(201);
+    expect(asGuest.data.comment.author).toMatchObject({ author_token: null, author_reference: null, name: 'Guest' });
+    const byToken = await write('POST', { text: 't', author: { author_token: FIX.authorToken, identity_token: '' } });
+    expect(byToken.data.comment.author.author_token).toBe(FIX.authorToken);
+  });
+
   it('checks text and parents (LDV-COMMENT-TEXT-REQUIRED, LDV-COMMENT-PARENT)', async () => {
     expect((await write('POST', { author: guest })).info).toBe('The node [request->comment->text] is missing, it is required for this request');
     expect((await write('POST', { text: '', author: guest })).info).toBe('The node [request->comment->text] is invalid, a non-empty string is expected');
@@ -120,6 +128,9 @@ describe('update and delete', () => {
     expect(same.data.comment.date_last_update).toBeNull();
     const res = await lv.call('PUT', url, { request: { comment: { is_spam: true }, discussion: { discussion_token: 'ignored' } } });
     expect(res.data.comment).toMatchObject({ is_spam: true, text: 'First!', date_last_update: 'Mon, 05 Jan 2026 09:00:01 +0000' });
+    // The author node is optional on an update, but when sent it is an object: null is refused, nothing changes.
+    const nullAuthor = await lv.call('PUT', url, { request: { comment: { text: 'Changed', author: null } } });
+    expect([nullAuthor.status, nullAuthor.info]).toEqual([400, 'The node [request->comment->author] is invalid, an object is expected']);
     const cycle = await lv.call('PUT', url, { request: { comment: { parent_comment_token: FIX.comment2 } } });
     expect(cycle.status).toBe(400);
     expect(cycle.info).toBe('The node [request->comment->parent_comment_token] is invalid, a comment cannot reply to itself or to one of its replies');

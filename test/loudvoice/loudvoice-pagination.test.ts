@@ -38,11 +38,13 @@ describe('pagination', () => {
   });
 
   it.each([
-    ['page=0', 'The parameter [page] is invalid, an integer greater than or equal to 1 is expected'],
-    ['page=-1', 'The parameter [page] is invalid, an integer greater than or equal to 1 is expected'],
-    ['page=1.5', 'The parameter [page] is invalid, an integer greater than or equal to 1 is expected'],
-    ['page=abc', 'The parameter [page] is invalid, an integer greater than or equal to 1 is expected'],
-    ['page=1&page=2', 'The parameter [page] is invalid, an integer greater than or equal to 1 is expected'],
+    ['page=0', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=-1', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=1.5', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=abc', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=1&page=2', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=9007199254740992', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
+    ['page=99999999999999999999', 'The parameter [page] is invalid, an integer from 1 to 9007199254740991 is expected'],
     ['entries_per_page=0', 'The parameter [entries_per_page] is invalid, an integer between 1 and 500 is expected'],
     ['entries_per_page=501', 'The parameter [entries_per_page] is invalid, an integer between 1 and 500 is expected'],
     ['entries_per_page=', 'The parameter [entries_per_page] is invalid, an integer between 1 and 500 is expected'],
@@ -57,8 +59,11 @@ describe('pagination', () => {
     }
   });
 
-  it('accepts the bounds 1 and 500', async () => {
+  it('accepts the bounds 1 and 500, and every page up to 9007199254740991 (16 digits)', async () => {
     expect((await lv.call('GET', '/loudvoice/authors.json?entries_per_page=500')).status).toBe(200);
+    const last = await lv.call('GET', '/loudvoice/authors.json?page=9007199254740991');
+    expect([last.status, last.data.authors.pagination.current_page, last.data.authors.entries]).toEqual([200, 9007199254740991, []]);
+    expect((await lv.call('GET', '/loudvoice/authors.json?page=1000000000000000')).status).toBe(200);
     expect((await lv.call('GET', '/loudvoice/authors.json?entries_per_page=1&page=5')).data.authors.entries).toHaveLength(1);
   });
 });

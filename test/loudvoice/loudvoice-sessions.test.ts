@@ -139,6 +139,8 @@ describe('400s name the offending node (LDV-BODY-INVALID-400, LDV-BODY-WRAPPED-R
     ['expires_in a string', sessionBody({ author_reference: 'X', name: 'X' }, { expires_in: '60' }), undefined, 'The node [request->author_session->session->expires_in] is invalid, an integer between 1 and 31536000 is expected'],
     ['expires_in fractional', sessionBody({ author_reference: 'X', name: 'X' }, { expires_in: 1.5 }), undefined, 'The node [request->author_session->session->expires_in] is invalid, an integer between 1 and 31536000 is expected'],
     ['allow_create_new not a boolean', sessionBody({ author_reference: 'X', name: 'X', allow_create_new: 'yes' }), undefined, 'The node [request->author_session->author->allow_create_new] is invalid, true or false is expected'],
+    // An optional node is absent or an object: null is not "use the defaults".
+    ['session null', { request: { author_session: { author: { author_reference: 'X', name: 'X' }, session: null } } }, undefined, 'The node [request->author_session->session] is invalid, an object is expected'],
   ])('%s', async (_name, body, raw, info) => {
     const res = await put(body, raw);
     expect(res.status).toBe(400);

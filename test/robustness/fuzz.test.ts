@@ -48,7 +48,7 @@ const ADMIN_OPERATIONS: OperationSpec[] = [
   { method: 'POST', template: '/__admin/clock', bodyExamples: [{ advanceMs: 0 }, { now: '2026-01-05T09:00:00.000Z' }] },
   { method: 'POST', template: '/__idp/token', bodyExamples: [{ clientName: 'DEMO', userName: 'demo.user' }] },
   { method: 'GET', template: '/__idp/jwks.json', bodyExamples: [] },
-].map((o) => ({ ...o, api: 'livevox', operationId: `admin ${o.method} ${o.template}`, parameters: [], hasBody: o.method === 'POST', credentialHeaders: [] }));
+].map((o) => ({ ...o, api: 'livevox', operationId: `admin ${o.method} ${o.template}`, parameters: [], hasBody: o.method === 'POST', bodyRequired: false, statuses: [], responses: {}, credentialHeaders: [] }));
 
 /** The path the server sees for an injected url (light-my-request resolves it like a browser: `/../` collapses). */
 const seenPath = (url: string) => new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost').pathname;

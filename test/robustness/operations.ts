@@ -10,7 +10,9 @@ export type ApiName = 'livevox' | 'loudvoice';
 export interface ParameterSpec {
   name: string;
   in: 'path' | 'query' | 'header';
-  schema: { type?: string; enum?: unknown[]; minimum?: number; maximum?: number };
+  required?: boolean;
+  example?: unknown;
+  schema: { type?: string; enum?: unknown[]; minimum?: number; maximum?: number; [keyword: string]: unknown };
 }
 
 /** One operation: method × path template, its parameters, its documented request bodies and how it authenticates. */
@@ -23,6 +25,14 @@ export interface OperationSpec {
   /** Every documented example of the request body (valid bodies, the starting point for mutations). */
   bodyExamples: unknown[];
   hasBody: boolean;
+  /** The JSON Schema of the request body (dereferenced), when the operation takes one. */
+  bodySchema?: object;
+  /** Whether the contract requires the body. */
+  bodyRequired: boolean;
+  /** The statuses the operation declares, as numbers. */
+  statuses: number[];
+  /** The declared responses by status, with their JSON schema when they have a body. */
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
   /** The headers the operation's security schemes name (lower-case), or `authorization` for HTTP Basic. */
   credentialHeaders: string[];
 }
@@ -38,7 +48,8 @@ type Op = {
   operationId?: string;
   parameters?: ParameterSpec[];
   security?: Record<string, string[]>[];
-  requestBody?: { content?: Record<string, { example?: unknown; examples?: Record<string, { value?: unknown }> }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: object; example?: unknown; examples?: Record<string, { value?: unknown }> }> };
+  responses?: Record<string, { content?: Record<string, { schema?: object }> }>;
 };
 
 /** The contracts and the API each one describes. */
@@ -72,9 +83,19 @@ export async function loadOperations(): Promise<OperationSpec[]> {
           method: method.toUpperCase(),
           template,
           operationId: op.operationId ?? `${method} ${template}`,
-          parameters: [...((item as { parameters?: ParameterSpec[] }).parameters ?? []), ...(op.parameters ?? [])].map((p) => ({ name: p.name, in: p.in, schema: p.schema ?? {} })),
+          parameters: [...((item as { parameters?: ParameterSpec[] }).parameters ?? []), ...(op.parameters ?? [])].map((p) => ({
+            name: p.name,
+            in: p.in,
+            required: p.required === true,
+            example: p.example,
+            schema: p.schema ?? {},
+          })),
           bodyExamples,
           hasBody: op.requestBody !== undefined,
+          ...(content['application/json']?.schema ? { bodySchema: content['application/json'].schema } : {}),
+          bodyRequired: op.requestBody?.required === true,
+          statuses: Object.keys(op.responses ?? {}).map(Number),
+          responses: op.responses ?? {},
           credentialHeaders: [...new Set(credentialHeaders)],
         });
       }

@@ -69,6 +69,19 @@ describe('check-contract', () => {
     ['decides without its reason', (d: any) => (d['x-rules'][0]['x-provenance'] = { grade: 'observed', source: 'seen in a real client', decides: true }), /decides needs decides-because/],
     ['no x-sources', (d: any) => delete d['x-sources'], /x-sources must list the cited sources/],
     ['an invalid OpenAPI document', (d: any) => delete d.paths['/x'].get.responses['200'].description, /not a valid OpenAPI document/],
+    [
+      'an unused response (a 405) whose example is no catalogue error',
+      (d: any) =>
+        (d.components.responses = {
+          Unused: { description: 'u', 'x-provenance': prov, content: { 'application/json': { schema: { type: 'object' }, examples: { a: { value: { code: 3, message: 'Made up' } } } } } },
+        }),
+      /components.responses.Unused example "a": error body matches no x-error-catalogue entry/,
+    ],
+    [
+      'an unused response without provenance',
+      (d: any) => (d.components.responses = { Unused: { description: 'u', content: { 'application/json': { schema: { type: 'object' }, examples: { a: { value: { code: 1, message: 'Nope' } } } } } } }),
+      /components.responses.Unused: no x-provenance/,
+    ],
   ])('reports %s', async (_name, breakIt, expected) => {
     const doc = goodContract();
     breakIt(doc);

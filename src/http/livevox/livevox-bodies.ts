@@ -21,10 +21,13 @@ function text(body: Record<string, unknown>, field: string): BodyResult<string> 
   return ok(value);
 }
 
-/** `agent`: a boolean, or the strings "true"/"false" that some real clients send; false when absent. */
+/**
+ * `agent`: a boolean, or the strings "true"/"false" that some real clients send; false when absent. null is refused
+ * like any other value (LVX-LOGIN-AGENT-NULL): no client sends it, and LiveVox's own omits absent fields.
+ */
 function agentFlag(body: Record<string, unknown>): BodyResult<boolean> {
   const value = body.agent;
-  if (value === undefined || value === null) return ok(false);
+  if (value === undefined) return ok(false);
   if (typeof value === 'boolean') return ok(value);
   if (value === 'true' || value === 'false') return ok(value === 'true');
   return fail('BODY_INVALID', { reason: 'agent must be true or false' });

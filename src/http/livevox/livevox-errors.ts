@@ -57,7 +57,11 @@ export function livevoxErrorBody(code: ErrorCode, detail?: Record<string, string
  * the catalogue generated from the contract.
  */
 export function liveVoxErrorSender(variants: VariantSet): SendLiveVoxError {
-  return (reply, code, detail) => reply.code(errors[code].status).send(livevoxErrorBody(code, detail, variants));
+  return (reply, code, detail) => {
+    reply.code(errors[code].status);
+    // A HEAD answer has no body (RFC 9110 section 9.3.2); Node would drop it on the wire, inject would not.
+    return reply.request.method === 'HEAD' ? reply.send() : reply.send(livevoxErrorBody(code, detail, variants));
+  };
 }
 
 /** Sends a LiveVox error as a server without variants does. */

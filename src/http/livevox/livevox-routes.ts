@@ -214,7 +214,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       const count = integerParam(query.count, 1000, 1, 1000);
       if (count === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'count must be an integer from 1 to 1000' });
       const offset = integerParam(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
-      if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: 'offset must be a non-negative integer' });
+      if (offset === null) return sendLiveVoxError(reply, 'PARAMETER_INVALID', { reason: `offset must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` });
       const page = state.livevox.callCenters(session, offset, count);
       // The next page is on the path this page was asked on (LVX-CALLCENTERS-CONTENT), version segment included.
       const { version } = request.params as { version?: string };

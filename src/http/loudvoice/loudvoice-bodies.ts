@@ -90,8 +90,9 @@ export function readSessionStart(body: unknown, unbounded = false): BodyResult<S
 export function readAuthor(body: unknown): BodyResult<AuthorFieldsInput> {
   return readWrapped(body, 'author', (node) =>
     defined({
-      // null or "" clears the reference (LDV-AUTHOR-UPDATE-200).
-      authorReference: node.nullableString('author_reference', true),
+      // null clears the reference; "" is refused, so a client that loses a value cannot unlink an author by accident
+      // (LDV-AUTHOR-UPDATE-PARTIAL).
+      authorReference: node.nullableNonEmpty('author_reference'),
       identityToken: node.tokenRef('identity_token'),
       name: node.sent('name') && node.raw('name') === null ? node.fail('NODE_INVALID', 'name', { reason: 'a non-empty string is expected' }) : node.string('name'),
       ...authorDetails(node),
@@ -142,10 +143,13 @@ function commentAuthor(node: NodeReader): CommentAuthorInput | undefined {
   }
   const reference = node.nullableString('author_reference', true);
   if (reference) return { kind: 'reference', authorReference: reference, fields: authorDetails(node) };
+  // A guest has a name, an email and URLs, nothing else: any other field (description) is unknown, so ignored.
   const name = node.requiredString('name');
-  const details = authorDetails(node);
+  const email = node.email('email');
+  const pictureUrl = node.url('picture_url');
+  const websiteUrl = node.url('website_url');
   if (name === undefined) return undefined;
-  return { kind: 'guest', name, email: details.email ?? null, pictureUrl: details.pictureUrl ?? null, websiteUrl: details.websiteUrl ?? null };
+  return { kind: 'guest', name, email: email ?? null, pictureUrl: pictureUrl ?? null, websiteUrl: websiteUrl ?? null };
 }
 
 /** Comment fields; `write` (POST/PUT on comments.json) requires text and author. */

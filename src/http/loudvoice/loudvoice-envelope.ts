@@ -159,6 +159,8 @@ export function loudVoiceErrorWire(code: ErrorCode, detail: Record<string, strin
 export function loudVoiceErrorSender(variants: VariantSet): SendLoudVoiceError {
   return (request, reply, now, code, detail, formatDate = rfc2822) => {
     const { status, info } = loudVoiceErrorWire(code, detail, variants);
+    // A HEAD answer has no body (RFC 9110 section 9.3.2); Node would drop it on the wire, inject would not.
+    if (request.method === 'HEAD') return reply.code(status).send();
     const node = requestNode(request, now, 'error', status, info, formatDate);
     // Test-only fault loudvoice-error-with-result: the success envelope's empty result node left on errors too.
     if (siteOf(request)?.fault('loudvoice-error-with-result')) return reply.code(status).send({ response: { request: node, result: { data: {} } } });

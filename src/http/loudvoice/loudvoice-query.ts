@@ -25,8 +25,9 @@ export function readPage(query: Query, capped = false): Result<PageRequest, Erro
   if (capped) return ok(cappedPage(page, perPage, direction));
   let pageNumber = 1;
   if (page !== undefined) {
-    pageNumber = page !== null && /^[0-9]{1,15}$/.test(page) ? Number(page) : 0;
-    if (pageNumber < 1) return invalid('page', 'an integer greater than or equal to 1 is expected');
+    // Any number of digits: a page past the largest exact integer is out of range, not "not an integer".
+    pageNumber = page !== null && /^[0-9]+$/.test(page) ? Number(page) : 0;
+    if (pageNumber < 1 || pageNumber > Number.MAX_SAFE_INTEGER) return invalid('page', `an integer from 1 to ${Number.MAX_SAFE_INTEGER} is expected`);
   }
   let entriesPerPage = 250;
   if (perPage !== undefined) {

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import { isUuid } from '../../core/uuid.js';
+import { isEmail, isHttpUrl } from './field-formats.js';
 
 /** The first problem a reader met: a catalogue code with the details that fill its text. */
 export interface NodeProblem {
@@ -12,18 +13,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const URL_REASON = 'a fully qualified http or https URL is expected';
-/** Deliberately loose: one @, something on each side, a dot in the domain, no spaces. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** True for a fully qualified http(s) URL. */
-function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
-  try {
-    return new URL(value).hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Reads the fields of one JSON object node, naming each node as `request->a->b` in its errors
@@ -67,10 +56,13 @@ export class NodeReader {
     return this.fail('NODE_INVALID', key, { reason });
   }
 
-  /** A child object node; `required` makes a missing (or null) one NODE_MISSING. */
+  /**
+   * A child object node; `required` makes a missing (or null) one NODE_MISSING. An optional node is absent or an
+   * object: null is refused (NODE_INVALID), not read as "use the defaults", since no client sends it.
+   */
   object(key: string, required: boolean): NodeReader | undefined {
     const value = this.node[key];
-    if (value === undefined || value === null) return required ? this.fail('NODE_MISSING', key) : undefined;
+    if (value === undefined || (value === null && required)) return required ? this.fail('NODE_MISSING', key) : undefined;
     if (!isObject(value)) return this.invalid(key, 'an object is expected');
     return new NodeReader(value, `${this.path}->${key}`, this.root ?? this);
   }
@@ -157,7 +149,7 @@ export class NodeReader {
     const value = this.node[key];
     if (value === undefined) return undefined;
     if (value === null || value === '') return null;
-    if (typeof value !== 'string' || !EMAIL.test(value)) return this.invalid(key, 'an email address is expected');
+    if (typeof value !== 'string' || !isEmail(value)) return this.invalid(key, 'an email address is expected');
     return value;
   }
 }
