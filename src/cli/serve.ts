@@ -12,7 +12,7 @@ import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { CannotStartError, whyNotListening } from './cannot-start.js';
 import { onStop } from './on-stop.js';
 import { UsageError } from './usage-error.js';
-import { redactRedisUrl } from '../store/redis-store.js';
+import { redactRedisUrl } from '../store/redis-url.js';
 import { isWorker, readStore, readWorkers, reportListening, runWorkers } from './workers.js';
 
 export const SERVE_HELP = `session-kit serve: run the LiveVox and LoudVoice mock with its fixtures

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { redactRedisUrl } from './redis-url.js';
+export { redactRedisUrl };
 import { createClient, type RedisClientType } from '@redis/client';
 import type { CoreDeps, IdSource } from '../core/ports.js';
 import type { ClockChangeError, ControlledClock } from '../runtime/clock.js';
@@ -47,10 +49,6 @@ class Script {
 
 const SCRIPTS = { INIT, COMMIT, SYNC, CLOCK, RESET, LOAD, SNAPSHOT } as const;
 
-/** Removes the password from a Redis URL, for health views and logs. */
-export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_m, auth: string) => `//${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
-}
 
 /**
  * Creates a Redis store and the server state it feeds: the state's cores read the time and ids of the command being

@@ -169,7 +169,7 @@ describe('session-kit serve, as a process', () => {
     );
     const path = join(dir, 'state.json');
     const npm = await startCommand('npm', ['start', '--silent', '--', '--port', '0', '--state', path, '--state-interval', '600000'], { cwd: dir });
-    const pid = serverPid(npm.output());
+    const pid = await serverPid(() => npm.output());
     try {
       const { sessionId } = (await (await login(npm.url)).json()) as { sessionId: string };
       npm.child.kill('SIGTERM');
@@ -189,7 +189,7 @@ describe('session-kit serve, as a process', () => {
     const command = `"${process.execPath}" --import tsx src/cli/main.ts serve --port 0 --state "${path}" --state-interval 600000; exit $?`;
     // npm sets npm_lifecycle_event for every script and for npx; that is how the server knows npm started it.
     const shell = await startCommand('sh', ['-c', command], { cwd: root, env: { npm_lifecycle_event: 'npx' } });
-    const pid = serverPid(shell.output());
+    const pid = await serverPid(() => shell.output());
     try {
       expect(pid).not.toBe(shell.child.pid);
       const { sessionId } = (await (await login(shell.url)).json()) as { sessionId: string };

@@ -76,9 +76,16 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** The pid of the session-kit server in the output (fastify's "Server listening" log line carries it). */
-export function serverPid(output: string): number {
-  const match = /"pid":(\d+)[^\n]*Server listening/.exec(output);
-  if (!match) throw new Error(`no "Server listening" log line with a pid in:\n${output}`);
-  return Number(match[1]);
+/**
+ * The pid of the session-kit server in the output (fastify's "Server listening" log line carries it). The log line
+ * goes through pino's own buffered stream and can arrive just after the banner a caller waited for, so wait for it.
+ */
+export async function serverPid(output: () => string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /"pid":(\d+)[^\n]*Server listening/.exec(output());
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error(`no "Server listening" log line with a pid in:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

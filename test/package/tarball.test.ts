@@ -62,7 +62,8 @@ beforeAll(() => {
 
 afterAll(async () => {
   if (server) {
-    const pid = serverPid(server.output());
+    const running = server;
+    const pid = await serverPid(() => running.output());
     if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   }
   console.log(`timings (ms): ${JSON.stringify(timings)}`);
@@ -120,7 +121,8 @@ describe('the tarball, installed into an empty folder with production dependenci
     server = await startCommand('npx', ['--no-install', 'session-kit', 'serve', '--port', '0', '--state', state], { cwd: project, env, timeoutMs: 60_000 });
     timings['serve start'] = Date.now() - serveStarted;
     await vi.waitFor(() => expect(server!.output()).toContain(`fixtures: ${join(installed, 'fixtures', 'default.json')}`));
-    const pid = serverPid(server.output());
+    const running = server;
+    const pid = await serverPid(() => running.output());
     let sessionId = '';
     expect((await login(server.url)).status).toBe(200);
     // The console's files are found beside the installed server's modules (dist/ui), not in the folder it runs in.
@@ -180,7 +182,7 @@ describe('the tarball, installed into an empty folder with production dependenci
   it("the package's own npm start: SIGTERM to npm closes the server, saves the state, and leaves no process", async () => {
     const state = join(work, 'start-state.json');
     const npm = await startCommand('npm', ['start', '--silent', '--', '--port', '0', '--state', state, '--state-interval', '600000'], { cwd: installed, env, timeoutMs: 60_000 });
-    const pid = serverPid(npm.output());
+    const pid = await serverPid(() => npm.output());
     try {
       const { sessionId } = (await (await login(npm.url)).json()) as { sessionId: string };
       npm.child.kill('SIGTERM');
