@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: builds dist/ if it is stale, runs the HTTP benchmark and the start-up benchmark, prints the tables
- * with every target of issue 6 judged, and writes bench/results/http-latest.json and startup-latest.json.
+ * `npm run bench`: builds dist/ if it is stale, runs the HTTP benchmark, the request journal's cost and the start-up
+ * benchmark, prints the tables with every target of issues 6 and 13 judged, and writes
+ * bench/results/http-latest.json, journal-latest.json and startup-latest.json.
  *
- * Options: --only http|startup   --duration S (default 3)   --rounds N (default 2)   --warmup S (default 1)   --routes a,b,...
+ * Options: --only http|journal|startup   --duration S (default 3; 1.5 for the journal)   --rounds N (default 2; 10 for the journal)   --warmup S (default 1)   --routes a,b,...
  *          --connections 50,1    --startup-runs N (default 5)   --strict (exit 3 when a target is missed)
  * The scale benchmark is separate (`npm run bench:scale`): it needs --expose-gc and a few GB of heap.
  */
@@ -13,14 +14,15 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt } from './lib/build.js';
 import { machineNote } from './lib/machine.js';
 import { runHttpBench, writeHttpResults } from './http-bench.js';
+import { runJournalBench, writeJournalResults } from './journal-bench.js';
 import { runStartupBench } from './startup-bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    duration: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '2' },
+    duration: { type: 'string' },
+    rounds: { type: 'string' },
     warmup: { type: 'string', default: '1' },
     routes: { type: 'string' },
     connections: { type: 'string', default: '50,1' },
@@ -42,10 +44,10 @@ let failed = false;
 if (values.only === undefined || values.only === 'http') {
   const options = {
     root,
-    durationSec: positive('duration', values.duration, 60),
+    durationSec: positive('duration', values.duration ?? '3', 60),
     warmupSec: positive('warmup', values.warmup, 10),
     connections: values.connections.split(',').map((c) => positive('connections', c, 500)),
-    rounds: Math.round(positive('rounds', values.rounds, 10)),
+    rounds: Math.round(positive('rounds', values.rounds ?? '2', 10)),
     ...(values.routes ? { only: values.routes.split(',') } : {}),
     machine,
     buildNote: build.note,
@@ -62,6 +64,31 @@ if (values.only === undefined || values.only === 'http') {
   });
   console.log(`\nwritten: ${file}`);
   if (http.checks.some((c) => c.met === false)) failed = true;
+}
+
+if (values.only === undefined || values.only === 'journal') {
+  const options = {
+    root,
+    // Its own defaults: many short rounds, since the judged figure is the median of the per-round ratios.
+    durationSec: positive('duration', values.duration ?? '1.5', 60),
+    warmupSec: positive('warmup', values.warmup, 10),
+    rounds: Math.round(positive('rounds', values.rounds ?? '10', 30)),
+    connections: 50,
+    machine,
+    buildNote: build.note,
+  };
+  console.log('\n== Request journal cost (on vs --no-journal) ==');
+  const journal = await runJournalBench(options);
+  console.log(`\n${journal.report}`);
+  const file = writeJournalResults(root, {
+    machine,
+    build: build.note,
+    settings: { durationSec: options.durationSec, warmupSec: options.warmupSec, rounds: options.rounds, connections: options.connections },
+    results: journal.results,
+    targets: journal.checks,
+  });
+  console.log(`\nwritten: ${file}`);
+  if (journal.checks.some((c) => !c.met)) failed = true;
 }
 
 if (values.only === undefined || values.only === 'startup') {

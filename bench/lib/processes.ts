@@ -162,7 +162,7 @@ export function sampleRss(pid: number, everyMs = 50): { stop: () => number } {
 }
 
 /** CPU time a process has used (user + system), in clock ticks (1/100 s on Linux); null off Linux. */
-function cpuTicksOf(pid: number): number | null {
+export function cpuTicksOf(pid: number): number | null {
   try {
     // Fields after the command name (which may hold spaces) start at ") "; utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

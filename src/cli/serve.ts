@@ -5,6 +5,7 @@ import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
 import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
+import type { CorsConfig } from '../http/cors.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { StateFileError } from '../runtime/state-file.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -38,6 +39,12 @@ Options:
                          (so a run repeats); more faults per rule with POST /__admin/chaos
   --log-level LEVEL      fatal | error | warn | info | debug | silent (default info)
   --log-requests         one log line per request (ids in paths redacted)
+  --journal-size N       how many requests the request journal keeps, newest first, each with its contract
+                         verdict (GET /__admin/requests; default 1000, at most 100000; 4 KiB of memory each)
+  --no-journal           no request journal (its admin routes answer an empty list with capacity 0)
+  --cors [ORIGIN]        answer CORS preflights and add Access-Control-Allow-Origin to every response, for
+                         browser clients: ORIGIN, or a comma-separated list of origins (each reflected when it
+                         calls), or any origin (*) when none is given. Off by default
   --fault NAME           start with a deliberate defect (repeatable; test-only: needs --enable-test-faults)
   --variant NAME         start with a legitimate vendor variant (repeatable; test-only: needs --enable-test-faults)
   --enable-test-faults   allow --fault and --variant; never use it for a mock people rely on
@@ -56,6 +63,24 @@ ${Object.entries(VARIANTS)
   .map(([name, v]) => `  ${name.padEnd(40)} ${v.what}`)
   .join('\n')}`;
 
+/** `--cors` alone (last, or followed by another option) means any origin: parseArgs has no optional values. */
+function withCorsValue(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--cors' && (i === argv.length - 1 || argv[i + 1]!.startsWith('--')) ? ['--cors=*'] : [arg]));
+}
+
+/** The value of --cors as a CORS configuration: `*` (or nothing) for any origin, else a comma-separated list of origins. */
+export function parseCorsOption(value: string): CorsConfig {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  if (origins.length === 0 || origins.includes('*')) return { origin: '*' };
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new UsageError(`--cors takes origins such as http://localhost:3000 (scheme and host, no path), not "${origin}"`);
+  }
+  return { origin: origins };
+}
+
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
 /** A DNS name (RFC 1123 labels): what --host takes besides an IP address. */
 const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
@@ -66,7 +91,7 @@ const urlOf = (bound: AddressInfo) => `http://${bound.family === 'IPv6' ? `[${bo
 /** Starts the server as argv says; resolves once it listens. */
 export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({
-    args: argv,
+    args: withCorsValue(argv),
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '4010' },
@@ -84,6 +109,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'state-interval': { type: 'string', default: '1000' },
       'log-level': { type: 'string', default: 'info' },
       'log-requests': { type: 'boolean', default: false },
+      'journal-size': { type: 'string', default: String(DEFAULT_CONFIG.journalSize) },
+      'no-journal': { type: 'boolean', default: false },
+      cors: { type: 'string' },
       fault: { type: 'string', multiple: true, default: [] },
       variant: { type: 'string', multiple: true, default: [] },
       'enable-test-faults': { type: 'boolean', default: false },
@@ -122,6 +150,12 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
+
+  const journalSize = Number(values['journal-size']);
+  if (!/^\d+$/.test(values['journal-size']) || !Number.isSafeInteger(journalSize) || journalSize < 1 || journalSize > 100_000) {
+    throw new UsageError('--journal-size must be an integer from 1 to 100000 (use --no-journal to turn the journal off)');
+  }
+  const cors = values.cors === undefined ? undefined : parseCorsOption(values.cors);
 
   const faults = new Set<FaultName>();
   for (const name of values.fault) {
@@ -163,6 +197,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
     if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
     if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
+    if (cors) console.log(`  CORS: on for ${cors.origin === '*' ? 'any origin' : cors.origin.join(', ')}`);
     if (!adminEnabled) console.log('  admin controls: off');
     else if (adminToken !== undefined) console.log('  admin controls: on, token required');
     if (adminEnabled) console.log(`  console: ${address}/__admin/ui${adminToken !== undefined ? ' (it asks for the admin token)' : ''}`);
@@ -200,6 +235,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
           }
         : {}),
       ...(store ? { redis: store } : {}),
+      journalSize: values['no-journal'] ? 0 : journalSize,
+      ...(cors ? { cors } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );

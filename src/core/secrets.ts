@@ -27,3 +27,16 @@ export function secretMatches(given: string, expected: SecretDigest): boolean {
  * much of a guessed secret was right.
  */
 export const lookupKey = (secret: string): string => hash('sha256', secret, 'base64');
+
+/** Shortest secret whose last four characters may be shown: below it, four characters would give too much away. */
+const SHOWN_TAIL_MIN_LENGTH = 16;
+
+/**
+ * A secret as a log, journal or report may show it: "…" and its last four characters (enough to tell two apart),
+ * or "…" alone for a short one (a password's last four are too much of it). An empty value stays empty: that a
+ * secret was sent empty is worth seeing, and hides nothing.
+ */
+export function maskSecret(secret: string): string {
+  if (secret === '') return '';
+  return secret.length >= SHOWN_TAIL_MIN_LENGTH ? `…${secret.slice(-4)}` : '…';
+}

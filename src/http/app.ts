@@ -21,6 +21,10 @@ import { lacksLoudVoiceCredentials, siteOf } from './loudvoice/loudvoice-auth.js
 import { loudVoiceErrorSender, sendLoudVoiceData } from './loudvoice/loudvoice-envelope.js';
 import { registerLoudVoiceRoutes } from './loudvoice/loudvoice-routes.js';
 import { registerBodyParser } from './request-body.js';
+import { registerCors, type CorsConfig } from './cors.js';
+import { IGNORE_CHAOS_NOTES, keepRequestBody, registerJournalCapture } from './journal-capture.js';
+import { registerJournalRoutes } from './journal-routes.js';
+import { RequestJournal } from '../journal/journal.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
@@ -62,6 +66,10 @@ export interface AppConfig {
   redis?: RedisStoreOptions;
   /** A delay before every API request (`--latency MS` or `MIN-MAX`), never before /__admin or /__idp. */
   latency?: LatencyRange | null;
+  /** How many exchanges the request journal keeps (`/__admin/requests`); 0 turns it off. */
+  journalSize: number;
+  /** CORS for browser clients; off when absent. */
+  cors?: CorsConfig;
 }
 
 /** The ports of a server: its movable clock, its id source and the built-in test identity provider. */
@@ -79,6 +87,7 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'fixtures'> = {
   logLevel: false,
   logRequests: false,
   sweepIntervalMs: 60_000,
+  journalSize: 1000,
 };
 
 /** The LiveVox version segments served, for the 405 of a versioned path. */
@@ -98,7 +107,7 @@ const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'
  * Builds the server without listening: both APIs (or one), the admin controls and native errors everywhere.
  * Tests drive it with `app.inject()`; the CLI calls `listen()`.
  */
-export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState }> {
+export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance & { state: ServerState; journal: RequestJournal }> {
   const variants = config.variants ?? NO_VARIANTS;
   // Each API's catalogue is mapped to the wire in one place, variants included.
   const sendLiveVoxError = liveVoxErrorSender(variants);
@@ -168,11 +177,18 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const now = () => deps.clock.now();
   const serves = (api: 'livevox' | 'loudvoice') => config.api === 'both' || config.api === api;
 
-  registerBodyParser(app, config.api);
+  // The journal's capture first and CORS second: both must see every request before any other hook can answer it.
+  const journal = new RequestJournal(config.journalSize);
+  // The chaos layer records what it did to a request on the request's entry through noteChaos.
+  const { noteChaos } = journal.capacity > 0 ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api }) : { noteChaos: IGNORE_CHAOS_NOTES };
+  // Also before the onRoute hook below: CORS's catch-all OPTIONS route ('*') must not get 405 routes of its own,
+  // which would swallow every unknown path.
+  if (config.cors) await registerCors(app, config.cors);
+  registerBodyParser(app, config.api, journal.capacity > 0 ? { keepRaw: keepRequestBody } : {});
 
   // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
   const chaos = new ChaosRules(config.latency ?? null);
-  registerChaosHook(app, { chaos, api: config.api, state, now, sendLiveVoxError, sendLoudVoiceError });
+  registerChaosHook(app, { chaos, api: config.api, state, now, sendLiveVoxError, sendLoudVoiceError, onFired: noteChaos });
 
   /** Every error leaves in the shape of the API its path belongs to. */
   const nativeError = (request: FastifyRequest, reply: FastifyReply, code: 'ROUTE_NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BODY_INVALID' | 'METHOD_NOT_ALLOWED') => {
@@ -257,6 +273,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
     registerConsoleRoutes(app, config.admin.consoleDir !== undefined ? { dir: config.admin.consoleDir } : {});
     registerChaosRoutes(app, { chaos, api: config.api, token: config.admin.token });
+    registerJournalRoutes(app, { journal, token: config.admin.token });
   }
 
   for (const [url, defined] of [...methodsByUrl]) {
@@ -291,7 +308,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   }
 
   app.decorate('state', state);
-  return app as unknown as FastifyInstance & { state: ServerState };
+  app.decorate('journal', journal);
+  return app as unknown as FastifyInstance & { state: ServerState; journal: RequestJournal };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { isJsonMediaType, namesNonJsonFormat } from '../contract/media-type.js';
 import { apiOfPath, type ApiSelection } from './api-paths.js';
 
 /** A body that arrived but could not be read as JSON; handlers turn it into the API's own 400 after auth checks. */
@@ -11,12 +12,6 @@ export class UnreadableBody {
   ) {}
 }
 
-/** True for the content types that announce JSON: application/json, optionally with parameters such as charset. */
-const isJsonType = (contentType: string | undefined) =>
-  contentType !== undefined && /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i.test(contentType);
-
-/** Content types that name a non-JSON format: multipart bodies and XML. */
-const namesOtherFormat = (contentType: string | undefined) => contentType !== undefined && /^\s*(?:multipart\/|[a-z0-9.+-]+\/(?:[a-z0-9.+-]*\+)?xml\b)/i.test(contentType);
 
 /** Deepest JSON nesting accepted; deeper bodies are refused before they can exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
@@ -25,15 +20,19 @@ export const MAX_JSON_DEPTH = 64;
  * Reads every request body as text and parses JSON itself, so that a malformed body becomes a value the route can
  * answer in its API's shape (after the header checks that real services do first), never a framework error.
  * `__proto__` and `constructor.prototype` keys are removed by secure-json-parse, so no body can reach a prototype.
+ * `keepRaw` receives each body's text as read (the request journal keeps it).
  */
-export function registerBodyParser(app: FastifyInstance, api: ApiSelection): void {
+export function registerBodyParser(app: FastifyInstance, api: ApiSelection, options: { keepRaw?: (request: FastifyRequest, text: string) => void } = {}): void {
   app.removeAllContentTypeParsers();
+  const { keepRaw } = options;
   const parse = (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const text = body as string;
+    // The text as received, for the request journal (a reference, no copy).
+    if (keepRaw) keepRaw(request, text);
     const contentType = request.headers['content-type'];
     // LoudVoice parses JSON whatever the Content-Type says (its clients post JSON as form data or untyped); only a
     // type that names another format is refused (LDV-BODY-CONTENT-TYPE-LENIENT).
-    const refused = apiOfPath(request.url, api) === 'loudvoice' ? namesOtherFormat(contentType) : !isJsonType(contentType);
+    const refused = apiOfPath(request.url, api) === 'loudvoice' ? namesNonJsonFormat(contentType) : !isJsonMediaType(contentType);
     if (text.length > 0 && refused) {
       done(null, new UnreadableBody('the request body must be sent as Content-Type: application/json', 'media'));
       return;

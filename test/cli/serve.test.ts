@@ -86,6 +86,21 @@ describe('session-kit serve', () => {
     }
   });
 
+  it('takes --journal-size and a bare --cors (any origin) before another option, and says CORS is on', async () => {
+    const server = await startServer(['serve', '--port', '0', '--cors', '--journal-size', '2']);
+    try {
+      await vi.waitFor(() => expect(server.output()).toContain('CORS: on for any origin'));
+      const preflight = await fetch(`${server.url}/session/login`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'POST' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      for (let i = 0; i < 3; i++) await loginDemo(server.url);
+      const journal = (await (await fetch(`${server.url}/__admin/requests`)).json()) as { meta: unknown };
+      expect(journal.meta).toEqual({ total: 2, capacity: 2, dropped: 2 });
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+
   it('delays every API request by --latency (at least its value) and says so; a bad --latency is exit 2', async () => {
     const server = await startServer(['serve', '--port', '0', '--log-level', 'warn', '--latency', '50-60']);
     try {
@@ -104,6 +119,7 @@ describe('session-kit serve', () => {
   });
 
   it('refuses unknown options and bad values with exit 2', async () => {
+    expect((await runCli(['serve', '--journal-size', '0'])).output).toContain('--no-journal');
     expect((await runCli(['serve', '--bogus'])).code).toBe(2);
     expect((await runCli(['serve', '--api', 'soap'])).code).toBe(2);
     expect((await runCli(['serve', '--clock', 'sundial'])).code).toBe(2);
