@@ -1,7 +1,7 @@
 // The journal's fastify edge: it captures each exchange and hands it to the journal. Kept as cheap as it can be,
-// since it runs on every request: one object per request (created on arrival, filled in as the request goes,
-// recorded as it is sent) holding few objects of its own (see Exchange), the route from a wrapper around each handler
-// (no routeOptions object per request), and no onResponse hook (which would make fastify attach listeners to every
+// since it runs on every request: one short-lived object per request (created on arrival, filled in as the request
+// goes, written into the journal's buffer as it is sent), the route from a wrapper around each handler (no
+// routeOptions object per request), and no onResponse hook (which would make fastify attach listeners to every
 // response). Nothing is parsed, redacted or judged here: that happens when an entry is read (src/journal/). Admin and
 // identity-provider requests are not journaled.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
@@ -73,7 +73,7 @@ export function registerJournalCapture(app: FastifyInstance, deps: JournalCaptur
     capture.recorded = true;
     capture.durationMs = Math.round((performance.now() - capture.startedAt) * 1000) / 1000;
     capture.status = reply.statusCode;
-    capture.responseHeaders = JSON.stringify(reply.getHeaders());
+    capture.responseHeaders = headerLines(reply.getHeaders());
     keepResponseBody(capture, payload);
     journal.record(capture);
     done(null, payload);
@@ -109,10 +109,7 @@ export function keepRequestBody(request: FastifyRequest, text: string): void {
   } else capture.body = text;
 }
 
-/**
- * The capture of a request that just arrived; every field is set here, so all captures share one shape. The headers
- * are kept as one JSON string rather than the object with a string per header (see Exchange).
- */
+/** The capture of a request that just arrived; every field is set here, so all captures share one shape. */
 function arrival(request: FastifyRequest, url: string, clock: Clock, api: ApiSelection): Capture {
   return {
     startedAt: performance.now(),
@@ -124,12 +121,13 @@ function arrival(request: FastifyRequest, url: string, clock: Clock, api: ApiSel
     chaos: null,
     method: request.method,
     url,
-    requestHeaders: JSON.stringify(request.headers),
+    // Node's raw header list joined: one native call, and no header name or value can hold a line break.
+    requestHeaders: request.raw.rawHeaders.join('\n'),
     body: null,
     bodyTruncated: false,
     route: null,
     status: 0,
-    responseHeaders: '{}',
+    responseHeaders: '',
     responseBody: null,
     responseBodyTruncated: false,
     responseBodyBytes: null,
@@ -154,6 +152,18 @@ function keepResponseBody(capture: Capture, payload: unknown): void {
     capture.responseBody = payload.length > JOURNAL_BODY_CAP ? Buffer.from(payload.subarray(0, JOURNAL_BODY_CAP)) : payload;
     capture.responseBodyTruncated = payload.length > JOURNAL_BODY_CAP;
   }
+}
+
+/** Response headers as `name\nvalue` lines, the form the journal keeps request headers in (see Exchange). */
+function headerLines(headers: Record<string, string | number | string[] | undefined>): string {
+  let lines = '';
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) lines += `${lines === '' ? '' : '\n'}${name}\n${v}`;
+    else lines += `${lines === '' ? '' : '\n'}${name}\n${value}`;
+  }
+  return lines;
 }
 
 /** A copy that does not keep its (much longer) source alive, as a V8 slice would. */

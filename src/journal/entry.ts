@@ -1,5 +1,5 @@
-// The journal's entry model: what is captured on the hot path (an Exchange: references, nothing parsed) and
-// what an entry looks like when it is read (a JournalEntry: redacted, capped, with its contract verdict).
+// The journal's entry model: what is captured on the hot path (an Exchange: as received, nothing parsed) and what
+// an entry looks like when it is read (a JournalEntry: redacted, capped, with its contract verdict).
 import type { HttpExchange, Judgement, MatchedOperation, Verdict } from '../contract/verdict.js';
 import { redactBody, redactHeaders, redactPath, redactQuery, scrub, type FoundSecrets } from './redaction.js';
 
@@ -10,9 +10,9 @@ export interface ChaosNote {
 }
 
 /**
- * One exchange as captured, before anything is redacted or judged. Holds secrets: never leaves the process. Kept in
- * few objects (the headers as JSON text, the path and query as the one URL string): the garbage collector copies
- * every object an entry holds each time it survives a young-generation collection.
+ * One exchange as captured, before anything is redacted or judged. Holds secrets: never leaves the process. Its text
+ * is a handful of strings (the headers as JSON text, the path and query as the one URL), which the journal writes
+ * into its buffer when the exchange is recorded (see RequestJournal).
  */
 export interface Exchange {
   /** The server clock when the request arrived (ms since the epoch). */
@@ -26,7 +26,7 @@ export interface Exchange {
   method: string;
   /** The path and query as received. */
   url: string;
-  /** The request headers (lower-case names) as JSON text. */
+  /** The request headers as received, `name\nvalue` lines (no header name or value can hold a line break). */
   requestHeaders: string;
   /** The request body as received (capped), or null when none was read. */
   body: string | null;
@@ -35,7 +35,7 @@ export interface Exchange {
   route: string | null;
   /** The response status; 0 when the connection was dropped without one. */
   status: number;
-  /** The response headers as JSON text, taken as the response is sent. */
+  /** The response headers, `name\nvalue` lines, taken as the response is sent. */
   responseHeaders: string;
   /** The response body as sent: text, or bytes. */
   responseBody: Buffer | string | null;
@@ -54,6 +54,20 @@ export const pathOf = (url: string): string => {
   return q < 0 ? url : url.slice(0, q);
 };
 
+/** `name\nvalue` lines as headers by lower-case name; a name sent more than once gets all its values, in order. */
+export function headersOf(lines: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  if (lines === '') return headers;
+  const parts = lines.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const name = parts[i]!.toLowerCase();
+    const value = parts[i + 1]!;
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return headers;
+}
+
 /** The chaos rule that answered this exchange with an error of its own, if one did. */
 function injectedError(x: Exchange): { ruleId: string; status: number } | null {
   const action = x.chaos?.action as { type?: unknown; status?: unknown } | null | undefined;
@@ -68,12 +82,12 @@ export function asHttpExchange(x: Exchange): JudgedExchange {
     method: x.method,
     path: pathOf(x.url),
     query: q < 0 ? '' : x.url.slice(q + 1),
-    headers: JSON.parse(x.requestHeaders) as Record<string, string | string[]>,
+    headers: headersOf(x.requestHeaders),
     body: x.body,
     bodyTruncated: x.bodyTruncated,
     route: x.route,
     status: x.status,
-    responseHeaders: JSON.parse(x.responseHeaders) as Record<string, string | number | string[]>,
+    responseHeaders: headersOf(x.responseHeaders),
     responseBody: Buffer.isBuffer(x.responseBody) ? x.responseBody.toString('utf8') : x.responseBody,
     responseBodyTruncated: x.responseBodyTruncated,
     injected: injectedError(x),

@@ -36,7 +36,7 @@ const MIN_ARENA_BYTES = 4 * 1024 * 1024;
 /** The text fields of an exchange, in the order they are written. */
 const TEXT_FIELDS = ['method', 'url', 'requestHeaders', 'body', 'route', 'responseHeaders', 'responseBody'] as const;
 const FIELDS = TEXT_FIELDS.length;
-/** The byte length written for a null field (a real field is never this long). */
+/** The length kept for a null field (a real field is never this long). */
 const NULL_FIELD = -1;
 
 const API_CODES = [null, 'livevox', 'loudvoice'] as const;
@@ -54,6 +54,9 @@ export class RequestJournal {
   /** Bytes written since start, ever increasing: an entry's bytes are intact while its start is within the buffer's size of it. */
   private written = 0;
   private readonly start: Float64Array;
+  /** Each entry's bytes in the buffer. */
+  private readonly byteLengths: Int32Array;
+  /** Each text field's length in UTF-16 units, or NULL_FIELD. */
   private readonly lengths: Int32Array;
   private readonly seqs: Float64Array;
   private readonly serverTimes: Float64Array;
@@ -76,6 +79,7 @@ export class RequestJournal {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError('journal capacity must be a non-negative integer');
     this.arena = Buffer.allocUnsafe(capacity === 0 ? 0 : Math.max(MIN_ARENA_BYTES, capacity * ARENA_BYTES_PER_ENTRY));
     this.start = new Float64Array(capacity);
+    this.byteLengths = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity * FIELDS);
     this.seqs = new Float64Array(capacity);
     this.serverTimes = new Float64Array(capacity);
@@ -93,27 +97,26 @@ export class RequestJournal {
     if (this.capacity === 0) return;
     const seq = this.nextSeq++;
     const slot = (seq - 1) % this.capacity;
-    // Each field's worst case is 3 bytes per UTF-16 unit: when that might not fit before the end, start at 0.
-    let bound = 0;
-    for (const field of TEXT_FIELDS) {
-      const value = x[field];
-      if (value !== null) bound += typeof value === 'string' ? value.length * 3 : value.length;
+    // One string, one write: each write into a Buffer is a call into C++. Each field's length is kept in UTF-16
+    // units, which a UTF-8 round trip preserves (a lone surrogate becomes one U+FFFD), so the fields can be cut apart
+    // again after one decode.
+    let text = '';
+    for (let f = 0; f < FIELDS; f++) {
+      const raw = x[TEXT_FIELDS[f]!];
+      const value = raw === null ? null : typeof raw === 'string' ? raw : raw.toString('utf8');
+      this.lengths[slot * FIELDS + f] = value === null ? NULL_FIELD : value.length;
+      if (value !== null) text += value;
     }
+    // At most 3 bytes per UTF-16 unit: when that might not fit before the end, start at 0.
     let offset = this.written % this.arena.length;
-    if (offset + bound > this.arena.length) {
+    if (offset + text.length * 3 > this.arena.length) {
       this.written += this.arena.length - offset;
       offset = 0;
     }
     const entryStart = this.written;
-    for (let f = 0; f < FIELDS; f++) {
-      const value = x[TEXT_FIELDS[f]!];
-      let length = NULL_FIELD;
-      if (typeof value === 'string') length = this.arena.write(value, offset, 'utf8');
-      else if (value !== null) length = value.copy(this.arena, offset);
-      this.lengths[slot * FIELDS + f] = length;
-      if (length > 0) offset += length;
-    }
-    this.written = entryStart + (offset - (entryStart % this.arena.length));
+    const bytes = this.arena.write(text, offset, 'utf8');
+    this.byteLengths[slot] = bytes;
+    this.written = entryStart + bytes;
     // Count-bounded, then byte-bounded: older entries whose bytes were just written over are gone.
     while (seq - this.oldestSeq >= this.capacity) this.evictOldest();
     while (this.oldestSeq < seq && this.start[(this.oldestSeq - 1) % this.capacity]! < this.written - this.arena.length) this.evictOldest();
@@ -187,13 +190,23 @@ export class RequestJournal {
     return this.seqs[slot] === seq && seq >= this.oldestSeq && seq < this.nextSeq ? slot : undefined;
   }
 
+  /** The text fields of a held entry. */
+  private fields(slot: number): (string | null)[] {
+    const begin = this.start[slot]! % this.arena.length;
+    const text = this.arena.toString('utf8', begin, begin + this.byteLengths[slot]!);
+    const fields: (string | null)[] = [];
+    let at = 0;
+    for (let f = 0; f < FIELDS; f++) {
+      const length = this.lengths[slot * FIELDS + f]!;
+      fields.push(length === NULL_FIELD ? null : text.slice(at, at + length));
+      if (length > 0) at += length;
+    }
+    return fields;
+  }
+
   /** One text field of a held entry. */
   private text(slot: number, field: number): string | null {
-    const length = this.lengths[slot * FIELDS + field]!;
-    if (length === NULL_FIELD) return null;
-    let offset = this.start[slot]! % this.arena.length;
-    for (let f = 0; f < field; f++) offset += Math.max(0, this.lengths[slot * FIELDS + f]!);
-    return this.arena.toString('utf8', offset, offset + length);
+    return this.fields(slot)[field]!;
   }
 
   private matching(filter: JournalFilter, limit: number): number[] {
@@ -218,21 +231,22 @@ export class RequestJournal {
   private exchangeAt(slot: number): Exchange {
     const seq = this.seqs[slot]!;
     const flags = this.flags[slot]!;
+    const [method, url, requestHeaders, body, route, responseHeaders, responseBody] = this.fields(slot);
     return {
       serverTime: this.serverTimes[slot]!,
       wallTime: this.wallTimes[slot]!,
       durationMs: this.durations[slot]!,
       api: API_CODES[this.apis[slot]!]!,
       chaos: this.chaos.get(seq) ?? null,
-      method: this.text(slot, 0)!,
-      url: this.text(slot, 1)!,
-      requestHeaders: this.text(slot, 2)!,
-      body: this.text(slot, 3),
+      method: method!,
+      url: url!,
+      requestHeaders: requestHeaders!,
+      body: body ?? null,
       bodyTruncated: (flags & FLAG_BODY_TRUNCATED) !== 0,
-      route: this.text(slot, 4),
+      route: route ?? null,
       status: this.statuses[slot]!,
-      responseHeaders: this.text(slot, 5)!,
-      responseBody: this.text(slot, 6),
+      responseHeaders: responseHeaders!,
+      responseBody: responseBody ?? null,
       responseBodyTruncated: (flags & FLAG_RESPONSE_TRUNCATED) !== 0,
       responseBodyBytes: (flags & FLAG_RESPONSE_BYTES) !== 0 ? this.bodyBytes[slot]! : null,
     };
@@ -245,9 +259,7 @@ export class RequestJournal {
       this.entries[slot] = entry;
       // From here on only the redacted entry is kept: the raw bytes, secrets and all, are wiped.
       const begin = this.start[slot]! % this.arena.length;
-      let length = 0;
-      for (let f = 0; f < FIELDS; f++) length += Math.max(0, this.lengths[slot * FIELDS + f]!);
-      this.arena.fill(0, begin, begin + length);
+      this.arena.fill(0, begin, begin + this.byteLengths[slot]!);
     }
     return entry;
   }

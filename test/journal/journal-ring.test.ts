@@ -13,12 +13,12 @@ const exchange = (n: number, over: Partial<Exchange> = {}): Exchange => ({
   chaos: null,
   method: 'GET',
   url: `/session/validate/session-id-number-${n}`,
-  requestHeaders: '{}',
+  requestHeaders: '',
   body: null,
   bodyTruncated: false,
   route: '/session/validate/:sessionId',
   status: 404,
-  responseHeaders: '{}',
+  responseHeaders: '',
   responseBody: null,
   responseBodyTruncated: false,
   responseBodyBytes: null,
@@ -96,5 +96,22 @@ describe('RequestJournal', () => {
     expect(newest[0]!.id).toBe('40');
     expect(newest.every((e) => e.request.body === big)).toBe(true);
     expect(journal.get(String(40 - total), () => OK)).toBeUndefined();
+  });
+
+  it('gives back every field as recorded: any text, null and empty fields, repeated headers', () => {
+    const journal = new RequestJournal(3);
+    const odd = '{"text":"naïve 😀 \ud800 end"}';
+    journal.record(exchange(1, { body: odd, requestHeaders: 'LV-Session\na\nlv-session\nb\nHost\nx', route: null, responseBody: '', responseHeaders: 'content-type\napplication/json' }));
+    let seen: JudgedExchange | undefined;
+    const entry = journal.get('1', (x) => {
+      seen = x;
+      return OK;
+    })!;
+    expect(seen!.body).toBe(odd.replace('\ud800', '\ufffd'));
+    expect(seen!.headers).toEqual({ 'lv-session': ['a', 'b'], host: 'x' });
+    expect(seen!.route).toBeNull();
+    expect(seen!.responseBody).toBe('');
+    expect(entry.request.headers['lv-session']).toBe('…, …');
+    expect(entry.response.headers['content-type']).toBe('application/json');
   });
 });
