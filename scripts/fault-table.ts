@@ -3,9 +3,9 @@
 // variant with the verdict and the non-deciding rules where it shows. It runs the same matrix as npm test.
 import { FAULTS } from '../src/core/faults.js';
 import { VARIANTS } from '../src/core/variants.js';
-import { matrixEntries, runMatrix } from '../test/helpers/kit-matrix.js';
+import { allMatrixEntries, runMatrix } from '../test/helpers/kit-matrix.js';
 
-const outcomes = await runMatrix([...matrixEntries('livevox'), ...matrixEntries('loudvoice')]);
+const outcomes = await runMatrix([...allMatrixEntries('livevox'), ...allMatrixEntries('loudvoice')]);
 const what = (name: string) => (FAULTS as Record<string, { what: string }>)[name]?.what ?? (VARIANTS as Record<string, { what: string }>)[name]?.what ?? '';
 const faultRows = ['| fault | what is wrong | deciding rules that catch it (variants on) | other deciding rules failed |', '|---|---|---|---|'];
 const variantRows = ['| variant | what it changes | verdict | where it shows (not deciding) |', '|---|---|---|---|'];

@@ -16,9 +16,13 @@ export interface RunningServer {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Runs the CLI with `args` and waits for its "listening on" line (or its exit). */
-export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+/**
+ * Runs the CLI with `args` and waits for its "listening on" line (or its exit). From source by default; `built` runs
+ * what `npm run build` made (bin/session-kit.js and dist/), as an installed package would.
+ */
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, options: { built?: boolean } = {}): Promise<RunningServer> {
+  const entry = options.built ? ['bin/session-kit.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

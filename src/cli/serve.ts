@@ -200,6 +200,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (cors) console.log(`  CORS: on for ${cors.origin === '*' ? 'any origin' : cors.origin.join(', ')}`);
     if (!adminEnabled) console.log('  admin controls: off');
     else if (adminToken !== undefined) console.log('  admin controls: on, token required');
+    if (adminEnabled) console.log(`  console: ${address}/__admin/ui${adminToken !== undefined ? ' (it asks for the admin token)' : ''}`);
   };
   // --workers N: this process only forks and watches the workers, which run this same command.
   if (workers > 1 && !isWorker()) return runWorkers(workers, banner);

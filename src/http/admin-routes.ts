@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secretEquals } from '../core/secrets.js';
 import type { ControlledClock } from '../runtime/clock.js';
 import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
+import { contractsJson } from './contracts-view.js';
 import { singleHeader } from './headers.js';
 import { UnreadableBody } from './request-body.js';
 import type { ServerState } from './server-state.js';
@@ -120,12 +121,21 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     }),
   );
 
+  // The clock read with the sessions, so the time left of each (expiresAt / dateExpiration minus clock.epochMs) is
+  // measured against the same instant the sessions were read at.
   app.get(
     '/__admin/sessions',
     guarded(async (_request, reply) => {
       await state.store.sync();
-      return reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions() });
+      // Read first: the sessions are read at this instant or later, so none listed has a time left below zero.
+      const at = clockView(clock);
+      return reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions(), clock: at });
     }),
+  );
+
+  app.get(
+    '/__admin/contracts',
+    guarded((_request, reply) => reply.type('application/json; charset=utf-8').send(contractsJson())),
   );
 
   const idp = deps.idp;

@@ -10,6 +10,7 @@ import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import type { JWK } from 'jose';
 import { registerAdminRoutes, registerHealthRoute } from './admin-routes.js';
+import { registerConsoleRoutes } from './console-routes.js';
 import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
 import { registerChaosHook } from './chaos-hook.js';
 import { registerChaosRoutes } from './chaos-routes.js';
@@ -40,7 +41,12 @@ export interface AppConfig {
   api: ApiSelection;
   fixtures: Fixtures;
   /** Admin controls under /__admin/ (clock, reset, state views) and the test identity provider's minting. */
-  admin: { enabled: boolean; token?: string };
+  admin: {
+    enabled: boolean;
+    token?: string;
+    /** Where the built console is (default: ui/ beside the compiled server, i.e. dist/ui). */
+    consoleDir?: string;
+  };
   /** Largest request body accepted, in bytes; larger is a 413 in the API's own shape. */
   bodyLimit: number;
   /** pino log level, or false for no logging; request lines only with `logRequests`. */
@@ -265,6 +271,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   registerHealthRoute(app, state);
   if (config.admin.enabled) {
     registerAdminRoutes(app, { state, clock: deps.clock, idp, token: config.admin.token, sweep });
+    registerConsoleRoutes(app, config.admin.consoleDir !== undefined ? { dir: config.admin.consoleDir } : {});
     registerChaosRoutes(app, { chaos, api: config.api, token: config.admin.token });
     registerJournalRoutes(app, { journal, token: config.admin.token });
   }

@@ -2,8 +2,7 @@
 // DELETE /__admin/requests. Reading an entry judges it against its API's contract the first time (the contract is
 // loaded on the first read that needs it, never at start-up).
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { loadContract } from '../contract/openapi-contract.js';
-import { ContractJudge } from '../contract/verdict.js';
+import type { ContractJudge } from '../contract/verdict.js';
 import { NO_CONTRACT, type Judge } from '../journal/entry.js';
 import { adminError, adminGuard } from './admin-routes.js';
 import { MAX_READ_LIMIT, type JournalFilter, type RequestJournal } from '../journal/journal.js';
@@ -71,6 +70,8 @@ async function loadJudges(needed: () => Iterable<'livevox' | 'loudvoice'>): Prom
   for (;;) {
     const missing = [...needed()].filter((api) => !judges[api]);
     if (missing.length === 0) return;
+    // The contract machinery (the OpenAPI parser, Ajv) loads at the first read: it costs every start half a second.
+    const [{ loadContract }, { ContractJudge }] = await Promise.all([import('../contract/openapi-contract.js'), import('../contract/verdict.js')]);
     for (const api of missing) judges[api] ??= new ContractJudge(await loadContract(api));
   }
 }

@@ -82,6 +82,9 @@ describe('npm pack', () => {
       'dist/cli/main.js',
       'dist/generated/livevox-session.d.ts',
       'dist/generated/loudvoice.d.ts',
+      'dist/ui/index.html',
+      'dist/ui/console.js',
+      'dist/ui/console.css',
       'openapi/livevox-session.yaml',
       'openapi/loudvoice.yaml',
       'fixtures/default.json',
@@ -103,7 +106,7 @@ describe('the tarball, installed into an empty folder with production dependenci
   it('installs without an engine warning, and without the dev tools (typescript, tsx)', () => {
     expect(installOutput).not.toMatch(/EBADENGINE/);
     expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
-    for (const devOnly of ['typescript', 'tsx', 'openapi-typescript', 'autocannon']) expect(existsSync(join(project, 'node_modules', devOnly)), devOnly).toBe(false);
+    for (const devOnly of ['typescript', 'tsx', 'openapi-typescript', 'autocannon', 'playwright-core']) expect(existsSync(join(project, 'node_modules', devOnly)), devOnly).toBe(false);
   });
 
   it('npx session-kit --version prints the version', () => {
@@ -122,6 +125,16 @@ describe('the tarball, installed into an empty folder with production dependenci
     const pid = await serverPid(() => running.output());
     let sessionId = '';
     expect((await login(server.url)).status).toBe(200);
+    // The console's files are found beside the installed server's modules (dist/ui), not in the folder it runs in.
+    for (const [path, type] of [
+      ['/__admin/ui', 'text/html'],
+      ['/__admin/ui/console.js', 'text/javascript'],
+      ['/__admin/ui/console.css', 'text/css'],
+    ]) {
+      const asset = await fetch(`${server.url}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect(asset.headers.get('content-type'), path).toContain(type);
+    }
 
     const started = Date.now();
     const conformance = await new Promise<{ code: number | null; output: string }>((done) => {
