@@ -107,23 +107,9 @@ export interface ChaosView {
   latency: { minMs: number; maxMs: number } | null;
 }
 
-/** One rule of a contract with its provenance. */
-export interface RuleView {
-  id: string;
-  grade: 'documented' | 'observed' | 'assumed';
-  text: string;
-  source: string;
-  operation: string | null;
-}
-
-/** One contract in readable form. */
-export interface ContractView {
-  title: string | null;
-  version: string | null;
-  operations: { method: string; path: string; operationId: string; summary: string | null }[];
-  rules: RuleView[];
-  sources: { id: string; grade: string; citation: string; url?: string }[];
-}
+// The contracts' view is the server's own type (GET /__admin/contracts): one definition, erased from the bundle.
+import type { ContractView, RuleView } from '../http/contracts-view.js';
+export type { ContractView, RuleView };
 
 /** `GET /__admin/contracts`. */
 export interface ContractsView {
