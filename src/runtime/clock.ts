@@ -33,7 +33,11 @@ export class ControlledClock implements Clock {
    * (so tests can check millisecond boundaries on a server started with the system clock).
    */
   setMode(mode: 'system' | 'fixed'): void {
-    const now = this.now();
+    this.standAt(this.now(), mode);
+  }
+
+  /** Puts the clock at `now` as of this instant, standing still there (fixed) or running on from it with real time (system). */
+  private standAt(now: number, mode: 'system' | 'fixed'): void {
     this.currentMode = mode;
     if (mode === 'fixed') {
       this.start = now;
@@ -78,13 +82,7 @@ export class ControlledClock implements Clock {
       this.epoch = epoch;
       this.last = -Infinity;
     }
-    this.currentMode = mode;
-    if (mode === 'fixed') {
-      this.start = now;
-      this.offset = 0;
-    } else {
-      this.offset = now - Date.now();
-    }
+    this.standAt(now, mode);
   }
 
   /** Moves the clock to `at` (epoch ms), which must not be earlier than now. */
