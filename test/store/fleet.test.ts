@@ -4,38 +4,24 @@
 // creates keep num_comments exact on both; a clock move on one instance is seen at once on the other, and the
 // 2-hour (LiveVox) and expires_in (LoudVoice) boundaries hold to the millisecond across instances.
 // Rules: LDV-SESSION-* (seed, O4), LVX-SAME-TOKEN-SAME-SESSION (observed), LVX-SESSION-EXPIRY (documented).
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixtures } from '../../src/config/fixtures.js';
-import { buildApp, DEFAULT_CONFIG } from '../../src/http/app.js';
 import { ControlledClock } from '../../src/runtime/clock.js';
-import { cryptoIds } from '../../src/runtime/ids.js';
-import { TestIdentityProvider } from '../../src/sso/test-identity-provider.js';
-import { HAS_REDIS, startRedis, warnIfNoRedis, type TestRedis } from '../helpers/redis-server.js';
+import { HAS_REDIS, warnIfNoRedis } from '../helpers/redis-server.js';
+import { startFleet, type TestFleet } from '../helpers/store-fleet.js';
 import { DEMO, LOUDVOICE_AUTH, T0 } from '../helpers/test-app.js';
 
 warnIfNoRedis('test/store/fleet.test.ts');
 
 /** Two servers of one store, each on its own loopback port. */
-let redis: TestRedis;
-const servers: { app: FastifyInstance; base: string }[] = [];
+let fleet: TestFleet | undefined;
+const servers: TestFleet['servers'] = [];
 
 beforeAll(async () => {
   if (!HAS_REDIS) return;
-  redis = await startRedis();
-  const fixtures = loadFixtures();
-  for (let i = 0; i < 2; i++) {
-    const app = await buildApp(
-      { ...DEFAULT_CONFIG, fixtures, sweepIntervalMs: 0, redis: { url: redis.url, prefix: 'fleet' } },
-      { clock: new ControlledClock('fixed', T0), ids: cryptoIds, idp: await TestIdentityProvider.create() },
-    );
-    servers.push({ app, base: await app.listen({ port: 0, host: '127.0.0.1' }) });
-  }
+  fleet = await startFleet({ prefix: 'fleet', clock: () => new ControlledClock('fixed', T0), idp: true });
+  servers.push(...fleet.servers);
 });
-afterAll(async () => {
-  for (const s of servers) await s.app.close();
-  await redis?.remove();
-});
+afterAll(() => fleet?.close());
 
 /** The i-th request goes to instance i mod 2: every burst is spread over both. */
 const at = (i: number) => servers[i % 2]!.base;

@@ -4,33 +4,25 @@
 // itself; and across a kill -9 of redis-server in the middle of a load of writes spread over two instances, no
 // acknowledged write is lost or half-applied (Redis runs with appendfsync always): every comment answered 201 is
 // there on both instances, and the counters equal the comments listed. Rules: SERVICE_UNAVAILABLE (503, the catalogue's), our store design.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixtures } from '../../src/config/fixtures.js';
-import { buildApp, DEFAULT_CONFIG } from '../../src/http/app.js';
 import { ControlledClock } from '../../src/runtime/clock.js';
-import { cryptoIds } from '../../src/runtime/ids.js';
-import { HAS_REDIS, startRedis, warnIfNoRedis, type TestRedis } from '../helpers/redis-server.js';
+import { HAS_REDIS, warnIfNoRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startFleet, type TestFleet } from '../helpers/store-fleet.js';
 import { DEMO, LOUDVOICE_AUTH } from '../helpers/test-app.js';
 import { errors } from '../../src/generated/livevox-session-catalogue.js';
 
 warnIfNoRedis('test/store/store-faults.test.ts');
 
+let fleet: TestFleet | undefined;
 let redis: TestRedis;
-const servers: { app: FastifyInstance; base: string }[] = [];
+const servers: TestFleet['servers'] = [];
 beforeAll(async () => {
   if (!HAS_REDIS) return;
-  redis = await startRedis();
-  const fixtures = loadFixtures();
-  for (let i = 0; i < 2; i++) {
-    const app = await buildApp({ ...DEFAULT_CONFIG, fixtures, sweepIntervalMs: 0, redis: { url: redis.url, prefix: 'faults', timeoutMs: 1000 } }, { clock: new ControlledClock('system'), ids: cryptoIds });
-    servers.push({ app, base: await app.listen({ port: 0, host: '127.0.0.1' }) });
-  }
+  fleet = await startFleet({ prefix: 'faults', clock: () => new ControlledClock('system'), timeoutMs: 1000 });
+  redis = fleet.redis;
+  servers.push(...fleet.servers);
 });
-afterAll(async () => {
-  for (const s of servers) await s.app.close();
-  await redis?.remove();
-});
+afterAll(() => fleet?.close());
 
 const json = { 'Content-Type': 'application/json' };
 const discussion = '4f1c2a7e-2b7d-4c57-9a63-7f0d2d9b1c10';
