@@ -1,18 +1,9 @@
 // Admin controls: the clock moves forward only, reset returns to the fixtures, the sessions view shows what is
 // live, and an admin token, when configured, is required.
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, LOUDVOICE_AUTH, T0, testApp } from './helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO, LOUDVOICE_AUTH, T0, appsClosedAfterEach } from './helpers/test-app.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
-
-async function open(overrides: Parameters<typeof testApp>[0] = {}) {
-  const made = await testApp(overrides);
-  apps.push(made.app);
-  return made;
-}
+const open = appsClosedAfterEach();
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST' as const,

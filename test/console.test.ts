@@ -4,19 +4,16 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { AppConfig } from '../src/http/app.js';
-import { DEMO, LOUDVOICE_AUTH, T0, testApp } from './helpers/test-app.js';
+import { DEMO, LOUDVOICE_AUTH, T0, appsClosedAfterEach } from './helpers/test-app.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOKEN = 'console-admin-token';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
+const openApp = appsClosedAfterEach();
 
 /** A console directory with stand-in files: the serving logic is what is tested here, not the build. */
 function consoleDir(files: Record<string, string> = { 'index.html': '<!doctype html><title>console</title>', 'console.js': 'console.log(1)', 'console.css': 'body{}' }) {
@@ -25,11 +22,7 @@ function consoleDir(files: Record<string, string> = { 'index.html': '<!doctype h
   return dir;
 }
 
-async function open(admin: AppConfig['admin']) {
-  const made = await testApp({ admin });
-  apps.push(made.app);
-  return made;
-}
+const open = (admin: AppConfig['admin']) => openApp({ admin });
 
 describe('the console shell at /__admin/ui', () => {
   it('is served without the admin token (it holds no data), while every data call still needs it', async () => {

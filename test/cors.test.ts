@@ -2,21 +2,13 @@
 // on, a preflight is answered 204 with the allowed methods, headers (both APIs' credentials) and max age, before any
 // credentials check, every response carries Access-Control-Allow-Origin and Expose-Headers, and a plain OPTIONS that
 // is not a preflight still gets the 405 with Allow.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCorsOption } from '../src/cli/serve.js';
 import { UsageError } from '../src/cli/usage-error.js';
-import { DEMO, LOUDVOICE_AUTH, testApp } from './helpers/test-app.js';
+import { DEMO, LOUDVOICE_AUTH, appsClosedAfterEach, testApp } from './helpers/test-app.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
-
-async function open(overrides: Parameters<typeof testApp>[0] = {}) {
-  const made = await testApp(overrides);
-  apps.push(made.app);
-  return made.app;
-}
+const openApp = appsClosedAfterEach();
+const open = async (overrides: Parameters<typeof testApp>[0] = {}) => (await openApp(overrides)).app;
 
 const preflight = (url: string, origin = 'http://localhost:3000', method = 'POST', headers = 'content-type, lv-access') => ({
   method: 'OPTIONS' as const,

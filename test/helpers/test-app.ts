@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { loadFixtures, type Fixtures } from '../../src/config/fixtures.js';
 import type { IdSource } from '../../src/core/ports.js';
 import { buildApp, DEFAULT_CONFIG, type AppConfig } from '../../src/http/app.js';
@@ -27,6 +28,22 @@ export async function testApp(overrides: Partial<AppConfig> = {}) {
   const idp = await TestIdentityProvider.create();
   const app = await buildApp({ ...DEFAULT_CONFIG, fixtures, sweepIntervalMs: 0, ...overrides }, { clock, ids: counterIds(), idp });
   return { app, clock, idp };
+}
+
+/**
+ * For a test file that opens several apps: `open(overrides)` is testApp, and every app it opened is closed after
+ * each test.
+ */
+export function appsClosedAfterEach(): (overrides?: Partial<AppConfig>) => ReturnType<typeof testApp> {
+  const apps: { close(): Promise<unknown> }[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+  });
+  return async (overrides = {}) => {
+    const made = await testApp(overrides);
+    apps.push(made.app);
+    return made;
+  };
 }
 
 /** The default fixtures' LiveVox credentials. */

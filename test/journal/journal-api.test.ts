@@ -1,20 +1,11 @@
 // The request journal through its admin API (in process): newest first, filters, limit, since, by id, delete; the
 // ring's bounds and meta.dropped; secrets never shown; the contract verdict of a valid exchange, of a malformed
 // request, of a response a test-only fault breaks; --no-journal; the admin guard; admin traffic not journaled.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FaultName } from '../../src/core/faults.js';
-import { DEMO, LOUDVOICE_AUTH, T0, testApp } from '../helpers/test-app.js';
+import { DEMO, LOUDVOICE_AUTH, T0, appsClosedAfterEach } from '../helpers/test-app.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
-
-async function open(overrides: Parameters<typeof testApp>[0] = {}) {
-  const made = await testApp(overrides);
-  apps.push(made.app);
-  return made;
-}
+const open = appsClosedAfterEach();
 
 type App = Awaited<ReturnType<typeof open>>['app'];
 
