@@ -10,6 +10,8 @@ export interface RuleTally {
   failed: number;
   /** The first distinct failure messages (each with the exchanges or counterexample that show it). */
   failures: string[];
+  /** Why the test could not check this rule on this target (`notChecked`), when it made no check of it. */
+  notChecked?: string;
 }
 
 /** A rule's provenance as the contracts write it. */

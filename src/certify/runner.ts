@@ -9,7 +9,8 @@ import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
-import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
+import { kitPasswords } from './kit-passwords.js';
+import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, WORKDIR_ENV, type Target } from './target.js';
 import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
@@ -134,6 +135,8 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
   // One tag for the session: the suites' shared modules read it once, and every run's clean-up looks for it.
   const runTag = newRunTag();
   process.env[RUN_TAG_ENV] = runTag;
+  // Where a note for the kit's user goes (a password the kit could not put back): the folder the kit was run from.
+  process.env[WORKDIR_ENV] ??= process.cwd();
   const collector = new OutcomeCollector((line) => print(line));
   const reporters: unknown[] = [collector];
   if (settings.junit) {
@@ -166,6 +169,12 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
           apiBaseUrls[api] = proxy.url;
         }
       }
+      // The passwords this run may set on passwordUser: new every run, and secrets like the target's own.
+      const passwordUser = options.apis.includes('livevox') ? options.target.livevox?.passwordUser : undefined;
+      if (passwordUser && options.target.livevox) {
+        options.target.livevox.kitPasswords = kitPasswords();
+        options.target.secrets.push(...options.target.livevox.kitPasswords);
+      }
       const handedOver = JSON.stringify({ ...options.target, apis: options.apis, ...(options.prism ? { apiBaseUrls } : {}) });
       process.env[TARGET_ENV] = handedOver;
       vitest.provide('sessionKitTarget', handedOver);
@@ -174,6 +183,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
       collector.reset((line) => print(line), selected);
       print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      if (passwordUser) print(`  note: the password tests change ${passwordUser.userName}'s password to random ones of this run and put the original back (docs/target-file.md)`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));

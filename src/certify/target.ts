@@ -67,6 +67,8 @@ export interface Target {
     primary: { clientName: string; apiTokens: string[]; user: ResolvedPrincipal; agent?: ResolvedPrincipal; ssoAudience?: string };
     secondary?: { clientName: string; apiToken: string; user: ResolvedPrincipal };
     passwordUser?: ResolvedPrincipal;
+    /** The passwords this run may set on passwordUser (src/certify/kit-passwords.ts); each is among `secrets`. */
+    kitPasswords?: string[];
   };
   loudvoice?: { publicKey: string; privateKey: string; identityToken?: string };
   /** Where each API's traffic goes when it differs from baseUrl (through a Prism proxy); admin calls use baseUrl. */
@@ -91,6 +93,9 @@ export const RUN_TAG_ENV = 'SESSION_KIT_RUN_TAG';
 
 /** A fresh run tag: the prefix of every reference a run creates (`session-kit-run-...`). */
 export const newRunTag = (): string => `session-kit-run-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+/** The folder the kit was started from: where a note only its user may read goes (a password it could not restore). */
+export const WORKDIR_ENV = 'SESSION_KIT_WORKDIR';
 
 /** The environment variable through which the runner hands the resolved target to the suites. */
 export const TARGET_ENV = 'SESSION_KIT_TARGET';
