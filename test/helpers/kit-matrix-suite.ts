@@ -64,6 +64,7 @@ export function kitMatrix(half: 'livevox' | 'loudvoice'): void {
       expect(v.verdict, o!.output).toBe('CONFORMS');
     }
     // The password rules were checked in every run, not skipped: passwordUser is set and the policy did not stop them.
+    expect(o!.passwordBack, 'the original password logs in after the runs').toBe(true);
     for (const rules of o!.passwordRules ?? []) {
       for (const id of ['LVX-PASSWORD-POLICY', 'LVX-PASSWORD-NEW-CREDENTIALS', 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS']) expect(rules[id], JSON.stringify(rules)).toBe('pass');
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReference, type RunningServer } from '../../conformance/harness/reference-server.js';
 import { openKitSession } from '../../src/certify/runner.js';
-import { readTargetFile, resolveTarget } from '../../src/certify/target.js';
+import { readTargetFile, referenceTarget, resolveTarget } from '../../src/certify/target.js';
 import { FAULTS, type FaultName } from '../../src/core/faults.js';
 import { VARIANTS } from '../../src/core/variants.js';
 
@@ -44,6 +44,8 @@ export interface MatrixOutcome extends MatrixEntry {
   repeats?: { verdict: string; headline: string; kitErrors: string[] }[];
   /** The status of every LVX-PASSWORD-* rule in each run, for a policy entry. */
   passwordRules?: Record<string, string>[];
+  /** For a policy entry: whether passwordUser's original password logs in after the last run. */
+  passwordBack?: boolean;
 }
 
 /**
@@ -127,6 +129,18 @@ const serverFor = (entry: MatrixEntry): Promise<RunningServer> =>
     ...(entry.livevoxFixtures ? ['--fixtures', fixturesWith(entry.livevoxFixtures)] : []),
   ]);
 
+/** Whether the reference's passwordUser logs in with its fixture password: the kit put it back. */
+async function originalPasswordLogsIn(url: string): Promise<boolean> {
+  const { livevox } = referenceTarget(url);
+  const who = livevox!.passwordUser!;
+  const res = await fetch(`${url}/session/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'lv-access': String(livevox!.primary.apiTokens[0]) },
+    body: JSON.stringify({ clientName: livevox!.primary.clientName, userName: who.userName, password: who.password }),
+  });
+  return res.status === 200;
+}
+
 /** The status of every LVX-PASSWORD-* rule in a run. */
 const passwordRulesOf = (rules: { id: string; status: string }[]) => Object.fromEntries(rules.filter((r) => r.id.startsWith('LVX-PASSWORD-')).map((r) => [r.id, r.status]));
 
@@ -147,7 +161,8 @@ export async function runMatrix(entries: MatrixEntry[]): Promise<MatrixOutcome[]
         const apis = entry.api === 'both' ? (['livevox', 'loudvoice'] as const) : ([entry.api] as const);
         const runOnce = () =>
           session.run({
-            target: resolveTarget(readTargetFile(server.url), process.env),
+            // A policy runs as on a vendor's deployment: no clock and no reset, so nothing puts the state back but the kit.
+            target: resolveTarget(entry.kind === 'policy' ? { ...referenceTarget(server.url), capabilities: { clock: false, reset: false } } : readTargetFile(server.url), process.env),
             targetArg: server.url,
             apis: [...apis],
             seed: 20261123,
@@ -174,6 +189,7 @@ export async function runMatrix(entries: MatrixEntry[]): Promise<MatrixOutcome[]
           variantRules: Object.fromEntries(listed.map((id) => [id, result.rules.find((r) => r.id === id)?.status ?? 'absent'])),
           output: output.slice(-4000),
           ...(entry.repeat ? { repeats, passwordRules } : {}),
+          ...(entry.kind === 'policy' ? { passwordBack: await originalPasswordLogsIn(server.url) } : {}),
         });
       } catch (error) {
         outcomes.push({ ...entry, verdict: 'ERROR', headline: String(error), failedRules: [], decidingFailed: [], kitErrors: [String(error)], variantRules: {}, output });
