@@ -9,7 +9,7 @@ import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
-import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
+import { apiBaseUrl, newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, whereApisAre, type Target } from './target.js';
 import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
@@ -161,7 +161,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
       if (options.prism) {
         for (const api of options.apis) {
-          const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
+          const proxy = await startPrismProxy(CONTRACTS[api], apiBaseUrl(options.target, api));
           proxies.push({ api, proxy });
           apiBaseUrls[api] = proxy.url;
         }
@@ -173,7 +173,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
       collector.reset((line) => print(line), selected);
-      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      print(`session-kit conformance: ${options.target.name} (${whereApisAre(options.target, options.apis)}), seed ${settings.seed}, ${settings.runs} runs per property`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
@@ -194,7 +194,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
         tool: { name: 'session-kit', version },
-        target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
+        target: { name: options.target.name, baseUrl: options.target.baseUrl, baseUrls: Object.fromEntries(options.apis.map((api) => [api, apiBaseUrl(options.target, api)])), capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
         seed: options.seed,
