@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { didYouMean, editDistance } from '../../src/certify/did-you-mean.js';
 import { targetFileProblems, targetSchema, TARGET_SCHEMA_PATH } from '../../src/certify/target-schema.js';
+import { CONFORMANCE_HELP } from '../../src/cli/conformance.js';
 import { apiBaseUrl, CAPABILITY_NAMES, referenceTarget, resolveTarget, TargetError, type TargetFile } from '../../src/certify/target.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -42,14 +43,14 @@ function valuePaths(value: unknown, prefix = ''): string[] {
 }
 
 /** Dotted paths of every leaf key the schema allows ($ref followed; a secret is a leaf like in the TypeScript type). */
-function schemaPaths(node: Record<string, unknown>, prefix = ''): string[] {
+function schemaPaths(node: Record<string, unknown>, prefix = '', leaves = ['#/$defs/secret']): string[] {
   const schema = targetSchema() as Record<string, unknown>;
   const ref = node.$ref as string | undefined;
-  if (ref === '#/$defs/secret') return [prefix];
-  if (ref) return schemaPaths((schema.$defs as Record<string, Record<string, unknown>>)[ref.replace('#/$defs/', '')]!, prefix);
+  if (ref && leaves.includes(ref)) return [prefix];
+  if (ref) return schemaPaths((schema.$defs as Record<string, Record<string, unknown>>)[ref.replace('#/$defs/', '')]!, prefix, leaves);
   const properties = node.properties as Record<string, Record<string, unknown>> | undefined;
   if (!properties) return [prefix];
-  return Object.entries(properties).flatMap(([k, v]) => schemaPaths(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(properties).flatMap(([k, v]) => schemaPaths(v, prefix ? `${prefix}.${k}` : k, leaves));
 }
 
 describe('the target file schema', () => {
@@ -96,6 +97,31 @@ describe('the target file schema', () => {
     for (const bad of [5, null, [], {}, { env: '' }, { env: 'X', also: 1 }, { name: 'X' }, '']) {
       expect(targetFileProblems(withToken(bad)), JSON.stringify(bad)).not.toEqual([]);
     }
+  });
+});
+
+describe('docs/target-file.md', () => {
+  const doc = readFileSync(resolve(root, 'docs/target-file.md'), 'utf8');
+  const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as TargetFile);
+
+  it('holds only complete target files in its json blocks, each valid against the schema', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(10);
+    for (const example of examples) expect(targetFileProblems(example), example.name).toEqual([]);
+  });
+
+  it('documents every key of the schema, and shows each capability on in an example', () => {
+    // The page documents a principal once ({ userName, password }), not under every key that holds one.
+    for (const path of schemaPaths(targetSchema() as Record<string, unknown>, '', ['#/$defs/secret', '#/$defs/principal'])) expect(doc, path).toContain(`| \`${path}\` |`);
+    expect(doc).toContain('A **principal** is `{ "userName": string, "password": secret }`');
+    for (const capability of CAPABILITY_NAMES) {
+      expect(examples.some((e) => e.capabilities?.[capability] === true), capability).toBe(true);
+      expect(doc, capability).toContain(`### ${capability}`);
+    }
+  });
+
+  it('is linked from README and from conformance --help', () => {
+    expect(readFileSync(resolve(root, 'README.md'), 'utf8')).toContain('(docs/target-file.md)');
+    expect(CONFORMANCE_HELP).toContain('docs/target-file.md');
   });
 });
 
