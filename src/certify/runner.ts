@@ -10,7 +10,7 @@ import { consoleReport } from './console-report.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
 import { kitPasswords } from './kit-passwords.js';
-import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, WORKDIR_ENV, type Target } from './target.js';
+import { apiBaseUrl, newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, whereApisAre, WORKDIR_ENV, type Target } from './target.js';
 import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
@@ -164,7 +164,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
       if (options.prism) {
         for (const api of options.apis) {
-          const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
+          const proxy = await startPrismProxy(CONTRACTS[api], apiBaseUrl(options.target, api));
           proxies.push({ api, proxy });
           apiBaseUrls[api] = proxy.url;
         }
@@ -182,7 +182,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
       collector.reset((line) => print(line), selected);
-      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      print(`session-kit conformance: ${options.target.name} (${whereApisAre(options.target, options.apis)}), seed ${settings.seed}, ${settings.runs} runs per property`);
       if (passwordUser) print(`  note: the password tests change ${passwordUser.userName}'s password to random ones of this run and put the original back (docs/target-file.md)`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
@@ -204,7 +204,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
         tool: { name: 'session-kit', version },
-        target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
+        target: { name: options.target.name, baseUrl: options.target.baseUrl, baseUrls: Object.fromEntries(options.apis.map((api) => [api, apiBaseUrl(options.target, api)])), capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
         seed: options.seed,

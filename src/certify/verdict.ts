@@ -63,7 +63,7 @@ export type Verdict = 'CONFORMS' | 'DOES NOT CONFORM' | 'INCONCLUSIVE';
 /** Everything a run produced: what ran against what, every rule's verdict, and every test. */
 export interface RunResult {
   tool: { name: 'session-kit'; version: string };
-  target: { name: string; baseUrl: string; capabilities: Target['capabilities']; absent: NonNullable<Target['absent']>; apis: Target['apis'] };
+  target: { name: string; baseUrl: string; baseUrls?: Partial<Record<Target['apis'][number], string>>; capabilities: Target['capabilities']; absent: NonNullable<Target['absent']>; apis: Target['apis'] };
   startedAt: string;
   durationMs: number;
   seed: number;

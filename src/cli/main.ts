@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TargetError } from '../certify/target.js';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
@@ -37,6 +38,11 @@ export async function main(argv: string[]): Promise<void> {
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
+    // A target file's problem is one line naming the key and its path: the options were right, so no help hint.
+    if (error instanceof TargetError) {
+      console.error(`session-kit: ${error.message}`);
+      process.exit(2);
+    }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
       process.exit(2);
