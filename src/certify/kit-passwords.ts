@@ -1,6 +1,6 @@
 // The passwords the kit sets on a target's passwordUser while it checks the password rules. They are new for every
 // run (so nothing a certificate once showed works later), strong enough for any usual policy (upper and lower case,
-// digits, a symbol, 18 characters), and handed to the reports as secrets, so no report ever carries one.
+// digits, a symbol, 17 characters), and handed to the reports as secrets, so no report ever carries one.
 import { randomInt } from 'node:crypto';
 
 /** How many password changes the kit makes at most to put a password back (past a history of reused passwords). */
