@@ -41,11 +41,12 @@ describe('the conformance kit against the reference', () => {
   }, 120_000);
 
   it('checks that a LoudVoice session PUT extends a live session without clock control too, with real waits', async () => {
-    const healthy = await reference([]);
+    // Real waits need a server whose time runs: the reference's own default for tests is a fixed clock.
+    const healthy = await reference(['--clock', 'system']);
     const ok = await runKit(withoutClock(healthy.url), ['--api', 'loudvoice', '--rule', 'LDV-SESSION-REFRESH-EXTENDS', '--runs', '2']);
     expect(ok.result?.rules.find((r) => r.id === 'LDV-SESSION-REFRESH-EXTENDS')?.status, ok.output).toBe('pass');
     expect(ok.exitCode, ok.output).toBe(0);
-    const faulty = await reference(['--enable-test-faults', '--fault', 'loudvoice-refresh-not-extending']);
+    const faulty = await reference(['--clock', 'system', '--enable-test-faults', '--fault', 'loudvoice-refresh-not-extending']);
     const caught = await runKit(withoutClock(faulty.url), ['--api', 'loudvoice', '--rule', 'LDV-SESSION-REFRESH-EXTENDS', '--runs', '2']);
     expect(caught.failedRules, caught.output).toContain('LDV-SESSION-REFRESH-EXTENDS');
     expect(caught.result?.summary.verdict).toBe('DOES NOT CONFORM');
