@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
+import { JournalFileError } from '../http/journal-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { CannotStartError } from './cannot-start.js';
 import { proxy, PROXY_HELP } from './proxy.js';
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
       process.exit(2);
     }
-    if (error instanceof FixtureError || error instanceof StateFileError || error instanceof CannotStartError) {
+    if (error instanceof FixtureError || error instanceof StateFileError || error instanceof CannotStartError || error instanceof JournalFileError) {
       console.error(`session-kit: cannot start: ${error.message}`);
       process.exit(1);
     }
