@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { presentExchange, type Exchange } from '../journal/entry.js';
+import { entryLine } from '../journal/ndjson.js';
 import { judge, loadJudges } from './journal-judges.js';
 
 /** How long an exchange may wait in the queue before its batch is written (ms): small, so a crash loses little. */
@@ -86,7 +87,7 @@ export class JournalFile {
       try {
         await loadJudges(() => new Set(batch.flatMap((b) => (b.exchange.api ? [b.exchange.api] : []))));
         let text = '';
-        for (const { id, exchange } of batch) text += `${JSON.stringify(presentExchange(String(id), exchange, judge))}\n`;
+        for (const { id, exchange } of batch) text += entryLine(presentExchange(String(id), exchange, judge));
         await this.handle.write(text);
         this.written += batch.length;
       } catch (error) {
