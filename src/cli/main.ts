@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { TargetError } from '../certify/target.js';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
+import { JournalFileError } from '../http/journal-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { CannotStartError } from './cannot-start.js';
+import { journal, JOURNAL_HELP } from './journal-check.js';
 import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
@@ -14,6 +16,8 @@ Usage:
   session-kit serve [options]        run the mock (npm start)
   session-kit conformance [options]  certify a deployment against the contracts
   session-kit proxy [options]        check your own client's traffic against the contracts, through Prism
+  session-kit journal check [...]    CI gate: exit 1 when traffic in the mock's journal broke a contract
+  session-kit journal har [...]      the journal (live, or a --journal-file) as HAR 1.2
   session-kit help                   this text
   session-kit --version              the version of session-kit
 
@@ -21,7 +25,9 @@ ${SERVE_HELP}
 
 ${CONFORMANCE_HELP}
 
-${PROXY_HELP}`;
+${PROXY_HELP}
+
+${JOURNAL_HELP}`;
 
 /** The version in the package.json beside dist/ (or src/), the one npm installed. */
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'serve') await serve(rest, process.env);
     else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
     else if (command === 'proxy') await proxy(rest, process.env);
+    else if (command === 'journal') process.exitCode = await journal(rest, process.env);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -47,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`session-kit: ${(error as Error).message}\nRun "session-kit help" for the options.`);
       process.exit(2);
     }
-    if (error instanceof FixtureError || error instanceof StateFileError || error instanceof CannotStartError) {
+    if (error instanceof FixtureError || error instanceof StateFileError || error instanceof CannotStartError || error instanceof JournalFileError) {
       console.error(`session-kit: cannot start: ${error.message}`);
       process.exit(1);
     }
