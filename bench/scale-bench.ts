@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURES_PATH, loadFixtures, type Fixtures } from '../src/config/fixtures.js';
 import type { LiveVoxClientSeed } from '../src/core/livevox/model.js';
 import { buildApp, DEFAULT_CONFIG } from '../src/http/app.js';
-import type { ServerState } from '../src/http/server-state.js';
+import type { ServerState } from '../src/state/server-state.js';
 import { ControlledClock } from '../src/runtime/clock.js';
 import { cryptoIds } from '../src/runtime/ids.js';
 import { fmt, machineNote, table } from './lib/machine.js';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../src/config/fixtures.js';
 import { FAULTS, type FaultName } from '../src/core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../src/core/variants.js';
-import type { ServerState } from '../src/http/server-state.js';
+import type { ServerState } from '../src/state/server-state.js';
 import { rfc2822 } from '../src/http/loudvoice/rfc2822.js';
 import type { AppConfig } from '../src/http/app.js';
 import type { ControlledClock } from '../src/runtime/clock.js';

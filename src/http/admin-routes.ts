@@ -5,7 +5,7 @@ import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { contractsJson } from './contracts-view.js';
 import { singleHeader } from './headers.js';
 import { UnreadableBody } from './request-body.js';
-import type { ServerState } from './server-state.js';
+import type { ServerState } from '../state/server-state.js';
 
 /** What the admin controls act on. */
 export interface AdminDeps {

@@ -27,7 +27,7 @@ import { registerJournalRoutes } from './journal-routes.js';
 import { RequestJournal } from '../journal/journal.js';
 import { JournalFile } from './journal-file.js';
 import { redactUrl } from './redact.js';
-import { ServerState } from './server-state.js';
+import { ServerState } from '../state/server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
 import { persistState, type StateFileOptions } from './persist-state.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -165,10 +165,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   let state: ServerState;
   if (config.redis) {
     // The cores read the time and ids each command carries; the store loads the shared state into them.
-    const fingerprint = stateFingerprint({ api: config.api, fixtures: config.fixtures, faults, variants });
+    const shared = { api: config.api, fixtures: config.fixtures, faults, variants };
+    const fingerprint = stateFingerprint(shared);
+    // A store of the release before domain commands (log format 1) is refused with what to do (src/store/fingerprint.ts).
+    const previousFormatFingerprint = stateFingerprint(shared, 1);
     // Loaded only when asked for: the Redis client costs a third of a second at every start of the default server.
     const { createRedisStore } = await import('../store/redis-store.js');
-    const created = createRedisStore(config.redis, { clock: deps.clock, ids: deps.ids, fingerprint }, (ports) => new ServerState(config.fixtures, { ...ports, faults, variants }));
+    const created = createRedisStore(config.redis, { clock: deps.clock, ids: deps.ids, fingerprint, previousFormatFingerprint }, (ports) => new ServerState(config.fixtures, { ...ports, faults, variants }));
     state = created.state;
     state.store = created.store;
     await created.store.connect();

@@ -5,7 +5,7 @@ import { endNamedSession } from './chaos-end-session.js';
 import type { SendLiveVoxError } from './livevox/livevox-errors.js';
 import type { SendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
 import { operationOfRoute } from './operation-of-route.js';
-import type { ServerState } from './server-state.js';
+import type { ServerState } from '../state/server-state.js';
 
 /** What the chaos hook needs from the server. */
 export interface ChaosHookDeps {

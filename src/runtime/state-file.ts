@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { StateSnapshot } from '../http/server-state.js';
+import type { StateSnapshot } from '../state/server-state.js';
 
 /** What `--state FILE` holds: the state, when it was saved, and the server's time then (which never goes back). */
 export interface StateFileContent {

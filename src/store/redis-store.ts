@@ -30,6 +30,11 @@ export interface RedisStoreDeps {
   ids: IdSource;
   /** What every instance on one store must share (stateFingerprint). */
   fingerprint: string;
+  /**
+   * The fingerprint the release before domain commands computed for this same configuration (log format 1): a store
+   * that holds it is refused with what to do, not with the generic "other fixtures" reason.
+   */
+  previousFormatFingerprint?: string;
 }
 
 /** The parts of a script's reply before the entries. */
@@ -141,6 +146,14 @@ export class RedisStore implements Store {
   private async init(): Promise<void> {
     const clock = this.deps.clock;
     const fingerprint = (await this.run('INIT', [this.deps.fingerprint, clock.mode, String(clock.now()), this.deps.ids.uuid()])) as unknown as string;
+    if (fingerprint !== this.deps.fingerprint && fingerprint === this.deps.previousFormatFingerprint) {
+      await this.client.close().catch(() => undefined);
+      throw new StoreMismatch(
+        `the Redis store at ${redactRedisUrl(this.options.url)} was written by an earlier session-kit release, whose log holds LoudVoice ` +
+          'writes as HTTP requests; this release logs domain commands and does not replay requests. Stop every instance of the store, ' +
+          'empty it (FLUSHDB on its DB, or use another DB number), and start again: the state starts from the fixtures',
+      );
+    }
     if (fingerprint !== this.deps.fingerprint) {
       await this.client.close().catch(() => undefined);
       throw new StoreMismatch(

@@ -5,7 +5,8 @@ import type { components } from '../../generated/livevox-session.js';
 import { ok } from '../../core/result.js';
 import type { IdTokenVerifier } from '../../sso/id-token-verifier.js';
 import { singleHeader } from '../headers.js';
-import type { ServerState } from '../server-state.js';
+import type { ServerState } from '../../state/server-state.js';
+import { LiveVoxOperations } from './livevox-operations.js';
 import { readCredentials, readPasswordChange, readSsoLogin } from './livevox-bodies.js';
 import type { LiveVoxErrorCode, SendLiveVoxError } from './livevox-errors.js';
 
@@ -56,6 +57,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Registers the LiveVox Session API (and the Configuration read) on a fastify instance. */
 export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDeps): void {
   const { state, sendError: sendLiveVoxError } = deps;
+  const operations = new LiveVoxOperations(state);
 
   /**
    * Registers `<api><path>` and `<api>/{version}<path>`: every LiveVox path takes the version segments LiveVox's own
@@ -85,7 +87,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       if ('error' in lvSession) return sendLiveVoxError(reply, lvSession.error);
       // Test-only fault livevox-session-needs-access: protected requests must carry their client's LV-Access too.
       const access = state.livevox.fault('livevox-session-needs-access') ? singleHeader(request, 'lv-access') : undefined;
-      const auth = await state.livevoxCommands.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
+      const auth = await operations.authenticate(lvSession.value, access?.kind === 'value' ? access.value : undefined);
       if (!auth.ok) return sendLiveVoxError(reply, auth.error, auth.detail);
       return then(auth.value, request, reply);
     };
@@ -100,7 +102,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     return async (request, reply) => {
       if (!state.livevox.fault('livevox-callcenters-session-unchecked')) return checked(request, reply);
       const lvSession = header(request, 'lv-session');
-      const auth = 'error' in lvSession ? undefined : await state.livevoxCommands.authenticate(lvSession.value);
+      const auth = 'error' in lvSession ? undefined : await operations.authenticate(lvSession.value);
       return then(auth?.ok ? auth.value : undefined, request, reply);
     };
   };
@@ -130,7 +132,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   const login = withAccess(async (known, request, reply) => {
     const credentials = readCredentials(request.body);
     if (!credentials.ok) return sendLiveVoxError(reply, credentials.error, credentials.detail);
-    const result = await state.livevoxCommands.login(known, credentials.value);
+    const result = await operations.login(known, credentials.value);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   });
@@ -148,7 +150,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
     if (!sso.ok) return sendLiveVoxError(reply, sso.error, sso.detail);
     const verified = await deps.verifier.verify(input.value.idToken, sso.value, deps.now());
     if (!verified.ok) return sendLiveVoxError(reply, 'SSO_TOKEN_INVALID', { reason: verified.reason });
-    const result = await state.livevoxCommands.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
+    const result = await operations.ssoLogin(known, input.value.clientName, verified.claims, input.value.agent);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return sendLogin(reply, result.value);
   };
@@ -163,7 +165,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
       return sendLiveVoxError(reply, 'SESSION_MISSING');
     }
     const { sessionId } = request.params as { sessionId: string };
-    const result = await state.livevoxCommands.validate(sessionId);
+    const result = await operations.validate(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     if (state.variant('livevox-validate-200')) return reply.code(200).send({ valid: true });
     return reply.code(204).send();
@@ -171,7 +173,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
 
   const logout: Handler = async (request, reply) => {
     const { sessionId } = request.params as { sessionId: string };
-    const result = await state.livevoxCommands.logout(sessionId);
+    const result = await operations.logout(sessionId);
     if (!result.ok) return sendLiveVoxError(reply, result.error);
     return reply.code(state.variant('livevox-logout-200') ? 200 : 204).send();
   };
@@ -179,7 +181,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   const changePassword = withAccess(async (known, request, reply) => {
     const input = readPasswordChange(request.body);
     if (!input.ok) return sendLiveVoxError(reply, input.error, input.detail);
-    const result = await state.livevoxCommands.changePassword(known, input.value.credentials, input.value.newPassword);
+    const result = await operations.changePassword(known, input.value.credentials, input.value.newPassword);
     if (!result.ok) return sendLiveVoxError(reply, result.error, result.detail);
     return reply.code(204).send();
   });

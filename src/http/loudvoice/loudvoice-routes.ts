@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoudVoiceCommand, LoudVoiceOperation, LoudVoiceResultOf } from '../../core/loudvoice/loudvoice-commands.js';
 import type { LoudVoiceSite, Selector } from '../../core/loudvoice/loudvoice-site.js';
 import type { Upserted } from '../../core/loudvoice/inputs.js';
 import type { AuthorSessionView, AuthorView } from '../../core/loudvoice/views.js';
@@ -7,7 +8,7 @@ import type { ErrorCode } from '../../generated/loudvoice-catalogue.js';
 import type { components } from '../../generated/loudvoice.js';
 import type { ApiSelection } from '../api-paths.js';
 import { UnreadableBody } from '../request-body.js';
-import type { ServerState } from '../server-state.js';
+import type { ServerState } from '../../state/server-state.js';
 import { lacksLoudVoiceCredentials, siteOf } from './loudvoice-auth.js';
 import {
   readAuthor,
@@ -57,22 +58,18 @@ interface Call {
 }
 
 /**
- * A LoudVoice write as a store commits it: the route and the request's data. Every instance runs the same route
- * handler on it (the handler is a pure function of the site's state, the clock and the ids), so each site model
- * stays one model, fed the same requests in the same order.
+ * A LoudVoice write as the edge plans it: every check of the request done (body, query, path, in the precedence
+ * order), what is left is the core's domain operation and how its result becomes the answer. Only the operation is
+ * committed (src/core/loudvoice/loudvoice-commands.ts): the store's log never holds the request.
  */
-interface LoudVoiceCommand {
-  k: 'ldv';
-  /** `METHOD url` of the route. */
-  route: string;
-  site: string;
-  params: Record<string, string>;
-  query: Query;
-  body?: unknown;
-  /** An unreadable body: why, and whether it was the media type (415) or the syntax (400). */
-  unreadable?: { reason: string; kind: 'syntax' | 'media' };
-  contentType?: string;
+interface Write<O extends LoudVoiceOperation = LoudVoiceOperation> {
+  operation: O;
+  answer: (result: LoudVoiceResultOf<O>) => Answer;
 }
+
+/** A write's plan, typed by its operation (the answer reads that operation's result). */
+const write = <O extends LoudVoiceOperation>(operation: O, answer: (result: LoudVoiceResultOf<O>) => Answer): Result<Write, ErrorCode> =>
+  ok({ operation, answer } as unknown as Write);
 
 const success = <D extends Record<string, unknown>>(status: 200 | 201, data: D): Answer => ok({ status, data });
 const upserted = <V, D extends Record<string, unknown>>(result: Result<Upserted<V>, ErrorCode>, data: (value: V) => D): Answer =>
@@ -105,11 +102,14 @@ function then<A>(first: Result<A, ErrorCode>, next: (value: A) => Answer): Answe
   return first.ok ? next(first.value) : first;
 }
 
+/** Chains a write's checks in the precedence order: the first failure is the answer, and nothing is committed. */
+function thenPlan<A>(first: Result<A, ErrorCode>, next: (value: A) => Result<Write, ErrorCode>): Result<Write, ErrorCode> {
+  return first.ok ? next(first.value) : first;
+}
+
 /** Registers the LoudVoice API: Basic auth on every LoudVoice path, then each operation of the contract. */
 export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRouteDeps): void {
   const { state, now, sendError: sendLoudVoiceError } = deps;
-  /** The handler of each route by `METHOD url`: what a committed command names. */
-  const handlers = new Map<string, (call: Call) => Answer>();
   // The test-only variants that shape this API's answers (src/core/variants.ts); all off in a normal run.
   const routingBeforeAuth = state.variant('loudvoice-routing-before-auth');
   const extras = state.variant('extra-response-fields');
@@ -127,9 +127,9 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
     sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
   });
 
-  const registerRoute = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => {
-    const key = `${method} ${url}`;
-    handlers.set(key, handler);
+  /** A read answers from the core; a write is planned here and its domain command committed through the store. */
+  type Handler = { read: (call: Call) => Answer } | { write: (call: Call) => Result<Write, ErrorCode> };
+  const registerRoute = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: Handler) => {
     app.route({
       method,
       url,
@@ -138,15 +138,25 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
         if (!site) return sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
         const params = request.params as Record<string, string>;
         const query = request.query as Query;
+        const call = { site, params, query, body: request.body, contentType: request.headers['content-type'] };
         let answer: Answer;
-        if (method === 'GET') {
+        if ('read' in handler) {
           // A read: brought up to date first, then answered from this instance's core (the site looked up again, in
           // case a reset replaced it meanwhile).
           await state.store.sync();
-          const current = state.loudvoice.site(site.seed.subdomain) ?? site;
-          answer = handler({ site: current, params, query, body: request.body, contentType: request.headers['content-type'] });
+          answer = handler.read({ ...call, site: state.loudvoice.site(site.seed.subdomain) ?? site });
         } else {
-          answer = (await state.store.commit(commandOf(key, site.seed.subdomain, params, query, request))) as Answer;
+          const planned = handler.write(call);
+          if (planned.ok) {
+            const command = { k: 'ldv', site: site.seed.subdomain, ...planned.value.operation } as LoudVoiceCommand;
+            answer = planned.value.answer((await state.store.commit(command)) as never);
+          } else {
+            // A refused write changes nothing and is not logged; it still meets the store (one round trip, as every
+            // write does), so while the store is down it is a 503 like any other write, and the envelope's date
+            // follows the shared clock.
+            await state.store.sync();
+            answer = planned;
+          }
         }
         // Test-only fault loudvoice-date-format (src/core/faults.ts): the envelope date in ISO 8601.
         const formatDate = site.fault('loudvoice-date-format') ? (ms: number) => new Date(ms).toISOString() : rfc2822;
@@ -156,21 +166,18 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
       },
     });
   };
-  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: (call: Call) => Answer) => registerRoute(method, url, handler);
-
-  // Every instance applies a committed write by running the same handler on the request's data.
-  state.onCommand('ldv', (command) => {
-    const c = command as unknown as LoudVoiceCommand;
-    const site = state.loudvoice.site(c.site);
-    const handler = handlers.get(c.route);
-    if (!site || !handler) throw new Error(`a LoudVoice command names no site or route of this server: ${c.site} ${c.route}`);
-    const body = c.unreadable ? new UnreadableBody(c.unreadable.reason, c.unreadable.kind) : c.body;
-    return handler({ site, params: c.params, query: c.query, body, contentType: c.contentType });
-  });
+  const route = (method: 'GET', url: string, read: (call: Call) => Answer) => registerRoute(method, url, { read });
+  const writeRoute = (method: 'POST' | 'PUT' | 'DELETE', url: string, plan: (call: Call) => Result<Write, ErrorCode>) =>
+    registerRoute(method, url, { write: plan });
 
   /** A DELETE: query checks, then confirm_deletion, then the lookup (LDV-ERROR-PRECEDENCE, LDV-DELETE-CONFIRM). */
-  const deletion = (call: Call, remove: () => Answer) =>
-    call.site.fault('loudvoice-delete-without-confirm') ? remove() : then(readConfirmDeletion(call.query), remove);
+  const deletion = (call: Call, remove: () => Result<Write, ErrorCode>) =>
+    call.site.fault('loudvoice-delete-without-confirm') ? remove() : thenPlan(readConfirmDeletion(call.query), remove);
+  /** Answers of a write's result: 201 for a creation, 201/200 for an upsert, 200 for the rest. */
+  const created = <V, D extends Record<string, unknown>>(data: (value: V) => D) => (result: Result<V, ErrorCode>): Answer =>
+    result.ok ? success(201, data(result.value)) : result;
+  const upsertedAs = <V, D extends Record<string, unknown>>(data: (value: V) => D) => (result: Result<Upserted<V>, ErrorCode>) => upserted(result, data);
+  const foundAs = <V, D extends Record<string, unknown>>(data: (value: V) => D) => (result: Result<V, ErrorCode>) => found(result, data);
 
   route('GET', '/tools/ping.json', () => success(200, {} satisfies DataOf<'PingEnvelope'>));
 
@@ -181,20 +188,17 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   route('GET', '/loudvoice/authors.json', (c) =>
     then(readPage(c.query), (page) => success(200, { authors: listNode(c.site.listAuthors(page), authorNode) } satisfies DataOf<'AuthorListEnvelope'>)),
   );
-  route('POST', '/loudvoice/authors.json', (c) =>
-    then(readableBody(c), (body) =>
-      then(readAuthor(body), (fields) => {
-        const created = c.site.createAuthor(fields);
-        return created.ok ? success(201, authorData(created.value)) : created;
-      }),
-    ),
+  writeRoute('POST', '/loudvoice/authors.json', (c) =>
+    thenPlan(readableBody(c), (body) => thenPlan(readAuthor(body), (fields) => write({ op: 'createAuthor', fields }, created(authorData)))),
   );
   const authorRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
     route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getAuthor(sel), authorData)));
-    route('PUT', url, (c) =>
-      then(readableBody(c), (body) => then(selector(c), (sel) => then(readAuthor(body), (fields) => found(c.site.updateAuthor(sel, fields), authorData)))),
+    writeRoute('PUT', url, (c) =>
+      thenPlan(readableBody(c), (body) =>
+        thenPlan(selector(c), (sel) => thenPlan(readAuthor(body), (fields) => write({ op: 'updateAuthor', selector: sel, fields }, foundAs(authorData)))),
+      ),
     );
-    route('DELETE', url, (c) => then(selector(c), (sel) => deletion(c, () => found(c.site.deleteAuthor(sel), authorData))));
+    writeRoute('DELETE', url, (c) => thenPlan(selector(c), (sel) => deletion(c, () => write({ op: 'deleteAuthor', selector: sel }, foundAs(authorData)))));
   };
   authorRoutes('/loudvoice/authors/author.json', (c) => then2(byAuthorReference(c), (reference) => ({ reference })));
   authorRoutes('/loudvoice/authors/:author_token.json', (c) => ok({ token: c.params['author_token']! }));
@@ -208,11 +212,13 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
       ),
     ),
   );
-  route('PUT', '/loudvoice/authors/sessions.json', (c) =>
-    then(readableBody(c), (body) => then(readSessionStart(body, unboundedExpiresIn), (input) => upserted(c.site.startSession(input), sessionData))),
+  writeRoute('PUT', '/loudvoice/authors/sessions.json', (c) =>
+    thenPlan(readableBody(c), (body) =>
+      thenPlan(readSessionStart(body, unboundedExpiresIn), (input) => write({ op: 'startSession', input }, upsertedAs(sessionData))),
+    ),
   );
-  route('DELETE', '/loudvoice/authors/sessions/:author_session_token.json', (c) =>
-    deletion(c, () => found(c.site.deleteSession(c.params['author_session_token']!), sessionData)),
+  writeRoute('DELETE', '/loudvoice/authors/sessions/:author_session_token.json', (c) =>
+    deletion(c, () => write({ op: 'deleteSession', token: c.params['author_session_token']! }, foundAs(sessionData))),
   );
 
   // ---- Discussions ----
@@ -222,27 +228,26 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
       success(200, { discussions: listNode(c.site.listDiscussions(page), discussionNode) } satisfies DataOf<'DiscussionListEnvelope'>),
     ),
   );
-  route('POST', '/loudvoice/discussions.json', (c) =>
-    then(readableBody(c), (body) =>
-      then(readDiscussion(body), (fields) => {
-        const created = c.site.createDiscussion(fields);
-        return created.ok ? success(201, discussionData(created.value)) : created;
-      }),
-    ),
+  writeRoute('POST', '/loudvoice/discussions.json', (c) =>
+    thenPlan(readableBody(c), (body) => thenPlan(readDiscussion(body), (fields) => write({ op: 'createDiscussion', fields }, created(discussionData)))),
   );
-  route('PUT', '/loudvoice/discussions.json', (c) =>
-    then(readableBody(c), (body) =>
-      then(readDiscussionUpsert(body), ({ reference, fields }) => upserted(c.site.upsertDiscussion(reference, fields), discussionData)),
+  writeRoute('PUT', '/loudvoice/discussions.json', (c) =>
+    thenPlan(readableBody(c), (body) =>
+      thenPlan(readDiscussionUpsert(body), ({ reference, fields }) => write({ op: 'upsertDiscussion', reference, fields }, upsertedAs(discussionData))),
     ),
   );
   const discussionRoutes = (url: string, selector: (c: Call) => Result<Selector, ErrorCode>) => {
     route('GET', url, (c) => then(selector(c), (sel) => found(c.site.getDiscussion(sel), discussionData)));
-    route('PUT', url, (c) =>
-      then(readableBody(c), (body) =>
-        then(selector(c), (sel) => then(readDiscussion(body), (fields) => found(c.site.updateDiscussion(sel, fields), discussionData))),
+    writeRoute('PUT', url, (c) =>
+      thenPlan(readableBody(c), (body) =>
+        thenPlan(selector(c), (sel) =>
+          thenPlan(readDiscussion(body), (fields) => write({ op: 'updateDiscussion', selector: sel, fields }, foundAs(discussionData))),
+        ),
       ),
     );
-    route('DELETE', url, (c) => then(selector(c), (sel) => deletion(c, () => found(c.site.deleteDiscussion(sel), discussionData))));
+    writeRoute('DELETE', url, (c) =>
+      thenPlan(selector(c), (sel) => deletion(c, () => write({ op: 'deleteDiscussion', selector: sel }, foundAs(discussionData)))),
+    );
   };
   const byDiscussionReference = (c: Call) => then2(readReference(c.query, 'discussion_reference'), (reference) => ({ reference }));
   const byDiscussionToken = (c: Call) => ok({ token: c.params['discussion_token']! });
@@ -263,31 +268,25 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   route('GET', '/loudvoice/comments.json', (c) =>
     then(readPage(c.query), (page) => success(200, { comments: listNode(c.site.listComments(page), commentNode) } satisfies DataOf<'CommentListEnvelope'>)),
   );
-  route('POST', '/loudvoice/comments.json', (c) =>
-    then(readableBody(c), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'create'), commentData))),
+  writeRoute('POST', '/loudvoice/comments.json', (c) =>
+    thenPlan(readableBody(c), (body) => thenPlan(readCommentWrite(body), (input) => write({ op: 'writeComment', input, mode: 'create' }, upsertedAs(commentData)))),
   );
-  route('PUT', '/loudvoice/comments.json', (c) =>
-    then(readableBody(c), (body) => then(readCommentWrite(body), (input) => upserted(c.site.writeComment(input, 'upsert'), commentData))),
+  writeRoute('PUT', '/loudvoice/comments.json', (c) =>
+    thenPlan(readableBody(c), (body) => thenPlan(readCommentWrite(body), (input) => write({ op: 'writeComment', input, mode: 'upsert' }, upsertedAs(commentData)))),
   );
   route('GET', '/loudvoice/comments/:comment_token.json', (c) => found(c.site.getComment(c.params['comment_token']!), commentData));
-  route('PUT', '/loudvoice/comments/:comment_token.json', (c) =>
-    then(readableBody(c), (body) => then(readCommentUpdate(body), (fields) => found(c.site.updateComment(c.params['comment_token']!, fields), commentData))),
+  writeRoute('PUT', '/loudvoice/comments/:comment_token.json', (c) =>
+    thenPlan(readableBody(c), (body) =>
+      thenPlan(readCommentUpdate(body), (fields) => write({ op: 'updateComment', token: c.params['comment_token']!, fields }, foundAs(commentData))),
+    ),
   );
-  route('DELETE', '/loudvoice/comments/:comment_token.json', (c) =>
-    then(readDeleteSubComments(c.query), (deleteSub) => deletion(c, () => found(c.site.deleteComment(c.params['comment_token']!, deleteSub), commentData))),
+  writeRoute('DELETE', '/loudvoice/comments/:comment_token.json', (c) =>
+    thenPlan(readDeleteSubComments(c.query), (deleteSubComments) =>
+      deletion(c, () => write({ op: 'deleteComment', token: c.params['comment_token']!, deleteSubComments }, foundAs(commentData))),
+    ),
   );
 }
 
-/** The command of a LoudVoice write: the route and the request's data, as plain JSON. */
-function commandOf(route: string, site: string, params: Record<string, string>, query: Query, request: FastifyRequest): LoudVoiceCommand {
-  const command: LoudVoiceCommand = { k: 'ldv', route, site, params, query };
-  const body = request.body;
-  if (body instanceof UnreadableBody) {
-    command.unreadable = { reason: body.reason, kind: body.kind };
-    if (request.headers['content-type'] !== undefined) command.contentType = request.headers['content-type'];
-  } else if (body !== undefined) command.body = body;
-  return command;
-}
 
 /** Maps a successful result's value. */
 function then2<A, B>(result: Result<A, ErrorCode>, map: (value: A) => B): Result<B, ErrorCode> {

@@ -1,47 +1,17 @@
-import type { AccessRecord, CheckedAccess, Credentials, LiveVoxCore } from '../../core/livevox/livevox-core.js';
+import type { LiveVoxCommand } from '../../core/livevox/livevox-commands.js';
+import type { CheckedAccess, Credentials } from '../../core/livevox/livevox-core.js';
 import type { LiveVoxSession, LoginResult } from '../../core/livevox/model.js';
 import type { Result } from '../../core/result.js';
 import { isUuid } from '../../core/uuid.js';
 import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
-import type { ServerState } from '../server-state.js';
+import type { ServerState } from '../../state/server-state.js';
 
 /**
- * Every LiveVox operation that changes state or counts as a session's activity, as plain data: what a store commits
- * and every instance applies to its own core. Passwords travel inside login and change commands, as they do in the
- * request itself, because the check must run where the command is ordered (a password change may come first).
+ * The LiveVox operations as the routes call them: each one commits its domain command through the server's store
+ * and answers what the core decided. A session id that is not a UUID names no session on any instance, so that
+ * answer needs no round trip (and no log entry).
  */
-export type LiveVoxCommand =
-  | { k: 'lvx'; op: 'auth'; session: string; access?: string }
-  | { k: 'lvx'; op: 'login'; grant: AccessRecord; credentials: Credentials }
-  | { k: 'lvx'; op: 'sso'; grant: AccessRecord; clientName: string; claims: Record<string, unknown>; agent: boolean }
-  | { k: 'lvx'; op: 'validate'; sessionId: string }
-  | { k: 'lvx'; op: 'logout'; sessionId: string }
-  | { k: 'lvx'; op: 'password'; grant: AccessRecord; credentials: Credentials; newPassword: string };
-
-/** Applies one LiveVox command to a core: the same call whichever store ordered it. */
-export function applyLiveVoxCommand(core: LiveVoxCore, command: LiveVoxCommand): unknown {
-  switch (command.op) {
-    case 'auth':
-      return core.authenticate(command.session, command.access);
-    case 'login':
-      return core.login(core.accessOf(command.grant), command.credentials);
-    case 'sso':
-      return core.ssoLogin(core.accessOf(command.grant), command.clientName, command.claims, command.agent);
-    case 'validate':
-      return core.validate(command.sessionId);
-    case 'logout':
-      return core.logout(command.sessionId);
-    case 'password':
-      return core.changePassword(core.accessOf(command.grant), command.credentials, command.newPassword);
-  }
-}
-
-/**
- * The LiveVox operations as the routes call them: each one commits its command through the server's store and
- * answers what the core decided. A session id that is not a UUID names no session on any instance, so that answer
- * needs no round trip (and no log entry).
- */
-export class LiveVoxCommands {
+export class LiveVoxOperations {
   constructor(private readonly state: ServerState) {}
 
   private commit<T>(command: LiveVoxCommand): Promise<T> {

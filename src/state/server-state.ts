@@ -3,8 +3,9 @@ import { LiveVoxCore, type LiveVoxSnapshot } from '../core/livevox/livevox-core.
 import { LoudVoiceCore, type LoudVoiceSnapshot } from '../core/loudvoice/loudvoice-core.js';
 import type { CoreDeps } from '../core/ports.js';
 import { NO_VARIANTS, type VariantName, type VariantSet } from '../core/variants.js';
+import { applyLiveVoxCommand, type LiveVoxCommand } from '../core/livevox/livevox-commands.js';
+import { applyLoudVoiceCommand, type LoudVoiceCommand } from '../core/loudvoice/loudvoice-commands.js';
 import type { Applier, StateCommand, Store } from '../store/store.js';
-import { applyLiveVoxCommand, LiveVoxCommands, type LiveVoxCommand } from './livevox/livevox-commands.js';
 
 /** The state of both APIs as plain JSON data: what `--state FILE` writes, and what a shared store snapshots. */
 export interface StateSnapshot {
@@ -14,7 +15,8 @@ export interface StateSnapshot {
 
 /**
  * The domain state of one server: both APIs' cores, rebuilt from the fixtures on reset, and the one applier of
- * commands that every store feeds (src/store/).
+ * commands that every store feeds (src/store/). It knows the cores and the store port, never HTTP: a command is a
+ * domain command of a core (livevox-commands.ts and loudvoice-commands.ts in src/core), applied the same way on every instance.
  */
 export class ServerState implements Applier {
   livevox: LiveVoxCore;
@@ -23,10 +25,6 @@ export class ServerState implements Applier {
   readonly variants: VariantSet;
   /** Where the state lives and how commands reach it: set by buildApp before any request. */
   store!: Store;
-  /** The LiveVox operations that go through the store, as the routes call them. */
-  readonly livevoxCommands = new LiveVoxCommands(this);
-  /** Appliers of commands by kind: LiveVox's here, LoudVoice's route handlers registered by its routes. */
-  private readonly appliers = new Map<string, (command: StateCommand) => unknown>();
 
   /** The fixtures' state, or (`--state FILE`) the fixtures with a snapshot's state on top. */
   constructor(
@@ -38,7 +36,6 @@ export class ServerState implements Applier {
     this.livevox = new LiveVoxCore(fixtures.livevox, deps);
     if (snapshot) this.livevox.restore(snapshot.livevox);
     this.loudvoice = new LoudVoiceCore(fixtures.loudvoice, deps, snapshot?.loudvoice);
-    this.appliers.set('lvx', (command) => applyLiveVoxCommand(this.livevox, command as unknown as LiveVoxCommand));
   }
 
   /** Whether a test-only variant is on: how the HTTP edge asks, so every choice reads the same set. */
@@ -46,16 +43,15 @@ export class ServerState implements Applier {
     return this.variants.has(name);
   }
 
-  /** Registers the applier of one kind of command (`k`); every instance registers the same ones at start. */
-  onCommand(kind: string, apply: (command: StateCommand) => unknown): void {
-    this.appliers.set(kind, apply);
-  }
-
   /** Applies a command to the cores at the time their clock says: the one place a store's commands take effect. */
   apply(command: StateCommand): unknown {
-    const apply = this.appliers.get(command.k);
-    if (!apply) throw new Error(`no applier for commands of kind "${command.k}"`);
-    return apply(command);
+    switch (command.k) {
+      case 'lvx':
+        return applyLiveVoxCommand(this.livevox, command as LiveVoxCommand);
+      case 'ldv':
+        return applyLoudVoiceCommand(this.loudvoice, command as LoudVoiceCommand);
+    }
+    throw new Error(`no applier for commands of kind "${command.k}"`);
   }
 
   /** Everything that differs from the fixtures, as plain data. */
