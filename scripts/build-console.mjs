@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the browser console (src/ui/) into dist/ui/: console.ts bundled and minified into one console.js,
 // console.css minified, index.html copied. Part of `npm run build`, so `npm pack` ships it in dist/. Nothing is
-// fetched at run time: the server (src/http/console-routes.ts) serves exactly these three files.
+// fetched at run time: the server (src/admin/http/console-routes.ts) serves exactly these three files.
 import { build } from 'esbuild';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TargetError } from '../certify/target.js';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
-import { JournalFileError } from '../http/journal-file.js';
+import { JournalFileError } from '../journal/journal-file.js';
 import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { CannotStartError } from './cannot-start.js';
 import { journal, JOURNAL_HELP } from './journal-check.js';

@@ -108,7 +108,7 @@ export interface ChaosView {
 }
 
 // The contracts' view is the server's own type (GET /__admin/contracts): one definition, erased from the bundle.
-import type { ContractView, RuleView } from '../http/contracts-view.js';
+import type { ContractView, RuleView } from '../admin/contracts-view.js';
 export type { ContractView, RuleView };
 
 /** `GET /__admin/contracts`. */

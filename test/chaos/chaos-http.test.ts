@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chaosOf } from '../../src/http/chaos-hook.js';
+import { chaosOf } from '../../src/chaos/http/chaos-hook.js';
 import { DEMO, LOUDVOICE_AUTH, testApp } from '../helpers/test-app.js';
 
 const opened: FastifyInstance[] = [];

@@ -6,7 +6,7 @@ import { readChaosRule, type ChaosRuleSpec } from '../../src/chaos/chaos-rule.js
 import { ChaosRules, MAX_CHAOS_RULES, parseLatency, type ChaosCall } from '../../src/chaos/chaos-rules.js';
 import { pathPattern } from '../../src/chaos/path-pattern.js';
 import { seededRandom } from '../../src/chaos/seeded-random.js';
-import { OPERATIONS } from '../../src/http/operation-of-route.js';
+import { OPERATIONS } from '../../src/contract/operation-of-route.js';
 
 const context = { operations: OPERATIONS };
 const login: ChaosCall = { api: 'livevox', method: 'POST', path: '/session/login', operationId: 'login' };

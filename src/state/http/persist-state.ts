@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../core/ports.js';
-import { writeStateFile } from '../runtime/state-file.js';
-import type { ServerState } from '../state/server-state.js';
+import type { Clock } from '../../core/ports.js';
+import { writeStateFile } from '../../runtime/state-file.js';
+import type { ServerState } from '../server-state.js';
 
 /** What the owner of a state file hears about its periodic saves: one that failed (why), or saving working again. */
 export type StateSaveEvent = { kind: 'failed'; reason: string } | { kind: 'recovered' };

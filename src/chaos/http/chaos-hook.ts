@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { ChaosRules, FiredRule } from '../chaos/chaos-rules.js';
-import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
+import type { ChaosRules, FiredRule } from '../chaos-rules.js';
+import { apiOfPath, isAdminPath, type ApiSelection } from '../../http/api-paths.js';
 import { endNamedSession } from './chaos-end-session.js';
-import type { SendLiveVoxError } from './livevox/livevox-errors.js';
-import type { SendLoudVoiceError } from './loudvoice/loudvoice-envelope.js';
-import { operationOfRoute } from './operation-of-route.js';
-import type { ServerState } from '../state/server-state.js';
+import type { SendLiveVoxError } from '../../http/livevox/livevox-errors.js';
+import type { SendLoudVoiceError } from '../../http/loudvoice/loudvoice-envelope.js';
+import { operationOfRoute } from '../../contract/operation-of-route.js';
+import type { ServerState } from '../../state/server-state.js';
 
 /** What the chaos hook needs from the server. */
 export interface ChaosHookDeps {

@@ -6,10 +6,10 @@
 // identity-provider requests are not journaled, nor a request whose path fastify cannot decode (it answers those
 // from its frameworkErrors handler, which runs no hook).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import type { Clock } from '../core/ports.js';
-import type { ChaosNote, Exchange } from '../journal/entry.js';
-import type { RequestJournal } from '../journal/journal.js';
-import { apiOfPath, isAdminPath, type ApiSelection } from './api-paths.js';
+import type { Clock } from '../../core/ports.js';
+import type { ChaosNote, Exchange } from '../entry.js';
+import type { RequestJournal } from '../journal.js';
+import { apiOfPath, isAdminPath, type ApiSelection } from '../../http/api-paths.js';
 
 /** Largest request or response body a journal entry keeps, in characters; longer ones are cut (`bodyTruncated`). */
 export const JOURNAL_BODY_CAP = 64 * 1024;

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuthorSessionNaming } from '../core/loudvoice/loudvoice-site.js';
-import { readSessionFilter } from './loudvoice/loudvoice-query.js';
-import { siteOf } from './loudvoice/loudvoice-auth.js';
-import { singleHeader } from './headers.js';
-import type { ServerState } from '../state/server-state.js';
+import type { AuthorSessionNaming } from '../../core/loudvoice/loudvoice-site.js';
+import { readSessionFilter } from '../../http/loudvoice/loudvoice-query.js';
+import { siteOf } from '../../http/loudvoice/loudvoice-auth.js';
+import { singleHeader } from '../../http/headers.js';
+import type { ServerState } from '../../state/server-state.js';
 
 /**
  * Ends, now, the session a request names (a chaos rule's end-session action), so that the request, handled next as

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { secretEquals } from '../core/secrets.js';
-import type { ControlledClock } from '../runtime/clock.js';
-import type { TestIdentityProvider } from '../sso/test-identity-provider.js';
-import { contractsJson } from './contracts-view.js';
-import { singleHeader } from './headers.js';
-import { UnreadableBody } from './request-body.js';
-import type { ServerState } from '../state/server-state.js';
+import { secretEquals } from '../../core/secrets.js';
+import type { ControlledClock } from '../../runtime/clock.js';
+import type { TestIdentityProvider } from '../../sso/test-identity-provider.js';
+import { contractsJson } from '../contracts-view.js';
+import { singleHeader } from '../../http/headers.js';
+import { UnreadableBody } from '../../http/request-body.js';
+import type { ServerState } from '../../state/server-state.js';
 
 /** What the admin controls act on. */
 export interface AdminDeps {

@@ -7,8 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { presentExchange, type Exchange } from '../journal/entry.js';
-import { entryLine } from '../journal/ndjson.js';
+import { presentExchange, type Exchange } from './entry.js';
+import { entryLine } from './ndjson.js';
 import { judge, loadJudges } from './journal-judges.js';
 
 /** How long an exchange may wait in the queue before its batch is written (ms): small, so a crash loses little. */

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { readChaosRule, type ChaosRuleContext } from '../chaos/chaos-rule.js';
-import { MAX_CHAOS_RULES, type ChaosRules } from '../chaos/chaos-rules.js';
-import { adminError, adminGuard, adminObjectBody } from './admin-routes.js';
-import type { ApiSelection } from './api-paths.js';
-import { OPERATIONS } from './operation-of-route.js';
+import { readChaosRule, type ChaosRuleContext } from '../chaos-rule.js';
+import { MAX_CHAOS_RULES, type ChaosRules } from '../chaos-rules.js';
+import { adminError, adminGuard, adminObjectBody } from '../../admin/http/admin-routes.js';
+import type { ApiSelection } from '../../http/api-paths.js';
+import { OPERATIONS } from '../../contract/operation-of-route.js';
 
 /** What the chaos admin routes act on. */
 export interface ChaosRouteDeps {

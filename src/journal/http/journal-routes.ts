@@ -2,9 +2,9 @@
 // DELETE /__admin/requests. Reading an entry judges it against its API's contract the first time (the contract is
 // loaded on the first read that needs it, never at start-up).
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { adminError, adminGuard } from './admin-routes.js';
-import { judge, loadJudges } from './journal-judges.js';
-import { MAX_READ_LIMIT, type JournalFilter, type RequestJournal } from '../journal/journal.js';
+import { adminError, adminGuard } from '../../admin/http/admin-routes.js';
+import { judge, loadJudges } from '../journal-judges.js';
+import { MAX_READ_LIMIT, type JournalFilter, type RequestJournal } from '../journal.js';
 
 /** How many entries a read returns when it names no limit. */
 export const DEFAULT_READ_LIMIT = 100;

@@ -2,7 +2,7 @@
 // The contract machinery (the OpenAPI parser, Ajv) is loaded on first need, never at start-up: it costs every start
 // half a second, and most servers are never asked for a verdict.
 import type { ContractJudge } from '../contract/verdict.js';
-import { NO_CONTRACT, type Judge } from '../journal/entry.js';
+import { NO_CONTRACT, type Judge } from './entry.js';
 
 const judges: Partial<Record<'livevox' | 'loudvoice', ContractJudge>> = {};
 
