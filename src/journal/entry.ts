@@ -1,6 +1,6 @@
 // The journal's entry model: what is captured on the hot path (an Exchange: as received, nothing parsed) and what
 // an entry looks like when it is read (a JournalEntry: redacted, capped, with its contract verdict).
-import type { HttpExchange, Judgement, MatchedOperation, Verdict, Violation } from '../contract/verdict.js';
+import type { HttpExchange, Judgement, MatchedOperation, Verdict, Violation } from '../contract/judge-exchange.js';
 import { redactBody, redactHeaders, redactPath, redactQuery, scrub, type FoundSecrets } from './redaction.js';
 
 /** What a chaos rule did to a request, as the chaos layer reports it. */

@@ -2,7 +2,7 @@
 // filters and allowances, and the reports CI reads (text, Markdown, JUnit XML, GitHub annotations). Pure: it reads
 // entries as the journal shows them (already redacted), never the network or the disk, so every report holds only
 // what the journal would show.
-import type { Violation } from '../contract/verdict.js';
+import type { Violation } from '../contract/judge-exchange.js';
 import { OPERATION_UNDECLARED, SCHEMA, STATUS_UNDECLARED } from '../contract/violation-rules.js';
 import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';

@@ -1,7 +1,7 @@
 // The contracts' judges, shared by everything that presents journal entries (the admin routes, the journal file).
 // The contract machinery (the OpenAPI parser, Ajv) is loaded on first need, never at start-up: it costs every start
 // half a second, and most servers are never asked for a verdict.
-import type { ContractJudge } from '../contract/verdict.js';
+import type { ContractJudge } from '../contract/judge-exchange.js';
 import { NO_CONTRACT, type Judge } from './entry.js';
 
 const judges: Partial<Record<'livevox' | 'loudvoice', ContractJudge>> = {};
@@ -17,7 +17,7 @@ export async function loadJudges(needed: () => Iterable<'livevox' | 'loudvoice'>
   for (;;) {
     const missing = [...needed()].filter((api) => !judges[api]);
     if (missing.length === 0) return;
-    const [{ loadContract }, { ContractJudge }] = await Promise.all([import('../contract/openapi-contract.js'), import('../contract/verdict.js')]);
+    const [{ loadContract }, { ContractJudge }] = await Promise.all([import('../contract/openapi-contract.js'), import('../contract/judge-exchange.js')]);
     for (const api of missing) judges[api] ??= new ContractJudge(await loadContract(api));
   }
 }

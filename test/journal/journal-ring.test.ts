@@ -1,7 +1,7 @@
 // The journal's ring on its own (no server): bounded, newest first, ids never reused, eviction counted, entries
 // presented once (judged on the raw exchange, then the raw exchange dropped), filters on what an entry shows.
 import { describe, expect, it } from 'vitest';
-import type { Judgement } from '../../src/contract/verdict.js';
+import type { Judgement } from '../../src/contract/judge-exchange.js';
 import type { Exchange, JudgedExchange } from '../../src/journal/entry.js';
 import { RequestJournal } from '../../src/journal/journal.js';
 
