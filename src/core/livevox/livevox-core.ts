@@ -1,55 +1,37 @@
 import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { digestSecret, lookupKey, secretEquals, secretMatches, type SecretDigest } from '../secrets.js';
+import { digestSecret, lookupKey, secretMatches } from '../secrets.js';
 import type { FaultName } from '../faults.js';
 import type { VariantName } from '../variants.js';
 import { isUuid } from '../uuid.js';
 import {
+  agentKey,
+  NO_SUCH_USER,
+  passwordPolicyProblem,
+  setPassword,
+  type AccessGrant,
+  type AccessRecord,
+  type CheckedAccess,
+  type Client,
+  type Credentials,
+  type User,
+} from './livevox-accounts.js';
+import {
   SESSION_TTL_MS,
   type CallCenter,
-  type LiveVoxClientSeed,
   type LiveVoxSeed,
   type LiveVoxSession,
   type LiveVoxSsoSeed,
-  type SessionPrincipal,
-  type LiveVoxUserSeed,
   type LoginResult,
   type SessionDetails,
 } from './model.js';
 
+export type { AccessRecord, CheckedAccess, Credentials } from './livevox-accounts.js';
+export { passwordPolicyProblem } from './livevox-accounts.js';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
-
-/** A client as the core keeps it: its users indexed for the two case rules. */
-interface Client {
-  readonly seed: LiveVoxClientSeed;
-  readonly users: Map<string, User>;
-  readonly agents: Map<string, User>;
-}
-
-/** A user or agent with its current password (which a password change replaces). */
-interface User extends SessionPrincipal {
-  readonly seed: LiveVoxUserSeed;
-  readonly client: Client;
-  /** Unique across all clients: the base of the numeric identity key of its sessions. */
-  readonly index: number;
-  password: string;
-  /** Digest of `password`, what a login is compared against in constant time. */
-  passwordDigest: SecretDigest;
-  /** The passwords before the current one, newest first, as many as the reuse policy remembers. */
-  previousPasswords: string[];
-  /** Under the test-only livevox-password-change-keeps-old-password fault: the password before the last change. */
-  staleDigest?: SecretDigest;
-}
-
-/** The credentials of a login or password change, already parsed by the edge. */
-export interface Credentials {
-  clientName: string;
-  userName: string;
-  password: string;
-  agent: boolean;
-}
 
 /** The LiveVox state that is not in the fixtures: changed passwords and live sessions, as plain data. */
 export interface LiveVoxSnapshot {
@@ -59,31 +41,12 @@ export interface LiveVoxSnapshot {
   sessions: { sessionId: string; clientName: string; userName: string; agent: boolean; tokenIndex: number; createdAt: number; lastActivityAt: number }[];
 }
 
-/** An API token found by `checkAccessToken`, handed back to the login that follows (opaque to the edge). */
-export interface CheckedAccess {
-  /** Undefined only under the test-only faults that skip the token check (the client then comes from the body). */
-  readonly grant: AccessGrant | undefined;
-}
-
-/**
- * A checked API token as plain data: the client's name and the token's place in its list (never the token), or null
- * when a test-only fault let a request through without one. What a command carries across instances.
- */
-export type AccessRecord = { clientName: string; tokenIndex: number } | null;
 
 /** A LiveVox session as the admin view shows it. */
 export interface SessionView extends SessionDetails {
   apiTokenSuffix: string;
 }
 
-/** An API token that names a client, found in constant time; `tokenIndex` identifies it within the client. */
-interface AccessGrant {
-  client: Client;
-  tokenIndex: number;
-}
-
-/** Agents' userNames are case-insensitive, users' are case-sensitive (observed in the .NET client's docs). */
-const agentKey = (userName: string) => userName.toLowerCase();
 
 /**
  * The LiveVox Session Management domain: API tokens, logins, sessions and their 2-hour inactivity expiry.
@@ -517,30 +480,7 @@ export class LiveVoxCore {
   }
 }
 
-/** Compared against when the user is unknown, so timing does not reveal which userNames exist. */
-const NO_SUCH_USER = digestSecret('\u0000no-such-user');
-
-/** Changes a user's password and the digest logins compare against, remembering up to `remember` earlier ones. */
-function setPassword(user: User, password: string, remember: number): void {
-  if (remember > 0) user.previousPasswords = [user.password, ...user.previousPasswords].slice(0, remember);
-  user.password = password;
-  user.passwordDigest = digestSecret(password);
-}
-
 /** The numeric key of a (user, token) pair: at most 5 tokens per client, so 8 slots per user never collide. */
 function identityKey(user: User, tokenIndex: number): number {
   return user.index * 8 + tokenIndex;
-}
-
-/**
- * The password rules of the LiveVox password-management info sheet: at least 8 characters with a digit, and none of
- * the `remembered` passwords (the current one first; LiveVox: the last 4). Returns what is wrong, or null.
- */
-export function passwordPolicyProblem(next: string, remembered: readonly string[]): string | null {
-  if (next.length < 8) return 'the new password must have at least 8 characters';
-  if (!/[0-9]/.test(next)) return 'the new password must contain at least one digit';
-  if (remembered[0] !== undefined && secretEquals(next, remembered[0])) return 'the new password must differ from the current one';
-  // Compared in constant time, like every secret: how long the refusal takes says nothing of the old passwords.
-  if (remembered.slice(1).some((old) => secretEquals(next, old))) return `the new password must differ from the last ${remembered.length} passwords`;
-  return null;
 }
