@@ -59,6 +59,13 @@ const CONFORMANCE_IMPORTS = filesUnder('conformance').flatMap(importsOf);
  */
 const CORE_ALLOWED = new Set(['src/core/secrets.ts node:crypto']);
 
+/**
+ * Core files allowed past 400 lines, each with why: livevox-core.ts (about 490) keeps its sessions in one Map whose
+ * order the expiry sweep, the snapshot and the restore all rely on; splitting it means giving those a shared index
+ * type first. Its accounts (clients, users, tokens, passwords) are already apart in livevox-accounts.ts.
+ */
+const LONG_ALLOWED = new Set(['src/core/livevox/livevox-core.ts']);
+
 const inside = (file: string | undefined, folder: string) => file !== undefined && file.startsWith(`${folder}/`);
 /** An edge: the APIs' fastify edge, or a room's http/ folder. */
 const isEdge = (file: string | undefined) => file !== undefined && (inside(file, 'src/http') || /^src\/[^/]+\/http\//.test(file));
@@ -150,6 +157,19 @@ describe('import directions (README "Layout")', () => {
 
   it('no import cycle between files of src/', () => {
     expect(cycles(IMPORTS)).toEqual([]);
+  });
+
+  it('README "Layout" names every room of src/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const rooms = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}/`);
+    expect(rooms.filter((room) => !layout.includes(room))).toEqual([]);
+  });
+
+  it('no file of src/core passes 400 lines (one concept each), but the one named with its reason', () => {
+    const long = SRC.filter((f) => inside(f, 'src/core') && !inside(f, 'src/generated'))
+      .filter((f) => readFileSync(join(ROOT, f), 'utf8').split('\n').length > 400 && !LONG_ALLOWED.has(f));
+    expect(long).toEqual([]);
   });
 
   it('finds a cycle and an arrow back up when there is one (the checks can fail)', () => {
