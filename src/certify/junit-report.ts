@@ -28,6 +28,9 @@ const text = (s: string) => s.replace(NOT_XML, visible).replaceAll('&', '&amp;')
 const attr = (s: string) => text(s).replaceAll('"', '&quot;').replaceAll("'", '&apos;').replaceAll('\n', '&#10;').replaceAll('\r', '&#13;').replaceAll('\t', '&#9;');
 
 const firstLine = (s: string) => s.split('\n')[0]!;
+
+/** The one line that says what went wrong: a property's "Why:" line (its first line only counts runs), else the first line. */
+export const failureGist = (message: string): string => /^Why: (.*)$/m.exec(message)?.[1] ?? firstLine(message);
 /** Seconds with millisecond precision, as the schema's `time` is read by every consumer. */
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /** A testcase name carries the rule's short text; the whole text is in the certificate. */
@@ -77,7 +80,7 @@ function ruleCase(r: RuleVerdict, timeMs: number): Case {
       return {
         ...base,
         failure: {
-          message: `${r.failedChecks} failed check(s): ${firstLine(r.failures[0]?.message ?? r.notes[0] ?? 'failed')}`,
+          message: `${r.failedChecks} failed check(s): ${failureGist(r.failures[0]?.message ?? r.notes[0] ?? 'failed')}`,
           type: r.grade,
           body: [`${r.failedChecks} failed check(s), ${r.passedChecks} passed.`, ...messages, about].join('\n\n'),
         },

@@ -7,44 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
 import { junitReport } from '../../src/certify/junit-report.js';
-import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
+import { gradedResult as resultOf, outcome, tally } from '../helpers/graded-result.js';
 import { skipWithoutXmllint, validateJUnit, xpath } from '../helpers/junit-xml.js';
 
 const SECRET = 'tok&<secret>-1234';
-const tally = (passed: number, failed = 0, failures: string[] = []): RuleTally => ({ passed, failed, failures });
-const outcome = (name: string, state: TestOutcome['state'], checks: TestOutcome['checks'] = {}, extra: Partial<TestOutcome> = {}): TestOutcome => ({
-  file: 'conformance/livevox/x.test.ts',
-  name,
-  rules: rulesOfTitle(name),
-  state,
-  errors: [],
-  checks,
-  durationMs: 300,
-  ...extra,
-});
-
-/** A graded result as the runner makes it, from these tests, against the LiveVox API only. */
-function resultOf(tests: TestOutcome[], runErrors: string[] = []): RunResult {
-  const rules = gradeRules(['livevox'], tests);
-  const kitErrors = kitErrorsOf(tests);
-  return {
-    tool: { name: 'session-kit', version: '0.1.0' },
-    target: { name: 'vendor & "co"', baseUrl: 'http://127.0.0.1:4010', capabilities: { clock: true, reset: true, idp: true } as RunResult['target']['capabilities'], absent: {}, apis: ['livevox'] },
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 4321,
-    seed: 1,
-    runs: 2,
-    node: process.versions.node,
-    replay: 'npx session-kit conformance --target http://127.0.0.1:4010 --api livevox --seed 1 --runs 2',
-    runErrors,
-    kitErrors,
-    rules,
-    tests,
-    summary: summarise(rules, tests, runErrors, kitErrors),
-  };
-}
 
 const failing = [
   // A deciding (documented) rule fails; its message carries markup, a control character, a lone surrogate and the secret.
@@ -151,5 +118,14 @@ describe('junitReport', () => {
     expect(validateJUnit(broken).ok).toBe(false);
     const notXml = write(xml.replace('&amp;', '&'));
     expect(validateJUnit(notXml).ok).toBe(false);
+  });
+});
+
+describe('junitReport of a property failure', () => {
+  it("puts the property's Why: line in the failure message (its first line only counts runs)", () => {
+    const why = ['Property failed after 1 run(s) and 1 shrink(s) (seed 1, path "0:0").', 'Counterexample: [[7201000]]', 'Why: after a gap of 7201000 ms: expected 200 to be 401'].join('\n');
+    const xml = junitReport(resultOf([outcome('[LVX-EXPIRY-2H] expiry', 'failed', { 'LVX-EXPIRY-2H': tally(0, 1, [why]) })]), []);
+    expect(xml).toContain('<failure message="1 failed check(s): after a gap of 7201000 ms: expected 200 to be 401" type="documented">');
+    expect(xml).toContain('Counterexample: [[7201000]]');
   });
 });
