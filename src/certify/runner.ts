@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type {} from 'vitest';
+import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestModule } from 'vitest/node';
 import { markdownReport } from './certificate.js';
 import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
@@ -61,6 +61,11 @@ class OutcomeCollector implements Reporter {
     this.runErrors.length = 0;
     this.print = print;
     this.ruleFilter = ruleFilter;
+  }
+
+  /** A suite's console.warn / console.error (a deprecation, a harness warning) reaches the caller instead of vanishing. */
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (log.type === 'stderr') this.print(`  ! ${log.content.trimEnd()}`);
   }
 
   onTestModuleEnd(module: TestModule): void {
