@@ -142,6 +142,13 @@ describe('session-kit conformance: the report flags', () => {
 });
 
 describe('session-kit conformance in GitHub Actions', () => {
+  it('--help says what the JUnit file holds and what happens in GitHub Actions', async () => {
+    const help = await kit(root, ['--help']);
+    expect(help.code, help.output).toBe(0);
+    expect(help.stdout).toContain('JUnit XML for CI: one testcase per rule');
+    expect(help.stdout).toMatch(/GitHub Actions \(GITHUB_ACTIONS=true\)[^]*::error annotation per failing deciding rule[^]*\$GITHUB_STEP_SUMMARY/);
+  });
+
   it('a failing deciding rule is one ::error annotation and a <failure>; the summary is appended to $GITHUB_STEP_SUMMARY', async () => {
     const cwd = tempDir();
     const summary = join(cwd, 'step-summary.md');
