@@ -63,9 +63,16 @@ describe('junitReport', () => {
 
   it('makes each kit error an <error>, so CI turns red on an INCONCLUSIVE run too', () => {
     expect(xml).toMatch(/<testcase classname="session-kit.run" name="kit error: TypeError: cannot read properties of undefined"[^>]*>\s*<error message="TypeError: cannot read properties of undefined" type="KitError">/);
-    // Without a failure or kit error, an INCONCLUSIVE run (nothing deciding checked) is an <error> of its own.
+    // A deciding failure makes this run DOES NOT CONFORM: the kit reached a verdict, its kit error is still an <error>.
+    expect(result.summary.verdict).toBe('DOES NOT CONFORM');
+    expect(xml).toMatch(/name="the kit reached a verdict"[^>]*>\s*<system-out>DOES NOT CONFORM: /);
+    // Only a kit error: INCONCLUSIVE, and both the kit error and the verdict are <error>s.
+    const kitOnly = junitReport(resultOf([failing[2]!, outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'passed', { 'LVX-LOGIN-ACCESS-MISSING': tally(3) })]), []);
+    expect(kitOnly).toMatch(/name="the kit reached a verdict"[^>]*>\s*<error message="INCONCLUSIVE: 1 error\(s\) of the kit itself/);
+    expect([...kitOnly.matchAll(/<error /g)]).toHaveLength(2);
+    // Without a kit error, an INCONCLUSIVE run (nothing deciding checked) is still an <error>.
     const nothing = junitReport(resultOf([outcome('[LVX-EXPIRY-2H] expiry', 'skipped', {}, { note: 'no clock control' })]), []);
-    expect(nothing).toMatch(/name="verdict: INCONCLUSIVE"[^>]*>\s*<error message="INCONCLUSIVE: no deciding rule was checked/);
+    expect(nothing).toMatch(/name="the kit reached a verdict"[^>]*>\s*<error message="INCONCLUSIVE: no deciding rule was checked/);
     // A conforming run has no <error> and no <failure>.
     const fine = junitReport(resultOf([outcome('[LVX-LOGIN-ACCESS-MISSING] login', 'passed', { 'LVX-LOGIN-ACCESS-MISSING': tally(3) })]), []);
     expect(fine).not.toMatch(/<error|<failure/);
