@@ -173,7 +173,8 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       vitest.provide('sessionKitRunTag', runTag);
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
-      collector.reset((line) => print(line), selected);
+      // Progress lines may quote a suite's own warnings: redacted like the reports.
+      collector.reset((line) => print(redact(line, options.target.secrets)), selected);
       print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
