@@ -3,8 +3,8 @@
 // `decides: true`) stops the test when it fails; any other rule's failure is recorded and the test goes on, so an
 // assumed detail never hides the documented checks after it. The tallies travel to the runner in the test's meta.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { expect as vitestExpect } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+// TestRunner's static, not 'vitest/suite' (deprecated in vitest 4.1: importing it prints a warning in every run).
+import { TestRunner, expect as vitestExpect } from 'vitest';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { CHECKS_META, plain, ruleDecides, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
@@ -53,7 +53,7 @@ export const registerClient = (http: KitHttp): void => {
 const MAX_KEPT_FAILURES = 3;
 
 function tallyOf(ruleId: string): RuleTally {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) throw new KitError(`check(${ruleId}) outside a test`);
   const all = (test.meta[CHECKS_META] ??= {});
   return (all[ruleId] ??= { passed: 0, failed: 0, failures: [] });
@@ -70,7 +70,7 @@ export function recordFailure(ruleId: string, text: string): void {
 
 function assertNamedByTest(ruleId: string): void {
   if (!RULES.has(ruleId)) throw new KitError(`check names ${ruleId}, which no contract defines`);
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (test && !scope.getStore()?.precondition && !rulesOfTitle(test.name).includes(ruleId)) throw new KitError(`check(${ruleId}) in a test whose title does not name it: "${test.name}"`);
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,9 @@ Options:
   --seed N            seed of every property (default 20261123); the report's replay command repeats a run
   --runs N            runs per property (default 40)
   --rule ID           only the tests that name this rule (e.g. LVX-EXPIRY-2H)
-  --junit FILE        JUnit XML for CI
+  --junit FILE        JUnit XML for CI: one testcase per rule (a testsuite per API); a failing deciding rule is a
+                      <failure>, a failing non-deciding rule passes with the difference in <system-out>, a skipped
+                      or unchecked rule is <skipped> with the reason, and the kit's own errors are <error>s
   --json FILE         every rule's verdict and every test, as JSON
   --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
   --prism             send the traffic through \`prism proxy\` on each contract: an independent validator whose
@@ -39,6 +41,9 @@ Exit codes: 0 CONFORMS (every deciding rule checked holds); 1 DOES NOT CONFORM (
 --strict, any rule) or INCONCLUSIVE (the kit itself erred, or no deciding rule was checked); 2 bad usage or a
 target that cannot be certified as set up (a target file that is not valid, unreachable, not the API, refused
 credentials or admin token).
+
+In GitHub Actions (GITHUB_ACTIONS=true) the kit also prints one ::error annotation per failing deciding rule
+(and per kit error), and appends its summary as Markdown to the file $GITHUB_STEP_SUMMARY names.
 
 The kit CHANGES the password of the target file's livevox.passwordUser (and restores it): use a dedicated test
 user. Every key of a target file: docs/target-file.md (installed: node_modules/session-kit/docs/target-file.md).`;
@@ -110,6 +115,8 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     throw error;
   }
   const s = result.summary;
+  const { writeCiOutput } = await import('../certify/ci-output.js');
+  writeCiOutput(result, target.secrets, env, { print: (line) => console.log(line), append: (file, text) => appendFileSync(file, text) });
   for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report]] as const) {
     if (file) console.log(`  ${label}: ${file}`);
   }
