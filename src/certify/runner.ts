@@ -1,22 +1,28 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {} from 'vitest';
 import type { Reporter, TestModule } from 'vitest/node';
+import { writeBundle } from './bundle.js';
 import { markdownReport } from './certificate.js';
 import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
 import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
+import { contractOperations, ruleCoverage } from './coverage.js';
+import { EXCHANGE_LOG_KEY, readExchangeLog } from './exchange-record.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
 import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
-import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
+import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
   /** What the runner hands the suites before each run: the resolved target (JSON) and the run's tag. */
   export interface ProvidedContext {
     sessionKitTarget: string;
     sessionKitRunTag: string;
+    /** Where the suites append every exchange (NDJSON), when the run writes a bundle; empty otherwise. */
+    sessionKitExchangeLog: string;
   }
 }
 
@@ -36,6 +42,8 @@ export interface RunOptions {
   junit?: string;
   json?: string;
   report?: string;
+  /** Write a certification bundle to this directory or `.tar.gz` (absolute path). */
+  bundle?: string;
   /** Send the suites' traffic through `prism proxy` on each contract, as an independent validator. */
   prism?: boolean;
   /** Where progress and the final report go (standard output by default). */
@@ -170,6 +178,10 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       process.env[TARGET_ENV] = handedOver;
       vitest.provide('sessionKitTarget', handedOver);
       vitest.provide('sessionKitRunTag', runTag);
+      // The suites run in another process: they append each exchange to this file, and the bundle turns it into HAR.
+      const exchangeDir = options.bundle ? mkdtempSync(join(tmpdir(), 'session-kit-exchanges-')) : undefined;
+      const exchangeLog = exchangeDir ? join(exchangeDir, 'exchanges.ndjson') : '';
+      vitest.provide(EXCHANGE_LOG_KEY as 'sessionKitExchangeLog', exchangeLog);
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
       collector.reset((line) => print(line), selected);
@@ -183,14 +195,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
       const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
       const rules = gradeRules(options.apis, collector.tests);
-      for (const v of prismViolations) {
-        const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
-        if (verdict) {
-          verdict.status = 'fail';
-          verdict.failedChecks++;
-          verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
-        }
-      }
+      applyPrismFindings(rules, prismViolations);
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
         tool: { name: 'session-kit', version },
@@ -206,6 +211,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
         cleanup,
         ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
         rules,
+        coverage: ruleCoverage(rules, contractOperations(options.apis)),
         tests: [...collector.tests],
         summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, selected.join(', ') || undefined),
       };
@@ -215,6 +221,24 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
       if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
       if (options.report) write(options.report, markdownReport(result, secrets));
+      if (options.bundle && exchangeDir) {
+        try {
+          const junit = options.junit && existsSync(options.junit) ? readFileSync(options.junit, 'utf8') : undefined;
+          await writeBundle(options.bundle, {
+            result,
+            target: options.target,
+            certificate: markdownReport(result, secrets),
+            json: redact(JSON.stringify(result, null, 2), secrets),
+            ...(junit !== undefined ? { junit } : { junitAbsent: 'no JUnit report was written in this run (add --junit FILE to have it in the bundle too)' }),
+            exchanges: readExchangeLog(exchangeLog),
+            rules: selected,
+            prism: options.prism === true,
+            endedAt: new Date().toISOString(),
+          });
+        } finally {
+          rmSync(exchangeDir, { recursive: true, force: true });
+        }
+      }
       return result;
     },
   };
