@@ -223,3 +223,26 @@ export function bundlePathProblem(out: string): string | undefined {
   if (!isDirectory(out)) return `${out} exists and is not a directory`;
   return readdirSync(out).length > 0 ? `${out} is not empty: a bundle directory must be new or empty` : undefined;
 }
+
+/** A bundle opened for reading: its directory (an archive extracted to a temporary one) and how to let it go. */
+export interface OpenedBundle {
+  dir: string;
+  close: () => void;
+}
+
+/** Opens a bundle directory or `.tar.gz`; throws an Error with one readable line when it cannot be read. */
+export async function openBundle(path: string): Promise<OpenedBundle> {
+  if (!existsSync(path)) throw new Error(`${path}: no such file or directory`);
+  if (isDirectory(path)) return { dir: path, close: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'session-kit-verify-'));
+  const close = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const tar = await import('tar');
+    // strict: a damaged archive is an error, not a partial extraction; node-tar refuses paths outside `cwd`.
+    await tar.extract({ file: path, cwd: dir, strict: true });
+  } catch (error) {
+    close();
+    throw new Error(`${path}: cannot be read as a .tar.gz bundle (${(error as Error).message.split('\n')[0]})`);
+  }
+  return { dir, close };
+}

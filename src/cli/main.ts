@@ -6,6 +6,8 @@ import { CannotStartError } from './cannot-start.js';
 import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
+import { verify, VERIFY_HELP } from './verify.js';
+import { replay, REPLAY_HELP } from './replay.js';
 
 const HELP = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
 
@@ -13,6 +15,9 @@ Usage:
   session-kit serve [options]        run the mock (npm start)
   session-kit conformance [options]  certify a deployment against the contracts
   session-kit proxy [options]        check your own client's traffic against the contracts, through Prism
+  session-kit verify BUNDLE          check a bundle written by conformance --bundle (hashes, manifest, verdict)
+  session-kit replay BUNDLE --rule ID [--target URL|FILE]
+                                     re-send the exchanges of a rule's recorded failures and compare the answers
   session-kit help                   this text
   session-kit --version              the version of session-kit
 
@@ -20,7 +25,11 @@ ${SERVE_HELP}
 
 ${CONFORMANCE_HELP}
 
-${PROXY_HELP}`;
+${PROXY_HELP}
+
+${VERIFY_HELP}
+
+${REPLAY_HELP}`;
 
 /** The version in the package.json beside dist/ (or src/), the one npm installed. */
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -34,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'serve') await serve(rest, process.env);
     else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
     else if (command === 'proxy') await proxy(rest, process.env);
+    else if (command === 'verify') process.exitCode = await verify(rest);
+    else if (command === 'replay') process.exitCode = await replay(rest, process.env);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
