@@ -10,6 +10,7 @@ import { readTargetFile, redact, referenceTarget, resolveTarget, TargetError, ty
 import type { RunResult } from '../certify/verdict.js';
 import { UsageError } from './usage-error.js';
 
+/** The help text of `session-kit replay`. */
 export const REPLAY_HELP = `session-kit replay BUNDLE --rule ID [--target URL|FILE]: re-send a rule's recorded failures
 
 Re-sends, in their recorded order, the exchanges each recorded failure of the rule names (admin calls included, so a

@@ -5,6 +5,7 @@ import { openBundle } from '../certify/bundle.js';
 import { UnreadableBundleError, verifyBundle } from '../certify/verify.js';
 import { UsageError } from './usage-error.js';
 
+/** The help text of `session-kit verify`. */
 export const VERIFY_HELP = `session-kit verify BUNDLE: check a bundle written by \`conformance --bundle\` (a directory or .tar.gz)
 
 Checks the sha256 of every file against manifest.json (and the manifest's own digest), that no unlisted file is
