@@ -2,7 +2,7 @@
 // is written: the evidence of a bundle is shareable from the moment it touches the disk. Credentials are replaced by
 // markers that say where the value came from (which field of the target file, which earlier response), so a replay can
 // put the replaying target's own values back without the bundle ever holding one.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { redact, type Target } from './target.js';
 
 /** The key under which the runner provides the path of the run's exchange log to the suites (vitest `provide`). */
@@ -15,8 +15,11 @@ export interface ExchangeRecord {
   /** The suite file and test that sent it (empty outside a test: a file's set-up). */
   file: string;
   test: string;
-  /** Which API's contract it was sent to, or `admin` for the target's test controls (/__admin/, /__idp/). */
-  api: 'livevox' | 'loudvoice' | 'admin';
+  /**
+   * Which API's contract it was sent to, `admin` for the target's test controls (/__admin/, /__idp/), or `runner` for
+   * the runner's own probe before the suites and clean-up after them (the `test` then says which).
+   */
+  api: 'livevox' | 'loudvoice' | 'admin' | 'runner';
   startedAt: string;
   durationMs: number;
   note?: string;
@@ -169,4 +172,24 @@ export function readExchangeLog(file: string): ExchangeRecord[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as ExchangeRecord);
+}
+
+/**
+ * Records the runner's own calls (probe, clean-up) to a run's exchange log, redacted like the suites' exchanges, with
+ * ids of their own (`run.N`); `phase` says which part of the run sent them.
+ */
+export function runnerRecorder(file: string, target: Pick<Target, 'adminToken' | 'livevox' | 'loudvoice' | 'secrets'>): { record: (raw: RawExchange) => void; phase: (name: string) => void } {
+  let seq = 0;
+  let phase = '';
+  const origins = new Map<string, string>();
+  return {
+    phase: (name) => {
+      phase = name;
+    },
+    record: (raw) => {
+      const id = `run.${++seq}`;
+      appendFileSync(file, `${JSON.stringify(redactExchange({ ...raw, test: phase }, id, target, (v) => origins.get(v)))}\n`);
+      for (const [value, pointer] of originsOf(raw.responseBody)) origins.set(value, `${id}:${pointer}`);
+    },
+  };
 }

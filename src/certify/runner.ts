@@ -10,9 +10,10 @@ import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
 import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
 import { contractOperations, ruleCoverage } from './coverage.js';
-import { EXCHANGE_LOG_KEY, readExchangeLog } from './exchange-record.js';
+import { EXCHANGE_LOG_KEY, readExchangeLog, runnerRecorder } from './exchange-record.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
+import { recordCalls } from './target-http.js';
 import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
 import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
@@ -161,7 +162,22 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const started = Date.now();
       const replay = replayCommand(options);
       // Set-up errors (unreachable, not the API, refused credentials) throw here, before any verdict.
-      const probe = await probeTarget({ ...options.target, apis: options.apis });
+      // The suites run in another process: they append each exchange to this file, and the bundle turns it into HAR.
+      // The runner's own calls (probe, clean-up) are exchanges of the run too and go to the same file.
+      const exchangeDir = options.bundle ? mkdtempSync(join(tmpdir(), 'session-kit-exchanges-')) : undefined;
+      const exchangeLog = exchangeDir ? join(exchangeDir, 'exchanges.ndjson') : '';
+      const runnerCalls = exchangeDir ? runnerRecorder(exchangeLog, options.target) : undefined;
+      runnerCalls?.phase('the probe before the run');
+      recordCalls(runnerCalls?.record);
+      let probe;
+      try {
+        probe = await probeTarget({ ...options.target, apis: options.apis });
+      } catch (error) {
+        if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+        throw error;
+      } finally {
+        recordCalls(undefined);
+      }
       options.target.capabilities = probe.capabilities;
       options.target.absent = probe.absent;
       process.env.SESSION_KIT_REPLAY = replay;
@@ -178,9 +194,6 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       process.env[TARGET_ENV] = handedOver;
       vitest.provide('sessionKitTarget', handedOver);
       vitest.provide('sessionKitRunTag', runTag);
-      // The suites run in another process: they append each exchange to this file, and the bundle turns it into HAR.
-      const exchangeDir = options.bundle ? mkdtempSync(join(tmpdir(), 'session-kit-exchanges-')) : undefined;
-      const exchangeLog = exchangeDir ? join(exchangeDir, 'exchanges.ndjson') : '';
       vitest.provide(EXCHANGE_LOG_KEY as 'sessionKitExchangeLog', exchangeLog);
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
@@ -191,7 +204,9 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
       await vitest.runTestSpecifications(specs, true);
       for (const { proxy } of proxies) proxy.stop();
-      const cleanup = await cleanUp(options.target, runTag);
+      runnerCalls?.phase('the clean-up after the run');
+      recordCalls(runnerCalls?.record);
+      const cleanup = await cleanUp(options.target, runTag).finally(() => recordCalls(undefined));
       // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
       const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
       const rules = gradeRules(options.apis, collector.tests);

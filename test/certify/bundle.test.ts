@@ -106,6 +106,9 @@ describe('conformance --bundle', () => {
     const fixtures = referenceTarget(faulty.url);
     const secrets = [...fixtures.livevox!.primary.apiTokens, fixtures.livevox!.primary.user.password, fixtures.livevox!.secondary!.apiToken] as string[];
     for (const name of ['certificate.md', 'result.json', 'exchanges.har', MANIFEST]) for (const s of secrets) expect(read(bundleDir, name)).not.toContain(s);
+    // The runner's own probe and clean-up are exchanges of the run too.
+    expect(har.log.entries[0]).toMatchObject({ _api: 'runner', _test: 'the probe before the run' });
+    expect(har.log.entries.at(-1)).toMatchObject({ _api: 'runner', _test: 'the clean-up after the run' });
     // Every LV-Session header of the HAR is a marker, never a session id.
     const sessions = har.log.entries.flatMap((e) => e.request.headers.filter((h) => h.name.toLowerCase() === 'lv-session').map((h) => h.value));
     expect(sessions.length).toBeGreaterThan(0);
