@@ -201,6 +201,24 @@ const LIVEVOX: Record<Extract<FaultName, `livevox-${string}`>, FaultCase> = {
     faulty: [10004, 204],
     healthy: [204, 204],
   },
+  'livevox-any-password-accepted': {
+    scenario: async (h) => [(await login(h, { ...DEMO.user, password: 'not-the-password-1' })).statusCode, (await changePassword(h, 'New-Pass-77', 'not-the-password-1')).statusCode],
+    faulty: [200, 401],
+    healthy: [401, 401],
+  },
+  'livevox-client-name-ignored': {
+    scenario: async (h) => (await login(h, { ...DEMO.user, clientName: 'NO-SUCH-CLIENT' })).statusCode,
+    faulty: 200,
+    healthy: 401,
+  },
+  'livevox-password-change-keeps-old-password': {
+    scenario: async (h) => {
+      const changed = await changePassword(h, 'New-Pass-77');
+      return [changed.statusCode, (await login(h, { ...DEMO.user, password: 'New-Pass-77' })).statusCode, (await login(h)).statusCode];
+    },
+    faulty: [204, 200, 200],
+    healthy: [204, 200, 401],
+  },
   'livevox-password-policy-unchecked': {
     scenario: async (h) => {
       // Too short, no digit, the current one again: each from whatever the password is by then.
@@ -605,6 +623,17 @@ const LOUDVOICE_CORE: Record<Exclude<Extract<FaultName, `loudvoice-${string}`>, 
     scenario: async (h) => [(await putSession(h, { author_token: FIX.authorToken })).status, (await putSession(h, { author_token: FIX.authorToken })).status],
     faulty: [201, 201],
     healthy: [200, 200],
+  },
+  'loudvoice-refresh-not-extending': {
+    scenario: async (h) => {
+      const first = (await putSession(h, { author_reference: FIX.authorReference }, { expires_in: 60 })).data.author_session;
+      h.clock.advance(40_000);
+      const refreshed = (await putSession(h, { author_reference: FIX.authorReference }, { expires_in: 60 })).data.author_session;
+      h.clock.advance(40_000);
+      return [first.author_session_token === refreshed.author_session_token, refreshed.date_expiration, (await listedSessions(h)).length];
+    },
+    faulty: [true, 'Mon, 05 Jan 2026 09:01:00 +0000', 0],
+    healthy: [true, 'Mon, 05 Jan 2026 09:01:40 +0000', 1],
   },
   'loudvoice-session-list-includes-expired': {
     scenario: async (h) => {

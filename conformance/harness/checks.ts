@@ -143,6 +143,16 @@ export async function precondition<T>(ruleId: string, body: () => T | Promise<T>
 }
 
 /**
+ * Says why this test cannot check one of the rules its title names on this target (a second API token, an agent, a
+ * protected operation it lacks): the rule is reported as skipped with that reason, never as silently not covered.
+ */
+export function notChecked(ruleId: string, reason: string): void {
+  assertNamedByTest(ruleId);
+  const tally = tallyOf(ruleId);
+  tally.notChecked ??= reason;
+}
+
+/**
  * Ends a test that cannot go on because an earlier, already recorded difference left nothing to check (for example
  * a create that returned no token): its remaining rules are "not reached", neither failed nor a kit error.
  */

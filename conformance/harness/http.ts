@@ -1,7 +1,7 @@
 // The kit's only way to reach a deployment: plain HTTP through fetch, every exchange recorded (for counterexamples)
 // and every response checked against the contract.
 import type { ApiName, ContractValidator, ContractViolation } from './contract.js';
-import { redact, type Target } from '../../src/certify/target.js';
+import { apiBaseUrl, redact, type Target } from '../../src/certify/target.js';
 import { currentTestOf, recordExchange } from './recorder.js';
 
 /** One request and its response, as a counterexample shows them; `note` marks a step that is not an API call. */
@@ -73,9 +73,10 @@ export class KitHttp {
       body = JSON.stringify(request.json);
       if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
     }
-    // Prism's proxy answers a body it cannot parse itself instead of forwarding it, so such bodies go direct.
+    // Prism's proxy answers a body it cannot parse itself instead of forwarding it, so such bodies go direct (to this
+    // API's own base URL, where the proxy would have forwarded them).
     const viaProxy = this.target.apiBaseUrls?.[this.api];
-    const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : this.target.baseUrl;
+    const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : apiBaseUrl(this.target, this.api);
     let res: Response;
     const startedAt = new Date();
     for (let attempt = 1; ; attempt++) {

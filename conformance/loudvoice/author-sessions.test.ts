@@ -305,7 +305,7 @@ describe('author sessions and authors against a model', () => {
 
   it(rule(['LDV-SESSION-IDENTITY-FIRST-USE-201', 'LDV-AUTHOR-IDENTITY-LINK', 'LDV-SESSION-200-EXISTING-AUTHOR', 'LDV-SESSION-IDENTITY-UNKNOWN-404'], 'an identity_token creates its author once, then reuses it (200); an unknown one is 404'), async (ctx) => {
     const identity = loudvoiceOf(http.target).identityToken;
-    if (!identity) return ctx.skip('the target file names no Social Login identity token');
+    if (!identity) return ctx.skip('needs a Social Login identity token in the target file (loudvoice.identityToken)');
     const first = await ldv.startSession({ identity_token: identity });
     // 201 on the very first use on this deployment, 200 on a later run: both are right here.
     await check('LDV-SESSION-IDENTITY-FIRST-USE-201', () => expect(first.status).toBeOneOf([200, 201]));

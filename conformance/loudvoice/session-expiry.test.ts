@@ -2,7 +2,9 @@
 // - A session expires after expires_in seconds of inactivity, default 14 days (vendor docs: the seed); the sessions
 //   list shows only live sessions (vendor docs O4). Gaps clear of the boundary second decide; the exact boundary
 //   (gone at exactly expires_in) is assumed.
-// - Activity is a session PUT for the session's author; reads and lists never extend it (assumed).
+// - Activity is a session PUT for the session's author: it keeps the session live for expires_in from that PUT (vendor
+//   docs: the seed, "create/update his session" and expiry "due to inactivity"), checked with the clock and, without
+//   it, with real waits; how the refreshed session's dates read is assumed; reads and lists never extend it (assumed).
 // - A new session starts now and ends expires_in later; date_last_update is null (vendor docs: the seed resultset).
 // - expires_in bounds (1..31536000) and their 400 are assumed.
 // With clock control (capability `clock`) any gaps are tested exactly; without it, a short expires_in and real,
@@ -48,7 +50,7 @@ async function listed(authorToken: string): Promise<boolean> {
 
 describe('author session expiry', () => {
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY', 'LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-REFRESH-EXTENDS', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'for any gaps between session PUTs, the session lives exactly while every gap is below expires_in'), async (ctx) => {
-    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; the real-time test below covers the rule without it`);
+    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; expiry and refresh are checked with real waits and a short expires_in instead`);
     await withFrozenClock(http, async () => {
       await assertProperty(
         http,
@@ -91,7 +93,7 @@ describe('author session expiry', () => {
   }, 120_000);
 
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY'], 'with real time: a 2-second session is listed after 1 s and gone after 2 s (bounded real waits)'), async (ctx) => {
-    if (http.target.capabilities.clock) return ctx.skip('covered exactly by the clock-controlled property above');
+    if (http.target.capabilities.clock) return ctx.skip('checked to the millisecond with the clock (capability clock) instead of real waits');
     const started = await session(`${runTag}-realtime-${++authors}`, 2);
     const { author } = started;
     // expires_in bounds are the vendor's: a target that does not keep a 2-second session cannot be timed here.
@@ -103,6 +105,46 @@ describe('author session expiry', () => {
     await new Promise((r) => setTimeout(r, 2700));
     const late = await listed(author);
     await check('LDV-SESSION-LIST-LIVE-ONLY', () => expect(late, 'gone 3.2 s into a 2 s session').toBe(false));
+  }, 30_000);
+
+  it(rule(['LDV-SESSION-REFRESH-EXTENDS', 'LDV-SESSION-REFRESH-DATES', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'a session PUT for a live session keeps it live for expires_in from that PUT, with the clock'), async (ctx) => {
+    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; checked with real waits and a short expires_in instead`);
+    await withFrozenClock(http, async () => {
+      const ref = `${runTag}-refresh-${++authors}`;
+      const first = await session(ref, 100);
+      await advanceClock(http, 60_000);
+      const refreshed = await session(ref, 100);
+      const r = refreshed.body as Record<string, unknown>;
+      const f = first.body as Record<string, unknown>;
+      await check('LDV-SESSION-TOKEN-KEPT-ON-REFRESH', () => expect(refreshed.token).toBe(first.token));
+      await check('LDV-SESSION-REFRESH-DATES', () => {
+        expect(r.date_creation, 'date_creation of the refreshed session').toBe(f.date_creation);
+        expect(Date.parse(String(r.date_last_update)) - Date.parse(String(f.date_creation)), 'date_last_update is the refresh').toBe(60_000);
+        expect(Date.parse(String(r.date_expiration)) - Date.parse(String(f.date_creation)), 'date_expiration = refresh + expires_in').toBe(160_000);
+      });
+      await advanceClock(http, 60_000);
+      const kept = await listed(refreshed.author);
+      await check('LDV-SESSION-REFRESH-EXTENDS', () => expect(kept, '120 s after the first PUT of a 100 s session, 60 s after its refresh').toBe(true));
+      await advanceClock(http, 45_000);
+      const ended = await listed(refreshed.author);
+      await check('LDV-SESSION-REFRESH-EXTENDS', () => expect(ended, '105 s after the refresh of a 100 s session').toBe(false));
+    });
+  });
+
+  it(rule(['LDV-SESSION-REFRESH-EXTENDS'], 'with real time: a refreshed 3-second session outlives its first window and ends 3 s after the refresh (bounded real waits)'), async (ctx) => {
+    if (http.target.capabilities.clock) return ctx.skip('checked with the clock (capability clock) instead of real waits');
+    const ref = `${runTag}-refresh-realtime-${++authors}`;
+    const started = await session(ref, 3);
+    const kept = (started.body as { expires_in?: unknown }).expires_in;
+    if (kept !== 3) return ctx.skip(`the target keeps expires_in ${String(kept)} for a 3-second session; timing its refresh for real is not practical`);
+    await new Promise((r) => setTimeout(r, 2000));
+    await session(ref, 3);
+    await new Promise((r) => setTimeout(r, 2000));
+    const stillListed = await listed(started.author);
+    await check('LDV-SESSION-REFRESH-EXTENDS', () => expect(stillListed, '4 s after the first PUT of a 3 s session, 2 s after its refresh').toBe(true));
+    await new Promise((r) => setTimeout(r, 2200));
+    const ended = await listed(started.author);
+    await check('LDV-SESSION-REFRESH-EXTENDS', () => expect(ended, '4.2 s after the refresh of a 3 s session').toBe(false));
   }, 30_000);
 
   it(rule(['LDV-SESSION-ACTIVITY', 'LDV-SESSION-EXPIRED-GONE', 'LDV-SESSION-NEW-SESSION', 'LDV-LAST-UPDATE-NULL-WHEN-NEW'], 'reads do not extend a session; after expiry the next PUT starts a new session with a new token'), async (ctx) => {

@@ -57,7 +57,7 @@ describe('authors', () => {
     const unknown = await ldv.createAuthor({ author_reference: unique('ghost'), identity_token: '00000000-0000-4000-8000-00000000beef' });
     await check('LDV-AUTHOR-IDENTITY-ERRORS', () => expect(unknown.status, 'an unknown identity').toBe(404));
     const identity = loudvoiceOf(http.target).identityToken;
-    if (!identity) return ctx.skip('the target file names no Social Login identity token');
+    if (!identity) return ctx.skip('needs a Social Login identity token in the target file (loudvoice.identityToken)');
     const first = await ldv.createAuthor({ author_reference: unique('linked'), identity_token: identity });
     // 201 when no author has the identity yet (its profile supplies the name), 409 when one already has it.
     await check('LDV-AUTHOR-IDENTITY-ERRORS', () => expect(first.status).toBeOneOf([201, 409]));

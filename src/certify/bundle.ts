@@ -34,6 +34,8 @@ export interface Manifest {
   target: {
     name: string;
     baseUrl: string;
+    /** Each API's own base URL (they may be two deployments). */
+    baseUrls: Partial<Record<'livevox' | 'loudvoice', string>>;
     apis: ('livevox' | 'loudvoice')[];
     /** What the target file stated about each capability (absent: it left that to the probe). */
     stated: Partial<Capabilities>;
@@ -176,6 +178,7 @@ export function bundleFiles(input: BundleInput): Record<string, string> {
     target: {
       name: result.target.name,
       baseUrl: result.target.baseUrl,
+      baseUrls: result.target.baseUrls ?? {},
       apis: result.target.apis,
       stated,
       probed: Object.fromEntries(CAPABILITY_NAMES.filter((c) => !(c in stated)).map((c) => [c, result.target.capabilities[c]])),

@@ -1,7 +1,7 @@
 // The Markdown certificate a vendor hands a customer: the verdict and its counts first, then the failed and skipped
 // deciding rules, then everything else; sources as readable citations; secrets redacted.
 import { contractOperations, coverageMarkdown, ruleCoverage } from './coverage.js';
-import { redact } from './target.js';
+import { redact, whereApisAre } from './target.js';
 import { capabilitiesText, type RuleVerdict, type RunResult } from './verdict.js';
 
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -26,7 +26,7 @@ export function markdownReport(result: RunResult, secrets: readonly string[]): s
     '',
     '| | |',
     '|---|---|',
-    `| target | ${esc(result.target.name)} (${result.target.baseUrl}) |`,
+    `| target | ${esc(result.target.name)} (${esc(whereApisAre(result.target, result.target.apis))}) |`,
     `| APIs | ${result.target.apis.join(', ')} |`,
     `| deciding rules | ${s.deciding.total}: ${s.deciding.passed} hold, ${s.deciding.failed} fail, ${s.deciding.skipped} skipped, ${s.deciding.notReached + s.deciding.notCovered} not reached |`,
     `| all rules | ${result.rules.length}: ${count(result.rules, 'pass')} pass, ${count(result.rules, 'fail')} fail, ${count(result.rules, 'skip')} skipped, ${count(result.rules, 'not reached') + count(result.rules, 'not covered')} not reached or not covered |`,

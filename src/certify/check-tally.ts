@@ -12,6 +12,8 @@ export interface RuleTally {
   failures: string[];
   /** Beside each kept failure message, the ids of the exchanges it shows (the bundle's HAR `_id`s). */
   exchanges?: string[][];
+  /** Why the test could not check this rule on this target (`notChecked`), when it made no check of it. */
+  notChecked?: string;
 }
 
 /** A rule's provenance as the contracts write it. */

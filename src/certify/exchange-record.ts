@@ -59,6 +59,8 @@ export function secretPlaces(target: Pick<Target, 'adminToken' | 'livevox' | 'lo
     add('livevox.secondary.apiToken', lv.secondary?.apiToken);
     add('livevox.secondary.user.password', lv.secondary?.user.password);
     add('livevox.passwordUser.password', lv.passwordUser?.password);
+    // The passwords a run sets on passwordUser are new every run: a replay cannot know them and sends "redacted".
+    (lv.kitPasswords ?? []).forEach((p, i) => add(`livevox.kitPasswords.${i}`, p));
   }
   const ld = target.loudvoice;
   if (ld) {

@@ -1,7 +1,7 @@
 // Before a run: is the target reachable, is it the API at all, are its credentials right, and what does it offer
 // beyond what the vendors document? Whatever the target file does not state is found out here, over plain HTTP, so
 // a bare URL of any deployment gets skips with reasons instead of false failures.
-import { CAPABILITY_NAMES, type Capabilities, type Target } from './target.js';
+import { apiBaseUrl, CAPABILITY_NAMES, type Capabilities, type Target } from './target.js';
 import { adminHeaders, call, SetupError, type Answer } from './target-http.js';
 
 export { SetupError } from './target-http.js';
@@ -29,30 +29,41 @@ export async function probeTarget(target: Target): Promise<ProbeResult> {
     if (!present) absent[cap] = why;
   };
 
-  // The admin API (clock and reset) and the test identity provider: session-kit's own test controls.
-  const clock = await call(target, 'GET', '/__admin/clock', adminHeaders(target));
-  if ((clock.status === 401 || clock.status === 403) && target.adminToken) throw new SetupError(`the target refused the admin token (GET /__admin/clock answered ${clock.status})`);
-  const hasAdmin = clock.status === 200 && isObject(clock.json) && typeof clock.json.epochMs === 'number';
-  if ((stated.clock || stated.reset) && !hasAdmin) {
-    throw new SetupError(`the target file says the target offers clock/reset controls, but GET /__admin/clock answered ${describe(clock)}${target.adminToken ? '' : ' (no admin token was given: set SESSION_KIT_ADMIN_TOKEN or adminToken)'}`);
+  // The admin API (clock and reset) and the test identity provider: session-kit's own test controls. They live with
+  // the deployment that serves an API, so each API's own base URL is asked (once when both APIs share one), and the
+  // clock counts only when every certified API's deployment has it: a suite moves the clock where its API lives.
+  const urls = [...new Set(target.apis.map((api) => apiBaseUrl(target, api)))];
+  const where = (url: string) => (urls.length > 1 ? ` at ${url}` : '');
+  let noAdmin: string | undefined;
+  for (const url of urls) {
+    const clock = await call(url, 'GET', '/__admin/clock', adminHeaders(target));
+    if ((clock.status === 401 || clock.status === 403) && target.adminToken) throw new SetupError(`the target refused the admin token (GET ${where(url) ? url : ''}/__admin/clock answered ${clock.status})`);
+    const hasAdmin = clock.status === 200 && isObject(clock.json) && typeof clock.json.epochMs === 'number';
+    if ((stated.clock || stated.reset) && !hasAdmin) {
+      throw new SetupError(`the target file says the target offers clock/reset controls, but GET ${where(url) ? url : ''}/__admin/clock answered ${describe(clock)}${target.adminToken ? '' : ' (no admin token was given: set SESSION_KIT_ADMIN_TOKEN or adminToken)'}`);
+    }
+    if (!hasAdmin && noAdmin === undefined) {
+      noAdmin = clock.status === 401 || clock.status === 403 ? `the admin API${where(url)} needs a token (set SESSION_KIT_ADMIN_TOKEN)` : `no clock control (GET /__admin/clock is not session-kit's admin API${where(url) || ' here'})`;
+    }
   }
-  const noAdmin = clock.status === 401 || clock.status === 403 ? 'the admin API needs a token (set SESSION_KIT_ADMIN_TOKEN)' : 'no clock control (GET /__admin/clock is not session-kit\'s admin API here)';
-  note('clock', hasAdmin, noAdmin);
-  note('reset', hasAdmin, noAdmin.replace('no clock control', 'no reset control'));
-  const jwks = await call(target, 'GET', '/__idp/jwks.json');
+  note('clock', noAdmin === undefined, noAdmin ?? '');
+  note('reset', noAdmin === undefined, (noAdmin ?? '').replace('no clock control', 'no reset control'));
+  // ID tokens are for LiveVox SSO: the identity provider that counts is the LiveVox deployment's.
+  const idpUrl = apiBaseUrl(target, target.apis.includes('livevox') ? 'livevox' : target.apis[0]!);
+  const jwks = await call(idpUrl, 'GET', '/__idp/jwks.json');
   note('idp', jwks.status === 200 && Array.isArray(jwks.json?.keys), 'no test identity provider to mint ID tokens (GET /__idp/jwks.json)');
 
-  if (target.apis.includes('livevox') && target.livevox) await probeLiveVox(target, note);
-  if (target.apis.includes('loudvoice') && target.loudvoice) await probeLoudVoice(target);
+  if (target.apis.includes('livevox') && target.livevox) await probeLiveVox(target, apiBaseUrl(target, 'livevox'), note);
+  if (target.apis.includes('loudvoice') && target.loudvoice) await probeLoudVoice(target, apiBaseUrl(target, 'loudvoice'));
 
   const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, c in stated ? stated[c] === true : found[c] === true])) as unknown as Capabilities;
   for (const c of CAPABILITY_NAMES) if (c in stated && !stated[c]) absent[c] = 'the target file says the target does not offer it';
   return { capabilities, absent };
 }
 
-async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, present: boolean, why: string) => void): Promise<void> {
+async function probeLiveVox(target: Target, url: string, note: (cap: keyof Capabilities, present: boolean, why: string) => void): Promise<void> {
   const { primary } = target.livevox!;
-  const login = await call(target, 'POST', '/session/login', { 'LV-Access': primary.apiTokens[0]! }, { clientName: primary.clientName, userName: primary.user.userName, password: primary.user.password });
+  const login = await call(url, 'POST', '/session/login', { 'LV-Access': primary.apiTokens[0]! }, { clientName: primary.clientName, userName: primary.user.userName, password: primary.user.password });
   if (!isObject(login.json) || 'response' in login.json) {
     throw new SetupError(`the target does not look like the LiveVox Session API: POST /session/login answered ${describe(login)}`);
   }
@@ -65,11 +76,11 @@ async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, pres
     // Present when a live user session reads it (200), or is refused as unauthenticated although it is live (401: a
     // defect the LV-Session rules must see). Anything else (404, or 403 for the user's role) leaves it out.
     const offered = (status: number) => status === 200 || status === 401;
-    const details = await call(target, 'GET', '/session/details', session);
+    const details = await call(url, 'GET', '/session/details', session);
     note('sessionDetails', offered(details.status), `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
-    const centers = await call(target, 'GET', '/configuration/v6.0/callCenters', session);
+    const centers = await call(url, 'GET', '/configuration/v6.0/callCenters', session);
     note('callCenters', offered(centers.status), `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
-    await call(target, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
+    await call(url, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
   } else {
     // The login broke its own rule (LVX-LOGIN-SUCCESS decides that); the operations behind it cannot be probed.
     note('sessionDetails', false, 'could not be probed: the login answered no sessionId');
@@ -83,18 +94,18 @@ async function probeLiveVox(target: Target, note: (cap: keyof Capabilities, pres
   if (passwordUser) others.push(['passwordUser', primary.apiTokens[0]!, primary.clientName, passwordUser, {}]);
   primary.apiTokens.slice(1).forEach((token, i) => others.push([`primary.apiTokens.${i + 1}`, token, primary.clientName, primary.user, {}]));
   for (const [who, token, clientName, principal, extra] of others) {
-    const res = await call(target, 'POST', '/session/login', { 'LV-Access': token }, { clientName, userName: principal.userName, password: principal.password, ...extra });
+    const res = await call(url, 'POST', '/session/login', { 'LV-Access': token }, { clientName, userName: principal.userName, password: principal.password, ...extra });
     if (res.status === 401 || res.status === 403) throw new SetupError(`the target refused the login of the target file's ${who} (${res.status}): check its credentials`);
-    if (typeof res.json?.sessionId === 'string') await call(target, 'DELETE', `/session/logout/${encodeURIComponent(res.json.sessionId)}`);
+    if (typeof res.json?.sessionId === 'string') await call(url, 'DELETE', `/session/logout/${encodeURIComponent(res.json.sessionId)}`);
   }
-  const sso = await call(target, 'POST', '/session/sso/login', { 'LV-Access': primary.apiTokens[0]! }, {});
+  const sso = await call(url, 'POST', '/session/sso/login', { 'LV-Access': primary.apiTokens[0]! }, {});
   note('ssoLogin', sso.status !== 404 && sso.status !== 405, 'no SSO login at POST /session/sso/login (its path is session-kit\'s design; 404 here)');
 }
 
-async function probeLoudVoice(target: Target): Promise<void> {
+async function probeLoudVoice(target: Target, url: string): Promise<void> {
   const { publicKey, privateKey } = target.loudvoice!;
   const authorization = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
-  const list = await call(target, 'GET', '/loudvoice/authors.json?entries_per_page=1', { authorization });
+  const list = await call(url, 'GET', '/loudvoice/authors.json?entries_per_page=1', { authorization });
   if (!isObject(list.json) || !isObject(list.json.response)) {
     throw new SetupError(`the target does not look like the LoudVoice API: GET /loudvoice/authors.json answered ${describe(list)}`);
   }

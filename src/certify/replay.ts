@@ -5,7 +5,7 @@
 // (session ids, tokens in paths and bodies) are swapped for the ones it hands out now.
 import type { HarEntry } from './har.js';
 import { secretPlaces } from './exchange-record.js';
-import type { Target } from './target.js';
+import { apiBaseUrl, type Target } from './target.js';
 
 /** One answer: status, the headers a reader looks at, and the body. */
 export interface Answer {
@@ -61,6 +61,8 @@ function changedValues(before: unknown, after: unknown, out: Map<string, string>
   }
 }
 
+const originOf = (url: string) => /^https?:\/\/[^/]+/.exec(url)?.[0] ?? '';
+
 const keyHeaders = (headers: { name: string; value: string }[] | Headers): Record<string, string> => {
   const list = headers instanceof Headers ? [...headers].map(([name, value]) => ({ name, value })) : headers;
   return Object.fromEntries(list.filter((h) => KEY_HEADERS.includes(h.name.toLowerCase())).map((h) => [h.name.toLowerCase(), h.value]));
@@ -73,6 +75,8 @@ export async function replayEntries(entries: readonly HarEntry[], target: Target
   const recordedById = new Map(entries.map((e) => [e._id, parse(e.response.content.text)]));
   const renamed = new Map<string, string>(); // recorded id value -> the one handed out now
   const steps: ReplayStep[] = [];
+  const apiOfOrigin = new Map<string, 'livevox' | 'loudvoice'>();
+  for (const e of entries) if (e._api === 'livevox' || e._api === 'loudvoice') apiOfOrigin.set(originOf(e.request.url), e._api);
   for (const entry of entries) {
     const unfilled: string[] = [];
     const fill = (text: string): string => {
@@ -102,7 +106,9 @@ export async function replayEntries(entries: readonly HarEntry[], target: Target
       });
     };
     const path = entry.request.url.replace(/^https?:\/\/[^/]+/, '');
-    const url = target.baseUrl + fill(path);
+    // Each API may live on its own deployment: an admin or runner call goes where that origin's API calls went.
+    const api = entry._api === 'livevox' || entry._api === 'loudvoice' ? entry._api : apiOfOrigin.get(originOf(entry.request.url));
+    const url = (api ? apiBaseUrl(target, api) : target.baseUrl) + fill(path);
     const headers: [string, string][] = entry.request.headers.filter((h) => !SKIPPED_REQUEST_HEADERS.has(h.name.toLowerCase())).map((h) => [h.name, fill(h.value)]);
     const body = entry.request.postData ? fill(entry.request.postData.text) : undefined;
     const recorded: Answer = { status: entry.response.status, headers: keyHeaders(entry.response.headers), body: entry.response.content.text };

@@ -13,8 +13,9 @@ import { contractOperations, ruleCoverage } from './coverage.js';
 import { EXCHANGE_LOG_KEY, readExchangeLog, runnerRecorder } from './exchange-record.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
+import { kitPasswords } from './kit-passwords.js';
 import { recordCalls } from './target-http.js';
-import { newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, type Target } from './target.js';
+import { apiBaseUrl, newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, whereApisAre, WORKDIR_ENV, type Target } from './target.js';
 import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
@@ -143,6 +144,8 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
   // One tag for the session: the suites' shared modules read it once, and every run's clean-up looks for it.
   const runTag = newRunTag();
   process.env[RUN_TAG_ENV] = runTag;
+  // Where a note for the kit's user goes (a password the kit could not put back): the folder the kit was run from.
+  process.env[WORKDIR_ENV] ??= process.cwd();
   const collector = new OutcomeCollector((line) => print(line));
   const reporters: unknown[] = [collector];
   if (settings.junit) {
@@ -185,10 +188,16 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const apiBaseUrls: Partial<Record<'livevox' | 'loudvoice', string>> = {};
       if (options.prism) {
         for (const api of options.apis) {
-          const proxy = await startPrismProxy(CONTRACTS[api], options.target.baseUrl);
+          const proxy = await startPrismProxy(CONTRACTS[api], apiBaseUrl(options.target, api));
           proxies.push({ api, proxy });
           apiBaseUrls[api] = proxy.url;
         }
+      }
+      // The passwords this run may set on passwordUser: new every run, and secrets like the target's own.
+      const passwordUser = options.apis.includes('livevox') ? options.target.livevox?.passwordUser : undefined;
+      if (passwordUser && options.target.livevox) {
+        options.target.livevox.kitPasswords = kitPasswords();
+        options.target.secrets.push(...options.target.livevox.kitPasswords);
       }
       const handedOver = JSON.stringify({ ...options.target, apis: options.apis, ...(options.prism ? { apiBaseUrls } : {}) });
       process.env[TARGET_ENV] = handedOver;
@@ -198,7 +207,8 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
       collector.reset((line) => print(line), selected);
-      print(`session-kit conformance: ${options.target.name} (${options.apis.join(', ')}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      print(`session-kit conformance: ${options.target.name} (${whereApisAre(options.target, options.apis)}), seed ${settings.seed}, ${settings.runs} runs per property`);
+      if (passwordUser) print(`  note: the password tests change ${passwordUser.userName}'s password to random ones of this run and put the original back (docs/target-file.md)`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
       else vitest.resetGlobalTestNamePattern();
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
@@ -214,7 +224,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
         tool: { name: 'session-kit', version },
-        target: { name: options.target.name, baseUrl: options.target.baseUrl, capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
+        target: { name: options.target.name, baseUrl: options.target.baseUrl, baseUrls: Object.fromEntries(options.apis.map((api) => [api, apiBaseUrl(options.target, api)])), capabilities: options.target.capabilities, absent: options.target.absent ?? {}, apis: options.apis },
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
         seed: options.seed,

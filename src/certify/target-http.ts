@@ -29,13 +29,17 @@ const TIMEOUT_MS = 10_000;
 /** The Authorization header of the target's admin API, when the target file gives an admin token. */
 export const adminHeaders = (target: Target): Record<string, string> => (target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {});
 
-/** One request to the target; a target that does not answer is a SetupError naming why. */
-export async function call(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+/**
+ * One request to a base URL (a Target means its top-level one; callers that speak to one API pass `apiBaseUrl(target,
+ * api)`); a target that does not answer is a SetupError naming why.
+ */
+export async function call(at: Target | string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+  const base = typeof at === 'string' ? at : at.baseUrl;
   let res: Response;
   const startedAt = new Date();
   const requestHeaders: [string, string][] = Object.entries(body === undefined ? headers : { 'content-type': 'application/json', ...headers });
   try {
-    res = await fetch(target.baseUrl + path, {
+    res = await fetch(base + path, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -43,7 +47,7 @@ export async function call(target: Target, method: string, path: string, headers
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new SetupError(`cannot reach the target at ${target.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new SetupError(`cannot reach the target at ${base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
   const text = await res.text();
   recorder?.({
@@ -53,7 +57,7 @@ export async function call(target: Target, method: string, path: string, headers
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     method,
-    url: target.baseUrl + path,
+    url: base + path,
     requestHeaders,
     ...(body !== undefined ? { requestBody: JSON.stringify(body) } : {}),
     status: res.status,

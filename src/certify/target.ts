@@ -1,15 +1,26 @@
-// What the conformance kit runs against: a base URL, credentials (read from environment variables, never from the file
-// itself unless they are public test fixtures), and which capabilities the deployment offers.
+// What the conformance kit runs against: where each API is served, credentials (read from environment variables, never
+// from the file itself unless they are public test fixtures), and which capabilities the deployment offers. The file's
+// shape is conformance/targets/target.schema.json; docs/target-file.md explains every key.
 import { readFileSync } from 'node:fs';
+import { jsonErrorLine, targetFileProblems } from './target-schema.js';
 
 /** A credential in a target file: a literal (public test fixtures only) or `{ "env": "NAME" }`. */
 export type SecretRef = string | { env: string };
 
-/** A target file as written by a vendor or CI. */
+/** The APIs the kit certifies. */
+export type ApiName = 'livevox' | 'loudvoice';
+
+/**
+ * A target file as written by a vendor or CI: the TypeScript face of target.schema.json (a test keeps the two in
+ * agreement, key for key).
+ */
 export interface TargetFile {
+  /** The schema the file follows, for editors; ignored by the kit. */
+  $schema?: string;
   name: string;
-  baseUrl: string;
-  apis?: ('livevox' | 'loudvoice')[];
+  /** Serves both APIs and their admin calls; optional when every certified API gives its own baseUrl. */
+  baseUrl?: string;
+  apis?: ApiName[];
   /**
    * What the deployment offers beyond the vendors' APIs; each one left out is probed before the run. clock: POST
    * /__admin/clock moves time; reset: POST /__admin/reset; idp: POST /__idp/token mints ID tokens; sessionDetails: GET
@@ -18,6 +29,8 @@ export interface TargetFile {
   capabilities?: Partial<Capabilities>;
   adminToken?: SecretRef;
   livevox?: {
+    /** Where the LiveVox API and its admin calls go, when not to the top-level baseUrl. */
+    baseUrl?: string;
     /** A client with at least two API tokens, a user and an agent. */
     primary: { clientName: string; apiTokens: SecretRef[]; user: Principal; agent?: Principal; ssoAudience?: string };
     /** A second client (for "a token of another client is refused"). */
@@ -26,6 +39,8 @@ export interface TargetFile {
     passwordUser?: Principal;
   };
   loudvoice?: {
+    /** Where the LoudVoice API and its admin calls go, when not to the top-level baseUrl. */
+    baseUrl?: string;
     publicKey: SecretRef;
     privateKey: SecretRef;
     /** A Social Login identity token the deployment knows (for the identity_token session variant). */
@@ -55,8 +70,11 @@ export const CAPABILITY_NAMES: readonly (keyof Capabilities)[] = ['clock', 'rese
 /** A target with every secret resolved, as the suites receive it. */
 export interface Target {
   name: string;
+  /** The top-level base URL, or when the file gives none, the first certified API's own (a name for reports). */
   baseUrl: string;
-  apis: ('livevox' | 'loudvoice')[];
+  /** Each certified API's own base URL: that API's traffic and its admin calls go there (see `apiBaseUrl`). */
+  baseUrls?: Partial<Record<ApiName, string>>;
+  apis: ApiName[];
   capabilities: Capabilities;
   /** Why each absent capability is absent (stated in the target file, or what the probe saw). */
   absent?: Partial<Record<keyof Capabilities, string>>;
@@ -67,10 +85,15 @@ export interface Target {
     primary: { clientName: string; apiTokens: string[]; user: ResolvedPrincipal; agent?: ResolvedPrincipal; ssoAudience?: string };
     secondary?: { clientName: string; apiToken: string; user: ResolvedPrincipal };
     passwordUser?: ResolvedPrincipal;
+    /** The passwords this run may set on passwordUser (src/certify/kit-passwords.ts); each is among `secrets`. */
+    kitPasswords?: string[];
   };
   loudvoice?: { publicKey: string; privateKey: string; identityToken?: string };
-  /** Where each API's traffic goes when it differs from baseUrl (through a Prism proxy); admin calls use baseUrl. */
-  apiBaseUrls?: Partial<Record<'livevox' | 'loudvoice', string>>;
+  /**
+   * Where each API's traffic goes through a Prism proxy (`--prism`), which forwards it to the API's own base URL;
+   * admin calls never go through a proxy.
+   */
+  apiBaseUrls?: Partial<Record<ApiName, string>>;
   /** Every resolved secret, so reports can redact them. */
   secrets: string[];
 }
@@ -91,6 +114,9 @@ export const RUN_TAG_ENV = 'SESSION_KIT_RUN_TAG';
 
 /** A fresh run tag: the prefix of every reference a run creates (`session-kit-run-...`). */
 export const newRunTag = (): string => `session-kit-run-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+/** The folder the kit was started from: where a note only its user may read goes (a password it could not restore). */
+export const WORKDIR_ENV = 'SESSION_KIT_WORKDIR';
 
 /** The environment variable through which the runner hands the resolved target to the suites. */
 export const TARGET_ENV = 'SESSION_KIT_TARGET';
@@ -121,19 +147,44 @@ export function referenceTarget(baseUrl: string): TargetFile {
   };
 }
 
-/** Reads a target file (JSON) or takes a URL as the session-kit reference at that address. */
+/**
+ * Reads a target file (JSON) or takes a URL as the session-kit reference at that address. A file is checked against
+ * the target schema before anything is sent: a TargetError names the first problem in one line (`file: path: what`).
+ */
 export function readTargetFile(fileOrUrl: string): TargetFile {
   if (/^https?:\/\//.test(fileOrUrl)) return referenceTarget(fileOrUrl.replace(/\/+$/, ''));
+  let text: string;
+  try {
+    text = readFileSync(fileOrUrl, 'utf8');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : (code ?? message);
+    throw new TargetError(`${fileOrUrl}: cannot read the target file (${why})`);
+  }
+  // Editors on Windows may save a byte order mark; JSON.parse would call it an unexpected token.
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new TargetError(`${fileOrUrl}: the target file is empty (see docs/target-file.md)`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(fileOrUrl, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new TargetError(`cannot read target file ${fileOrUrl}: ${(error as Error).message}`);
+    throw new TargetError(`${fileOrUrl}: ${jsonErrorLine(text, error as Error)}`);
   }
-  const file = data as TargetFile;
-  if (typeof file?.baseUrl !== 'string' || !/^https?:\/\//.test(file.baseUrl)) throw new TargetError(`${fileOrUrl}: baseUrl must be an http(s) URL`);
-  if (typeof file.name !== 'string') throw new TargetError(`${fileOrUrl}: name is required`);
-  return { ...file, baseUrl: file.baseUrl.replace(/\/+$/, '') };
+  const [first] = targetFileProblems(data);
+  if (first !== undefined) throw new TargetError(`${fileOrUrl}: ${first}`);
+  return data as TargetFile;
+}
+
+/** Where a run goes, for a report: `livevox, loudvoice at URL`, or `livevox at URL1, loudvoice at URL2`. */
+export function whereApisAre(target: Pick<Target, 'baseUrl' | 'baseUrls'>, apis: readonly ApiName[]): string {
+  const urls = apis.map((api) => apiBaseUrl(target, api));
+  if (new Set(urls).size <= 1) return `${apis.join(', ')} at ${urls[0] ?? target.baseUrl}`;
+  return apis.map((api, i) => `${api} at ${urls[i]}`).join(', ');
+}
+
+/** The base URL of one API of a target: its own when the file gives one, else the top-level one. */
+export function apiBaseUrl(target: Pick<Target, 'baseUrl' | 'baseUrls'>, api: ApiName): string {
+  return target.baseUrls?.[api] ?? target.baseUrl;
 }
 
 /** Resolves every secret reference from the environment; a missing variable is an error that names it. */
@@ -149,10 +200,20 @@ export function resolveTarget(file: TargetFile, env: NodeJS.ProcessEnv): Target 
     return value;
   };
   const principal = (p: Principal, where: string): ResolvedPrincipal => ({ userName: p.userName, password: secret(p.password, `${where}.password`)! });
-  const apis = file.apis ?? (['livevox', 'loudvoice'] as const).filter((a) => file[a] !== undefined);
+  // An API listed without its section has nothing to log in with: it is not certified (the schema refuses such files).
+  const apis = (file.apis ?? (['livevox', 'loudvoice'] as const)).filter((a) => file[a] !== undefined);
+  if (apis.length === 0) throw new TargetError('the target gives neither livevox nor loudvoice credentials');
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  const baseUrls: Partial<Record<ApiName, string>> = {};
+  for (const api of apis) {
+    const url = file[api]?.baseUrl ?? file.baseUrl;
+    if (url === undefined) throw new TargetError(`${api} has no base URL: give baseUrl, or ${api}.baseUrl`);
+    baseUrls[api] = trim(url);
+  }
   const target: Target = {
     name: file.name,
-    baseUrl: file.baseUrl,
+    baseUrl: file.baseUrl === undefined ? baseUrls[apis[0]!]! : trim(file.baseUrl),
+    baseUrls,
     apis: [...apis],
     // Until the probe has run, only what the file states counts.
     capabilities: Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, file.capabilities?.[c] === true])) as unknown as Capabilities,

@@ -64,7 +64,7 @@ export type Verdict = 'CONFORMS' | 'DOES NOT CONFORM' | 'INCONCLUSIVE';
 /** Everything a run produced: what ran against what, every rule's verdict, and every test. */
 export interface RunResult {
   tool: { name: 'session-kit'; version: string };
-  target: { name: string; baseUrl: string; capabilities: Target['capabilities']; absent: NonNullable<Target['absent']>; apis: Target['apis'] };
+  target: { name: string; baseUrl: string; baseUrls?: Partial<Record<Target['apis'][number], string>>; capabilities: Target['capabilities']; absent: NonNullable<Target['absent']>; apis: Target['apis'] };
   startedAt: string;
   durationMs: number;
   seed: number;
@@ -141,9 +141,11 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
     let passedChecks = 0;
     let failedChecks = 0;
     const failures = new Map<string, RuleVerdict['failures'][number]>();
+    const notCheckedReasons = new Set<string>();
     for (const t of naming) {
       const tally = t.checks[r.id];
       if (!tally) continue;
+      if (tally.notChecked) notCheckedReasons.add(tally.notChecked);
       passedChecks += tally.passed;
       failedChecks += tally.failed;
       for (const [i, message] of tally.failures.entries()) {
@@ -158,7 +160,10 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
     const notes: string[] = [];
     if (failedChecks > 0) status = 'fail';
     else if (passedChecks > 0) status = 'pass';
-    else if (naming.some((t) => t.state === 'skipped')) {
+    else if (notCheckedReasons.size > 0) {
+      status = 'skip';
+      notes.push(...notCheckedReasons);
+    } else if (naming.some((t) => t.state === 'skipped')) {
       status = 'skip';
       notes.push(...new Set(naming.filter((t) => t.state === 'skipped').map((t) => t.note ?? 'skipped')));
     } else if (naming.some((t) => t.state === 'failed')) {
@@ -167,7 +172,14 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
     } else if (p['not-observable']) {
       status = 'not observable';
       notes.push(`not observable over HTTP: ${p['not-observable']}`);
-    } else status = 'not covered';
+    } else {
+      status = 'not covered';
+      notes.push(
+        naming.length === 0
+          ? 'not covered: no conformance test checks it'
+          : 'not covered: the tests naming it ran without reaching a check of it on this target',
+      );
+    }
     return {
       id: r.id,
       api: r.api,
@@ -232,7 +244,16 @@ export function summarise(rules: RuleVerdict[], tests: TestOutcome[], runErrors:
   const scope = observed > 0 ? `${d.total} deciding rules (${documented} documented, ${observed} observed that every client depends on)` : `${d.total} deciding rules (all documented)`;
   const skipped = skippedReasons.length > 0 ? `; ${d.skipped} skipped: ${skippedReasons.map((s) => `${s.rules.length} ${s.reason}`).join('; ')}` : '';
   const unreachedCount = d.notReached + d.notCovered;
-  const unreached = unreachedCount === 0 ? '' : ruleFilter ? `; ${unreachedCount} not selected (--rule ${ruleFilter})` : `; ${unreachedCount} not reached`;
+  const idsOf = (s: RuleVerdict['status']) => deciding.filter((r) => r.status === s).map((r) => r.id).join(', ');
+  const unreached =
+    unreachedCount === 0
+      ? ''
+      : ruleFilter
+        ? `; ${unreachedCount} not selected (--rule ${ruleFilter})`
+        : [
+            d.notReached > 0 ? `; ${d.notReached} not reached (a test stopped at an earlier failure): ${idsOf('not reached')}` : '',
+            d.notCovered > 0 ? `; ${d.notCovered} not covered (no check of it ran on this target): ${idsOf('not covered')}` : '',
+          ].join('');
   const otherFailures = rules.filter((r) => r.status === 'fail' && !r.decides).length;
   const others = otherFailures > 0 ? ` ${otherFailures} observed/assumed rule(s) differ from session-kit's choices (reported, not deciding).` : '';
   let headline: string;

@@ -116,6 +116,7 @@ export function verifyBundle(dir: string): BundleReport {
     agree("Node's version", result.node, manifest.node);
     agree('the target name', result.target?.name, manifest.target?.name);
     agree('the target URL', result.target?.baseUrl, manifest.target?.baseUrl);
+    agree("the APIs' base URLs", result.target?.baseUrls ?? {}, manifest.target?.baseUrls);
     agree("the target's APIs", result.target?.apis, manifest.target?.apis);
     agree("the target's capabilities", result.target?.capabilities, manifest.target?.capabilities);
     agree('the verdict', result.summary?.verdict, manifest.run?.verdict);

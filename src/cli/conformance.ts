@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundlePathProblem } from '../certify/bundle.js';
-import { readTargetFile, resolveTarget, TargetError } from '../certify/target.js';
+import { readTargetFile, resolveTarget } from '../certify/target.js';
 import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
 import { UsageError } from './usage-error.js';
@@ -19,7 +19,8 @@ function someTestChecks(ruleId: string): boolean {
 export const CONFORMANCE_HELP = `session-kit conformance: certify a deployment against the contracts
 
 Options:
-  --target FILE|URL   a target file (JSON: base URL, credentials from environment variables, capabilities),
+  --target FILE|URL   a target file (JSON: base URLs, credentials from environment variables, capabilities;
+                      every key in docs/target-file.md, schema conformance/targets/target.schema.json),
                       or the URL of a session-kit reference server (its default fixtures and admin controls)
   --api API           livevox | loudvoice | both (default: what the target offers)
   --seed N            seed of every property (default 20261123); the report's replay command repeats a run
@@ -41,7 +42,11 @@ endpoints) unless the target file states it; what is absent makes its tests skip
 
 Exit codes: 0 CONFORMS (every deciding rule checked holds); 1 DOES NOT CONFORM (a deciding rule failed; with
 --strict, any rule) or INCONCLUSIVE (the kit itself erred, or no deciding rule was checked); 2 bad usage or a
-target that cannot be certified as set up (unreachable, not the API, refused credentials or admin token).`;
+target that cannot be certified as set up (a target file that is not valid, unreachable, not the API, refused
+credentials or admin token).
+
+The kit CHANGES the password of the target file's livevox.passwordUser (and restores it): use a dedicated test
+user. Every key of a target file: docs/target-file.md (installed: node_modules/session-kit/docs/target-file.md).`;
 
 /** Runs the conformance kit as argv says; returns the process exit code. */
 export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -79,13 +84,8 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   // Report paths are the caller's: resolve them against the working directory the command was run from.
   const out = (p: string | undefined) => (p === undefined ? undefined : resolve(process.cwd(), p));
-  let target;
-  try {
-    target = resolveTarget(readTargetFile(values.target), env);
-  } catch (error) {
-    if (error instanceof TargetError) throw new UsageError(error.message);
-    throw error;
-  }
+  // A TargetError (the file's first problem, or a variable it names that is not set) reaches main as one line, exit 2.
+  const target = resolveTarget(readTargetFile(values.target), env);
   let apis = target.apis;
   if (values.api !== undefined) {
     if (!['livevox', 'loudvoice', 'both'].includes(values.api)) throw new UsageError(`--api must be livevox, loudvoice or both, not "${values.api}"`);

@@ -12,6 +12,7 @@ import { cryptoIds } from '../runtime/ids.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import { CannotStartError, whyNotListening } from './cannot-start.js';
 import { onStop } from './on-stop.js';
+import { JournalFileError } from '../http/journal-file.js';
 import { UsageError } from './usage-error.js';
 import { redactRedisUrl } from '../store/redis-url.js';
 import { isWorker, readStore, readWorkers, reportListening, runWorkers } from './workers.js';
@@ -42,6 +43,10 @@ Options:
   --journal-size N       how many requests the request journal keeps, newest first, each with its contract
                          verdict (GET /__admin/requests; default 1000, at most 100000; 4 KiB of memory each)
   --no-journal           no request journal (its admin routes answer an empty list with capacity 0)
+  --journal-file FILE    also append every exchange to FILE (created or emptied at start), one JSON line each,
+                         redacted and judged as GET /__admin/requests shows it; written in batches off the
+                         request's path and drained on SIGTERM or SIGINT. For CI: keep it as evidence, gate on it
+                         with \`session-kit journal check --file FILE\`, turn it into HAR with \`journal har\`
   --cors [ORIGIN]        answer CORS preflights and add Access-Control-Allow-Origin to every response, for
                          browser clients: ORIGIN, or a comma-separated list of origins (each reflected when it
                          calls), or any origin (*) when none is given. Off by default
@@ -111,6 +116,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'log-requests': { type: 'boolean', default: false },
       'journal-size': { type: 'string', default: String(DEFAULT_CONFIG.journalSize) },
       'no-journal': { type: 'boolean', default: false },
+      'journal-file': { type: 'string' },
       cors: { type: 'string' },
       fault: { type: 'string', multiple: true, default: [] },
       variant: { type: 'string', multiple: true, default: [] },
@@ -155,6 +161,10 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   if (!/^\d+$/.test(values['journal-size']) || !Number.isSafeInteger(journalSize) || journalSize < 1 || journalSize > 100_000) {
     throw new UsageError('--journal-size must be an integer from 1 to 100000 (use --no-journal to turn the journal off)');
   }
+  const journalFile = values['journal-file'];
+  if (journalFile !== undefined && journalFile.trim() === '') throw new UsageError('--journal-file needs a file name');
+  // N processes emptying and appending to one file would interleave and clobber each other's lines.
+  if (journalFile !== undefined && workers > 1) throw new UsageError('--journal-file is written by one process: it cannot be used with --workers');
   const cors = values.cors === undefined ? undefined : parseCorsOption(values.cors);
 
   const faults = new Set<FaultName>();
@@ -197,6 +207,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (latency) console.log(`  latency: ${latency.minMs === latency.maxMs ? `${latency.minMs} ms` : `${latency.minMs}-${latency.maxMs} ms`} before every API request`);
     if (faults.size > 0) console.log(`  TEST FAULTS ON: ${[...faults].join(', ')} (this server is deliberately wrong)`);
     if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
+    if (journalFile !== undefined) console.log(`  journal file: ${journalFile} (every exchange, redacted, with its verdict)`);
     if (cors) console.log(`  CORS: on for ${cors.origin === '*' ? 'any origin' : cors.origin.join(', ')}`);
     if (!adminEnabled) console.log('  admin controls: off');
     else if (adminToken !== undefined) console.log('  admin controls: on, token required');
@@ -236,6 +247,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
         : {}),
       ...(store ? { redis: store } : {}),
       journalSize: values['no-journal'] ? 0 : journalSize,
+      // A write that fails is said on stderr: the file is evidence, a gap in it matters.
+      ...(journalFile !== undefined ? { journalFile: { path: journalFile, onError: (error: Error) => console.error(`session-kit: WARNING: ${error.message}`) } } : {}),
       ...(cors ? { cors } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
@@ -256,7 +269,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     app.close().then(
       () => process.exit(0),
       (error: Error) => {
-        console.error(`session-kit: ${error instanceof StateFileError ? 'the final save of the state failed' : 'closing failed'}: ${error.message}`);
+        console.error(`session-kit: ${error instanceof StateFileError ? 'the final save of the state failed' : error instanceof JournalFileError ? 'the journal file was not fully written' : 'closing failed'}: ${error.message}`);
         process.exit(1);
       },
     );

@@ -9,6 +9,12 @@ export const VARIANTS = {
     what: 'LiveVox error bodies use another numbering (catalogue code - 9000) and other wording',
     rules: ['LVX-ERROR-CODES'],
   },
+  'livevox-login-201': {
+    what: 'a successful login (password or SSO) answers 201 Created instead of 200; everything else unchanged',
+    rules: ['LVX-LOGIN-SUCCESS'],
+    // Every real client reads a 200 (LVX-LOGIN-SUCCESS decides), so this variant fails on that rule, and on no other.
+    expect: { verdict: 'DOES NOT CONFORM', decidingFailed: ['LVX-LOGIN-SUCCESS'] },
+  },
   'livevox-validate-200': {
     what: 'validate of a live LiveVox session answers 200 {"valid": true} instead of 204',
     rules: ['LVX-VALIDATE-LIVE-204'],
@@ -93,7 +99,7 @@ export const VARIANTS = {
     what: 'POST /session/sso/login (and its versioned forms) does not exist: 404 like any unknown path',
     rules: ['LVX-SSO-SESSION'],
   },
-} as const satisfies Record<string, { what: string; rules: readonly string[] }>;
+} as const satisfies Record<string, { what: string; rules: readonly string[]; expect?: { verdict: string; decidingFailed: readonly string[] } }>;
 
 /** The name of a test-only variant. */
 export type VariantName = keyof typeof VARIANTS;

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://session-kit.local/fixtures.schema.json","title":"session-kit fixture file","description":"The state a session-kit server starts with and returns to on POST /__admin/reset.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"livevox":{"type":"object","additionalProperties":false,"required":["clients"],"properties":{"clients":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["clientName","clientId","apiTokens","users"],"properties":{"clientName":{"type":"string","minLength":1},"clientId":{"type":"integer","minimum":1},"apiTokens":{"description":"API tokens of this client: at most 5 (vendor docs).","type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9-]{8,128}$"}},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["userName","password","userId","agent"],"properties":{"userName":{"type":"string","minLength":1},"password":{"type":"string","minLength":1},"userId":{"type":"integer","minimum":1},"agent":{"type":"boolean"},"passwordExpiresAt":{"type":"string","format":"date-time"}}}},"callCenters":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["callCenterId","name"],"properties":{"callCenterId":{"type":"integer"},"name":{"type":"string"}}}},"sso":{"type":"object","additionalProperties":false,"required":["issuer","audience"],"properties":{"issuer":{"type":"string","minLength":1},"audience":{"type":"string","minLength":1},"userClaim":{"type":"string","minLength":1},"jwksUri":{"type":"string","format":"uri"}}}}}}}},"loudvoice":{"type":"object","additionalProperties":false,"required":["sites"],"properties":{"sites":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["subdomain","publicKey","privateKey"],"properties":{"subdomain":{"type":"string","pattern":"^[a-z0-9-]{1,63}$"},"publicKey":{"type":"string","minLength":8},"privateKey":{"type":"string","minLength":8},"identities":{"description":"Social Login identities whose identity_token can start an author session.","type":"array","items":{"type":"object","additionalProperties":false,"required":["identityToken","name"],"properties":{"identityToken":{"type":"string","format":"uuid"},"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"},"pictureUrl":{"type":"string","format":"uri"},"websiteUrl":{"type":"string","format":"uri"}}}},"authors":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["authorToken","name"],"properties":{"authorToken":{"type":"string","format":"uuid"},"authorReference":{"type":"string","minLength":1},"identityToken":{"type":"string","format":"uuid"},"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"},"description":{"type":"string"},"pictureUrl":{"type":"string","format":"uri"},"websiteUrl":{"type":"string","format":"uri"}}}},"discussions":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["discussionToken","title"],"properties":{"discussionToken":{"type":"string","format":"uuid"},"discussionReference":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"url":{"type":"string","format":"uri"},"isClosed":{"type":"boolean"},"comments":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["commentToken","text"],"properties":{"commentToken":{"type":"string","format":"uuid"},"commentReference":{"type":"string","minLength":1},"parentCommentToken":{"type":"string","format":"uuid"},"authorToken":{"type":"string","format":"uuid"},"guest":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}}},"text":{"type":"string","minLength":1}}}}}}}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://session-kit.local/fixtures.schema.json","title":"session-kit fixture file","description":"The state a session-kit server starts with and returns to on POST /__admin/reset.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"livevox":{"type":"object","additionalProperties":false,"required":["clients"],"properties":{"passwordPolicy":{"description":"Password rules beyond the LiveVox info sheet's minimum (8 characters with a digit), which the server always enforces.","type":"object","additionalProperties":false,"properties":{"reuseHistory":{"description":"How many of a user's latest passwords, the current one included, a new password may not repeat. 1 (the default) refuses only the current one; LiveVox's password-management info sheet says 4.","type":"integer","minimum":1,"maximum":50}}},"clients":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["clientName","clientId","apiTokens","users"],"properties":{"clientName":{"type":"string","minLength":1},"clientId":{"type":"integer","minimum":1},"apiTokens":{"description":"API tokens of this client: at most 5 (vendor docs).","type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9-]{8,128}$"}},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["userName","password","userId","agent"],"properties":{"userName":{"type":"string","minLength":1},"password":{"type":"string","minLength":1},"userId":{"type":"integer","minimum":1},"agent":{"type":"boolean"},"passwordExpiresAt":{"type":"string","format":"date-time"}}}},"callCenters":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["callCenterId","name"],"properties":{"callCenterId":{"type":"integer"},"name":{"type":"string"}}}},"sso":{"type":"object","additionalProperties":false,"required":["issuer","audience"],"properties":{"issuer":{"type":"string","minLength":1},"audience":{"type":"string","minLength":1},"userClaim":{"type":"string","minLength":1},"jwksUri":{"type":"string","format":"uri"}}}}}}}},"loudvoice":{"type":"object","additionalProperties":false,"required":["sites"],"properties":{"sites":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["subdomain","publicKey","privateKey"],"properties":{"subdomain":{"type":"string","pattern":"^[a-z0-9-]{1,63}$"},"publicKey":{"type":"string","minLength":8},"privateKey":{"type":"string","minLength":8},"identities":{"description":"Social Login identities whose identity_token can start an author session.","type":"array","items":{"type":"object","additionalProperties":false,"required":["identityToken","name"],"properties":{"identityToken":{"type":"string","format":"uuid"},"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"},"pictureUrl":{"type":"string","format":"uri"},"websiteUrl":{"type":"string","format":"uri"}}}},"authors":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["authorToken","name"],"properties":{"authorToken":{"type":"string","format":"uuid"},"authorReference":{"type":"string","minLength":1},"identityToken":{"type":"string","format":"uuid"},"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"},"description":{"type":"string"},"pictureUrl":{"type":"string","format":"uri"},"websiteUrl":{"type":"string","format":"uri"}}}},"discussions":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["discussionToken","title"],"properties":{"discussionToken":{"type":"string","format":"uuid"},"discussionReference":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"url":{"type":"string","format":"uri"},"isClosed":{"type":"boolean"},"comments":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["commentToken","text"],"properties":{"commentToken":{"type":"string","format":"uuid"},"commentReference":{"type":"string","minLength":1},"parentCommentToken":{"type":"string","format":"uuid"},"authorToken":{"type":"string","format":"uuid"},"guest":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}}},"text":{"type":"string","minLength":1}}}}}}}}}}}}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^[A-Za-z0-9-]{8,128}$", "u");
 const pattern5 = new RegExp("^[a-z0-9-]{1,63}$", "u");
@@ -66,7 +66,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key1 in data1){
-if(!(key1 === "clients")){
+if(!((key1 === "passwordPolicy") || (key1 === "clients"))){
 const err3 = {instancePath:instancePath+"/livevox",schemaPath:"#/properties/livevox/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -77,15 +77,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data1.clients !== undefined){
-let data2 = data1.clients;
-if(Array.isArray(data2)){
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.clientName === undefined){
-const err4 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "clientName"},message:"must have required property '"+"clientName"+"'"};
+if(data1.passwordPolicy !== undefined){
+let data2 = data1.passwordPolicy;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key2 in data2){
+if(!(key2 === "reuseHistory")){
+const err4 = {instancePath:instancePath+"/livevox/passwordPolicy",schemaPath:"#/properties/livevox/properties/passwordPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -94,8 +91,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data3.clientId === undefined){
-const err5 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "clientId"},message:"must have required property '"+"clientId"+"'"};
+}
+if(data2.reuseHistory !== undefined){
+let data3 = data2.reuseHistory;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err5 = {instancePath:instancePath+"/livevox/passwordPolicy/reuseHistory",schemaPath:"#/properties/livevox/properties/passwordPolicy/properties/reuseHistory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -104,8 +104,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data3.apiTokens === undefined){
-const err6 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "apiTokens"},message:"must have required property '"+"apiTokens"+"'"};
+if(typeof data3 == "number"){
+if(data3 > 50 || isNaN(data3)){
+const err6 = {instancePath:instancePath+"/livevox/passwordPolicy/reuseHistory",schemaPath:"#/properties/livevox/properties/passwordPolicy/properties/reuseHistory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -114,8 +115,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err7 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3 < 1 || isNaN(data3)){
+const err7 = {instancePath:instancePath+"/livevox/passwordPolicy/reuseHistory",schemaPath:"#/properties/livevox/properties/passwordPolicy/properties/reuseHistory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -124,9 +125,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key2 in data3){
-if(!((((((key2 === "clientName") || (key2 === "clientId")) || (key2 === "apiTokens")) || (key2 === "users")) || (key2 === "callCenters")) || (key2 === "sso"))){
-const err8 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/livevox/passwordPolicy",schemaPath:"#/properties/livevox/properties/passwordPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -136,11 +139,15 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.clientName !== undefined){
-let data4 = data3.clientName;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err9 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientName",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data1.clients !== undefined){
+let data4 = data1.clients;
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.clientName === undefined){
+const err9 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "clientName"},message:"must have required property '"+"clientName"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -149,9 +156,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientName",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.clientId === undefined){
+const err10 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "clientId"},message:"must have required property '"+"clientId"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -160,11 +166,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data3.clientId !== undefined){
-let data5 = data3.clientId;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err11 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientId",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.apiTokens === undefined){
+const err11 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "apiTokens"},message:"must have required property '"+"apiTokens"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -173,9 +176,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 < 1 || isNaN(data5)){
-const err12 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientId",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data5.users === undefined){
+const err12 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -184,13 +186,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data3.apiTokens !== undefined){
-let data6 = data3.apiTokens;
-if(Array.isArray(data6)){
-if(data6.length > 5){
-const err13 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};
+for(const key3 in data5){
+if(!((((((key3 === "clientName") || (key3 === "clientId")) || (key3 === "apiTokens")) || (key3 === "users")) || (key3 === "callCenters")) || (key3 === "sso"))){
+const err13 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -199,8 +197,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data6.length < 1){
-const err14 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data5.clientName !== undefined){
+let data6 = data5.clientName;
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err14 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientName",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -209,12 +211,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(typeof data7 === "string"){
-if(!pattern4.test(data7)){
-const err15 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens/" + i1,schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9-]{8,128}$"},message:"must match pattern \""+"^[A-Za-z0-9-]{8,128}$"+"\""};
+}
+else {
+const err15 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientName",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -224,8 +223,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens/" + i1,schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.clientId !== undefined){
+let data7 = data5.clientId;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err16 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientId",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -234,24 +235,85 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-let i2 = data6.length;
-let j0;
-if(i2 > 1){
-const indices0 = {};
-for(;i2--;){
-let item0 = data6[i2];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err17 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+if(typeof data7 == "number"){
+if(data7 < 1 || isNaN(data7)){
+const err17 = {instancePath:instancePath+"/livevox/clients/" + i0+"/clientId",schemaPath:"#/properties/livevox/properties/clients/items/properties/clientId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data5.apiTokens !== undefined){
+let data8 = data5.apiTokens;
+if(Array.isArray(data8)){
+if(data8.length > 5){
+const err18 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data8.length < 1){
+const err19 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+if(typeof data9 === "string"){
+if(!pattern4.test(data9)){
+const err20 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens/" + i1,schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9-]{8,128}$"},message:"must match pattern \""+"^[A-Za-z0-9-]{8,128}$"+"\""};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens/" + i1,schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+let i2 = data8.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data8[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err22 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 break;
@@ -261,66 +323,7 @@ indices0[item0] = i2;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data3.users !== undefined){
-let data8 = data3.users;
-if(Array.isArray(data8)){
-const len2 = data8.length;
-for(let i3=0; i3<len2; i3++){
-let data9 = data8[i3];
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.userName === undefined){
-const err19 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "userName"},message:"must have required property '"+"userName"+"'"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data9.password === undefined){
-const err20 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(data9.userId === undefined){
-const err21 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(data9.agent === undefined){
-const err22 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-for(const key3 in data9){
-if(!(((((key3 === "userName") || (key3 === "password")) || (key3 === "userId")) || (key3 === "agent")) || (key3 === "passwordExpiresAt"))){
-const err23 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err23 = {instancePath:instancePath+"/livevox/clients/" + i0+"/apiTokens",schemaPath:"#/properties/livevox/properties/clients/items/properties/apiTokens/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -330,11 +333,15 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data9.userName !== undefined){
-let data10 = data9.userName;
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-const err24 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userName",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data5.users !== undefined){
+let data10 = data5.users;
+if(Array.isArray(data10)){
+const len2 = data10.length;
+for(let i3=0; i3<len2; i3++){
+let data11 = data10[i3];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.userName === undefined){
+const err24 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "userName"},message:"must have required property '"+"userName"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -343,9 +350,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userName",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.password === undefined){
+const err25 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -354,12 +360,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data9.password !== undefined){
-let data11 = data9.password;
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-const err26 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/password",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data11.userId === undefined){
+const err26 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -368,9 +370,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/password",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.agent === undefined){
+const err27 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -379,11 +380,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data9.userId !== undefined){
-let data12 = data9.userId;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err28 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userId",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key4 in data11){
+if(!(((((key4 === "userName") || (key4 === "password")) || (key4 === "userId")) || (key4 === "agent")) || (key4 === "passwordExpiresAt"))){
+const err28 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -392,9 +391,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(typeof data12 == "number"){
-if(data12 < 1 || isNaN(data12)){
-const err29 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userId",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data11.userName !== undefined){
+let data12 = data11.userName;
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+const err29 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userName",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -404,10 +406,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-if(data9.agent !== undefined){
-if(typeof data9.agent !== "boolean"){
-const err30 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/agent",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/agent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err30 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userName",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -417,11 +417,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data9.passwordExpiresAt !== undefined){
-let data14 = data9.passwordExpiresAt;
-if(typeof data14 === "string"){
-if(!(formats0.validate(data14))){
-const err31 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/passwordExpiresAt",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/passwordExpiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data11.password !== undefined){
+let data13 = data11.password;
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err31 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/password",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -432,7 +432,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/passwordExpiresAt",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/passwordExpiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/password",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -442,9 +442,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.userId !== undefined){
+let data14 = data11.userId;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err33 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userId",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -453,10 +454,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data14 == "number"){
+if(data14 < 1 || isNaN(data14)){
+const err34 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/userId",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/userId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -466,15 +466,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data3.callCenters !== undefined){
-let data15 = data3.callCenters;
-if(Array.isArray(data15)){
-const len3 = data15.length;
-for(let i4=0; i4<len3; i4++){
-let data16 = data15[i4];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.callCenterId === undefined){
-const err35 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/required",keyword:"required",params:{missingProperty: "callCenterId"},message:"must have required property '"+"callCenterId"+"'"};
+}
+if(data11.agent !== undefined){
+if(typeof data11.agent !== "boolean"){
+const err35 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/agent",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/agent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -483,8 +478,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data16.name === undefined){
-const err36 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data11.passwordExpiresAt !== undefined){
+let data16 = data11.passwordExpiresAt;
+if(typeof data16 === "string"){
+if(!(formats0.validate(data16))){
+const err36 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/passwordExpiresAt",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/passwordExpiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -493,9 +492,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-for(const key4 in data16){
-if(!((key4 === "callCenterId") || (key4 === "name"))){
-const err37 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3+"/passwordExpiresAt",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/properties/passwordExpiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -505,10 +504,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data16.callCenterId !== undefined){
-let data17 = data16.callCenterId;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err38 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4+"/callCenterId",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/properties/callCenterId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err38 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users/" + i3,schemaPath:"#/properties/livevox/properties/clients/items/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -518,9 +516,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data16.name !== undefined){
-if(typeof data16.name !== "string"){
-const err39 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4+"/name",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err39 = {instancePath:instancePath+"/livevox/clients/" + i0+"/users",schemaPath:"#/properties/livevox/properties/clients/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -530,9 +528,15 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
-else {
-const err40 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.callCenters !== undefined){
+let data17 = data5.callCenters;
+if(Array.isArray(data17)){
+const len3 = data17.length;
+for(let i4=0; i4<len3; i4++){
+let data18 = data17[i4];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.callCenterId === undefined){
+const err40 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/required",keyword:"required",params:{missingProperty: "callCenterId"},message:"must have required property '"+"callCenterId"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -541,10 +545,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data18.name === undefined){
+const err41 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -553,12 +555,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data3.sso !== undefined){
-let data19 = data3.sso;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.issuer === undefined){
-const err42 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+for(const key5 in data18){
+if(!((key5 === "callCenterId") || (key5 === "name"))){
+const err42 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -567,8 +566,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data19.audience === undefined){
-const err43 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
+}
+if(data18.callCenterId !== undefined){
+let data19 = data18.callCenterId;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err43 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4+"/callCenterId",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/properties/callCenterId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -577,9 +579,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-for(const key5 in data19){
-if(!((((key5 === "issuer") || (key5 === "audience")) || (key5 === "userClaim")) || (key5 === "jwksUri"))){
-const err44 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data18.name !== undefined){
+if(typeof data18.name !== "string"){
+const err44 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4+"/name",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -589,11 +592,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data19.issuer !== undefined){
-let data20 = data19.issuer;
-if(typeof data20 === "string"){
-if(func1(data20) < 1){
-const err45 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/issuer",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err45 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters/" + i4,schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -603,8 +604,9 @@ vErrors.push(err45);
 errors++;
 }
 }
+}
 else {
-const err46 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/issuer",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err46 = {instancePath:instancePath+"/livevox/clients/" + i0+"/callCenters",schemaPath:"#/properties/livevox/properties/clients/items/properties/callCenters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -614,11 +616,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data19.audience !== undefined){
-let data21 = data19.audience;
-if(typeof data21 === "string"){
-if(func1(data21) < 1){
-const err47 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/audience",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/audience/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data5.sso !== undefined){
+let data21 = data5.sso;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.issuer === undefined){
+const err47 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -627,9 +629,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/audience",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.audience === undefined){
+const err48 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -638,12 +639,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data19.userClaim !== undefined){
-let data22 = data19.userClaim;
-if(typeof data22 === "string"){
-if(func1(data22) < 1){
-const err49 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/userClaim",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/userClaim/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key6 in data21){
+if(!((((key6 === "issuer") || (key6 === "audience")) || (key6 === "userClaim")) || (key6 === "jwksUri"))){
+const err49 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -653,8 +651,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/userClaim",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/userClaim/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.issuer !== undefined){
+let data22 = data21.issuer;
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+const err50 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/issuer",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -664,11 +665,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data19.jwksUri !== undefined){
-let data23 = data19.jwksUri;
-if(typeof data23 === "string"){
-if(!(formats2(data23))){
-const err51 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/jwksUri",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/jwksUri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+else {
+const err51 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/issuer",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -678,8 +676,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/jwksUri",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/jwksUri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.audience !== undefined){
+let data23 = data21.audience;
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+const err52 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/audience",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/audience/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -689,9 +690,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
 else {
-const err53 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err53 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/audience",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -701,9 +701,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21.userClaim !== undefined){
+let data24 = data21.userClaim;
+if(typeof data24 === "string"){
+if(func1(data24) < 1){
+const err54 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/userClaim",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/userClaim/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -713,9 +715,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
 else {
-const err55 = {instancePath:instancePath+"/livevox/clients",schemaPath:"#/properties/livevox/properties/clients/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err55 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/userClaim",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/userClaim/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -725,9 +726,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/livevox",schemaPath:"#/properties/livevox/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21.jwksUri !== undefined){
+let data25 = data21.jwksUri;
+if(typeof data25 === "string"){
+if(!(formats2(data25))){
+const err56 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/jwksUri",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/jwksUri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -737,11 +740,8 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.loudvoice !== undefined){
-let data24 = data.loudvoice;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.sites === undefined){
-const err57 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/required",keyword:"required",params:{missingProperty: "sites"},message:"must have required property '"+"sites"+"'"};
+else {
+const err57 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso/jwksUri",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/properties/jwksUri/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -750,9 +750,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-for(const key6 in data24){
-if(!(key6 === "sites")){
-const err58 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/livevox/clients/" + i0+"/sso",schemaPath:"#/properties/livevox/properties/clients/items/properties/sso/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -762,15 +763,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data24.sites !== undefined){
-let data25 = data24.sites;
-if(Array.isArray(data25)){
-const len4 = data25.length;
-for(let i5=0; i5<len4; i5++){
-let data26 = data25[i5];
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.subdomain === undefined){
-const err59 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "subdomain"},message:"must have required property '"+"subdomain"+"'"};
+}
+else {
+const err59 = {instancePath:instancePath+"/livevox/clients/" + i0,schemaPath:"#/properties/livevox/properties/clients/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -779,8 +774,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data26.publicKey === undefined){
-const err60 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "publicKey"},message:"must have required property '"+"publicKey"+"'"};
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/livevox/clients",schemaPath:"#/properties/livevox/properties/clients/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -789,8 +786,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data26.privateKey === undefined){
-const err61 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "privateKey"},message:"must have required property '"+"privateKey"+"'"};
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/livevox",schemaPath:"#/properties/livevox/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -799,9 +798,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key7 in data26){
-if(!((((((key7 === "subdomain") || (key7 === "publicKey")) || (key7 === "privateKey")) || (key7 === "identities")) || (key7 === "authors")) || (key7 === "discussions"))){
-const err62 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+if(data.loudvoice !== undefined){
+let data26 = data.loudvoice;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.sites === undefined){
+const err62 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/required",keyword:"required",params:{missingProperty: "sites"},message:"must have required property '"+"sites"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -810,12 +812,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data26.subdomain !== undefined){
-let data27 = data26.subdomain;
-if(typeof data27 === "string"){
-if(!pattern5.test(data27)){
-const err63 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/subdomain",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/subdomain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]{1,63}$"},message:"must match pattern \""+"^[a-z0-9-]{1,63}$"+"\""};
+for(const key7 in data26){
+if(!(key7 === "sites")){
+const err63 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -825,8 +824,15 @@ vErrors.push(err63);
 errors++;
 }
 }
-else {
-const err64 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/subdomain",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/subdomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.sites !== undefined){
+let data27 = data26.sites;
+if(Array.isArray(data27)){
+const len4 = data27.length;
+for(let i5=0; i5<len4; i5++){
+let data28 = data27[i5];
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.subdomain === undefined){
+const err64 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "subdomain"},message:"must have required property '"+"subdomain"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -835,12 +841,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data26.publicKey !== undefined){
-let data28 = data26.publicKey;
-if(typeof data28 === "string"){
-if(func1(data28) < 8){
-const err65 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/publicKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/publicKey/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
+if(data28.publicKey === undefined){
+const err65 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "publicKey"},message:"must have required property '"+"publicKey"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -849,9 +851,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/publicKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/publicKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.privateKey === undefined){
+const err66 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/required",keyword:"required",params:{missingProperty: "privateKey"},message:"must have required property '"+"privateKey"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -860,12 +861,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data26.privateKey !== undefined){
-let data29 = data26.privateKey;
-if(typeof data29 === "string"){
-if(func1(data29) < 8){
-const err67 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/privateKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/privateKey/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
+for(const key8 in data28){
+if(!((((((key8 === "subdomain") || (key8 === "publicKey")) || (key8 === "privateKey")) || (key8 === "identities")) || (key8 === "authors")) || (key8 === "discussions"))){
+const err67 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -875,8 +873,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/privateKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/privateKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.subdomain !== undefined){
+let data29 = data28.subdomain;
+if(typeof data29 === "string"){
+if(!pattern5.test(data29)){
+const err68 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/subdomain",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/subdomain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]{1,63}$"},message:"must match pattern \""+"^[a-z0-9-]{1,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -886,15 +887,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data26.identities !== undefined){
-let data30 = data26.identities;
-if(Array.isArray(data30)){
-const len5 = data30.length;
-for(let i6=0; i6<len5; i6++){
-let data31 = data30[i6];
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.identityToken === undefined){
-const err69 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/required",keyword:"required",params:{missingProperty: "identityToken"},message:"must have required property '"+"identityToken"+"'"};
+else {
+const err69 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/subdomain",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/subdomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -903,8 +897,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data31.name === undefined){
-const err70 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data28.publicKey !== undefined){
+let data30 = data28.publicKey;
+if(typeof data30 === "string"){
+if(func1(data30) < 8){
+const err70 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/publicKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/publicKey/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -913,9 +911,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key8 in data31){
-if(!(((((key8 === "identityToken") || (key8 === "name")) || (key8 === "email")) || (key8 === "pictureUrl")) || (key8 === "websiteUrl"))){
-const err71 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+else {
+const err71 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/publicKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/publicKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -925,11 +923,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data31.identityToken !== undefined){
-let data32 = data31.identityToken;
-if(typeof data32 === "string"){
-if(!(formats4.test(data32))){
-const err72 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/identityToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data28.privateKey !== undefined){
+let data31 = data28.privateKey;
+if(typeof data31 === "string"){
+if(func1(data31) < 8){
+const err72 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/privateKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/privateKey/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -940,7 +938,7 @@ errors++;
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/identityToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err73 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/privateKey",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/privateKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -950,11 +948,15 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data31.name !== undefined){
-let data33 = data31.name;
-if(typeof data33 === "string"){
-if(func1(data33) < 1){
-const err74 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data28.identities !== undefined){
+let data32 = data28.identities;
+if(Array.isArray(data32)){
+const len5 = data32.length;
+for(let i6=0; i6<len5; i6++){
+let data33 = data32[i6];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.identityToken === undefined){
+const err74 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/required",keyword:"required",params:{missingProperty: "identityToken"},message:"must have required property '"+"identityToken"+"'"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -963,9 +965,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.name === undefined){
+const err75 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -974,12 +975,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data31.email !== undefined){
-let data34 = data31.email;
-if(typeof data34 === "string"){
-if(!(formats6.test(data34))){
-const err76 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+for(const key9 in data33){
+if(!(((((key9 === "identityToken") || (key9 === "name")) || (key9 === "email")) || (key9 === "pictureUrl")) || (key9 === "websiteUrl"))){
+const err76 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -989,8 +987,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.identityToken !== undefined){
+let data34 = data33.identityToken;
+if(typeof data34 === "string"){
+if(!(formats4.test(data34))){
+const err77 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/identityToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1000,11 +1001,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data31.pictureUrl !== undefined){
-let data35 = data31.pictureUrl;
-if(typeof data35 === "string"){
-if(!(formats2(data35))){
-const err78 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/pictureUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+else {
+const err78 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/identityToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1014,8 +1012,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/pictureUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.name !== undefined){
+let data35 = data33.name;
+if(typeof data35 === "string"){
+if(func1(data35) < 1){
+const err79 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1025,11 +1026,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data31.websiteUrl !== undefined){
-let data36 = data31.websiteUrl;
-if(typeof data36 === "string"){
-if(!(formats2(data36))){
-const err80 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/websiteUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+else {
+const err80 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1039,8 +1037,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/websiteUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.email !== undefined){
+let data36 = data33.email;
+if(typeof data36 === "string"){
+if(!(formats6.test(data36))){
+const err81 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1050,9 +1051,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
 else {
-const err82 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err82 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1062,9 +1062,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data33.pictureUrl !== undefined){
+let data37 = data33.pictureUrl;
+if(typeof data37 === "string"){
+if(!(formats2(data37))){
+const err83 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/pictureUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1074,15 +1076,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data26.authors !== undefined){
-let data37 = data26.authors;
-if(Array.isArray(data37)){
-const len6 = data37.length;
-for(let i7=0; i7<len6; i7++){
-let data38 = data37[i7];
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.authorToken === undefined){
-const err84 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/required",keyword:"required",params:{missingProperty: "authorToken"},message:"must have required property '"+"authorToken"+"'"};
+else {
+const err84 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/pictureUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1091,8 +1086,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data38.name === undefined){
-const err85 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data33.websiteUrl !== undefined){
+let data38 = data33.websiteUrl;
+if(typeof data38 === "string"){
+if(!(formats2(data38))){
+const err85 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/websiteUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1101,9 +1100,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key9 in data38){
-if(!((((((((key9 === "authorToken") || (key9 === "authorReference")) || (key9 === "identityToken")) || (key9 === "name")) || (key9 === "email")) || (key9 === "description")) || (key9 === "pictureUrl")) || (key9 === "websiteUrl"))){
-const err86 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+else {
+const err86 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/properties/websiteUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1113,11 +1112,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data38.authorToken !== undefined){
-let data39 = data38.authorToken;
-if(typeof data39 === "string"){
-if(!(formats4.test(data39))){
-const err87 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+else {
+const err87 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities/" + i6,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1127,8 +1124,9 @@ vErrors.push(err87);
 errors++;
 }
 }
+}
 else {
-const err88 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err88 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/identities",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1138,11 +1136,15 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data38.authorReference !== undefined){
-let data40 = data38.authorReference;
-if(typeof data40 === "string"){
-if(func1(data40) < 1){
-const err89 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data28.authors !== undefined){
+let data39 = data28.authors;
+if(Array.isArray(data39)){
+const len6 = data39.length;
+for(let i7=0; i7<len6; i7++){
+let data40 = data39[i7];
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.authorToken === undefined){
+const err89 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/required",keyword:"required",params:{missingProperty: "authorToken"},message:"must have required property '"+"authorToken"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1151,9 +1153,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data40.name === undefined){
+const err90 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1162,12 +1163,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data38.identityToken !== undefined){
-let data41 = data38.identityToken;
-if(typeof data41 === "string"){
-if(!(formats4.test(data41))){
-const err91 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/identityToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+for(const key10 in data40){
+if(!((((((((key10 === "authorToken") || (key10 === "authorReference")) || (key10 === "identityToken")) || (key10 === "name")) || (key10 === "email")) || (key10 === "description")) || (key10 === "pictureUrl")) || (key10 === "websiteUrl"))){
+const err91 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1177,8 +1175,11 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/identityToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data40.authorToken !== undefined){
+let data41 = data40.authorToken;
+if(typeof data41 === "string"){
+if(!(formats4.test(data41))){
+const err92 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1188,11 +1189,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data38.name !== undefined){
-let data42 = data38.name;
-if(typeof data42 === "string"){
-if(func1(data42) < 1){
-const err93 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err93 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1202,8 +1200,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data40.authorReference !== undefined){
+let data42 = data40.authorReference;
+if(typeof data42 === "string"){
+if(func1(data42) < 1){
+const err94 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1213,11 +1214,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data38.email !== undefined){
-let data43 = data38.email;
-if(typeof data43 === "string"){
-if(!(formats6.test(data43))){
-const err95 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+else {
+const err95 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/authorReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/authorReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1227,8 +1225,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data40.identityToken !== undefined){
+let data43 = data40.identityToken;
+if(typeof data43 === "string"){
+if(!(formats4.test(data43))){
+const err96 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/identityToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1238,9 +1239,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data38.description !== undefined){
-if(typeof data38.description !== "string"){
-const err97 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/description",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err97 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/identityToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/identityToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1250,11 +1250,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data38.pictureUrl !== undefined){
-let data45 = data38.pictureUrl;
-if(typeof data45 === "string"){
-if(!(formats2(data45))){
-const err98 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/pictureUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(data40.name !== undefined){
+let data44 = data40.name;
+if(typeof data44 === "string"){
+if(func1(data44) < 1){
+const err98 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1265,7 +1265,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/pictureUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err99 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1275,11 +1275,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data38.websiteUrl !== undefined){
-let data46 = data38.websiteUrl;
-if(typeof data46 === "string"){
-if(!(formats2(data46))){
-const err100 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/websiteUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(data40.email !== undefined){
+let data45 = data40.email;
+if(typeof data45 === "string"){
+if(!(formats6.test(data45))){
+const err100 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1290,7 +1290,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/websiteUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err101 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1300,9 +1300,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data40.description !== undefined){
+if(typeof data40.description !== "string"){
+const err102 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/description",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1312,9 +1312,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data40.pictureUrl !== undefined){
+let data47 = data40.pictureUrl;
+if(typeof data47 === "string"){
+if(!(formats2(data47))){
+const err103 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/pictureUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1324,15 +1326,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data26.discussions !== undefined){
-let data47 = data26.discussions;
-if(Array.isArray(data47)){
-const len7 = data47.length;
-for(let i8=0; i8<len7; i8++){
-let data48 = data47[i8];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.discussionToken === undefined){
-const err104 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/required",keyword:"required",params:{missingProperty: "discussionToken"},message:"must have required property '"+"discussionToken"+"'"};
+else {
+const err104 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/pictureUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/pictureUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1341,8 +1336,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data48.title === undefined){
-const err105 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
+}
+if(data40.websiteUrl !== undefined){
+let data48 = data40.websiteUrl;
+if(typeof data48 === "string"){
+if(!(formats2(data48))){
+const err105 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/websiteUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1351,9 +1350,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-for(const key10 in data48){
-if(!((((((key10 === "discussionToken") || (key10 === "discussionReference")) || (key10 === "title")) || (key10 === "url")) || (key10 === "isClosed")) || (key10 === "comments"))){
-const err106 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err106 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7+"/websiteUrl",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/properties/websiteUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1363,11 +1362,9 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data48.discussionToken !== undefined){
-let data49 = data48.discussionToken;
-if(typeof data49 === "string"){
-if(!(formats4.test(data49))){
-const err107 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+else {
+const err107 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors/" + i7,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1377,8 +1374,9 @@ vErrors.push(err107);
 errors++;
 }
 }
+}
 else {
-const err108 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err108 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/authors",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/authors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1388,11 +1386,15 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data48.discussionReference !== undefined){
-let data50 = data48.discussionReference;
-if(typeof data50 === "string"){
-if(func1(data50) < 1){
-const err109 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data28.discussions !== undefined){
+let data49 = data28.discussions;
+if(Array.isArray(data49)){
+const len7 = data49.length;
+for(let i8=0; i8<len7; i8++){
+let data50 = data49[i8];
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.discussionToken === undefined){
+const err109 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/required",keyword:"required",params:{missingProperty: "discussionToken"},message:"must have required property '"+"discussionToken"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1401,9 +1403,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.title === undefined){
+const err110 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1412,12 +1413,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data48.title !== undefined){
-let data51 = data48.title;
-if(typeof data51 === "string"){
-if(func1(data51) < 1){
-const err111 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/title",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key11 in data50){
+if(!((((((key11 === "discussionToken") || (key11 === "discussionReference")) || (key11 === "title")) || (key11 === "url")) || (key11 === "isClosed")) || (key11 === "comments"))){
+const err111 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1427,8 +1425,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-else {
-const err112 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/title",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.discussionToken !== undefined){
+let data51 = data50.discussionToken;
+if(typeof data51 === "string"){
+if(!(formats4.test(data51))){
+const err112 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1438,11 +1439,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data48.url !== undefined){
-let data52 = data48.url;
-if(typeof data52 === "string"){
-if(!(formats2(data52))){
-const err113 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/url",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+else {
+const err113 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1452,8 +1450,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-else {
-const err114 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/url",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.discussionReference !== undefined){
+let data52 = data50.discussionReference;
+if(typeof data52 === "string"){
+if(func1(data52) < 1){
+const err114 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1463,9 +1464,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data48.isClosed !== undefined){
-if(typeof data48.isClosed !== "boolean"){
-const err115 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/isClosed",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/isClosed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err115 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/discussionReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/discussionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1475,15 +1475,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data48.comments !== undefined){
-let data54 = data48.comments;
-if(Array.isArray(data54)){
-const len8 = data54.length;
-for(let i9=0; i9<len8; i9++){
-let data55 = data54[i9];
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.commentToken === undefined){
-const err116 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/required",keyword:"required",params:{missingProperty: "commentToken"},message:"must have required property '"+"commentToken"+"'"};
+if(data50.title !== undefined){
+let data53 = data50.title;
+if(typeof data53 === "string"){
+if(func1(data53) < 1){
+const err116 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/title",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1492,8 +1488,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data55.text === undefined){
-const err117 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+}
+else {
+const err117 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/title",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1502,9 +1499,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-for(const key11 in data55){
-if(!((((((key11 === "commentToken") || (key11 === "commentReference")) || (key11 === "parentCommentToken")) || (key11 === "authorToken")) || (key11 === "guest")) || (key11 === "text"))){
-const err118 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+if(data50.url !== undefined){
+let data54 = data50.url;
+if(typeof data54 === "string"){
+if(!(formats2(data54))){
+const err118 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/url",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1514,11 +1514,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data55.commentToken !== undefined){
-let data56 = data55.commentToken;
-if(typeof data56 === "string"){
-if(!(formats4.test(data56))){
-const err119 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err119 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/url",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1528,8 +1525,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.isClosed !== undefined){
+if(typeof data50.isClosed !== "boolean"){
+const err120 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/isClosed",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/isClosed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1539,11 +1537,15 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data55.commentReference !== undefined){
-let data57 = data55.commentReference;
-if(typeof data57 === "string"){
-if(func1(data57) < 1){
-const err121 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data50.comments !== undefined){
+let data56 = data50.comments;
+if(Array.isArray(data56)){
+const len8 = data56.length;
+for(let i9=0; i9<len8; i9++){
+let data57 = data56[i9];
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.commentToken === undefined){
+const err121 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/required",keyword:"required",params:{missingProperty: "commentToken"},message:"must have required property '"+"commentToken"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1552,9 +1554,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.text === undefined){
+const err122 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1563,12 +1564,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-if(data55.parentCommentToken !== undefined){
-let data58 = data55.parentCommentToken;
-if(typeof data58 === "string"){
-if(!(formats4.test(data58))){
-const err123 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/parentCommentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/parentCommentToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+for(const key12 in data57){
+if(!((((((key12 === "commentToken") || (key12 === "commentReference")) || (key12 === "parentCommentToken")) || (key12 === "authorToken")) || (key12 === "guest")) || (key12 === "text"))){
+const err123 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1578,8 +1576,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/parentCommentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/parentCommentToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.commentToken !== undefined){
+let data58 = data57.commentToken;
+if(typeof data58 === "string"){
+if(!(formats4.test(data58))){
+const err124 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1589,11 +1590,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data55.authorToken !== undefined){
-let data59 = data55.authorToken;
-if(typeof data59 === "string"){
-if(!(formats4.test(data59))){
-const err125 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/authorToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err125 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1603,8 +1601,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/authorToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.commentReference !== undefined){
+let data59 = data57.commentReference;
+if(typeof data59 === "string"){
+if(func1(data59) < 1){
+const err126 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1614,11 +1615,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data55.guest !== undefined){
-let data60 = data55.guest;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-if(data60.name === undefined){
-const err127 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+else {
+const err127 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/commentReference",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/commentReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1627,9 +1625,12 @@ vErrors.push(err127);
 }
 errors++;
 }
-for(const key12 in data60){
-if(!((key12 === "name") || (key12 === "email"))){
-const err128 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data57.parentCommentToken !== undefined){
+let data60 = data57.parentCommentToken;
+if(typeof data60 === "string"){
+if(!(formats4.test(data60))){
+const err128 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/parentCommentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/parentCommentToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1639,11 +1640,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data60.name !== undefined){
-let data61 = data60.name;
-if(typeof data61 === "string"){
-if(func1(data61) < 1){
-const err129 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err129 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/parentCommentToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/parentCommentToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1653,8 +1651,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.authorToken !== undefined){
+let data61 = data57.authorToken;
+if(typeof data61 === "string"){
+if(!(formats4.test(data61))){
+const err130 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/authorToken/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1664,11 +1665,8 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data60.email !== undefined){
-let data62 = data60.email;
-if(typeof data62 === "string"){
-if(!(formats6.test(data62))){
-const err131 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+else {
+const err131 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/authorToken",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/authorToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1678,8 +1676,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data57.guest !== undefined){
+let data62 = data57.guest;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.name === undefined){
+const err132 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1688,10 +1689,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key13 in data62){
+if(!((key13 === "name") || (key13 === "email"))){
+const err133 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1701,11 +1701,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data55.text !== undefined){
-let data63 = data55.text;
+if(data62.name !== undefined){
+let data63 = data62.name;
 if(typeof data63 === "string"){
 if(func1(data63) < 1){
-const err134 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/text",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err134 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1716,7 +1716,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/text",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err135 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/name",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1726,9 +1726,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data62.email !== undefined){
+let data64 = data62.email;
+if(typeof data64 === "string"){
+if(!(formats6.test(data64))){
+const err136 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1738,9 +1740,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-}
 else {
-const err137 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err137 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest/email",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1752,7 +1753,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err138 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/guest",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/guest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1762,9 +1763,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data57.text !== undefined){
+let data65 = data57.text;
+if(typeof data65 === "string"){
+if(func1(data65) < 1){
+const err139 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/text",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1774,9 +1777,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-}
 else {
-const err140 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err140 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9+"/text",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1788,7 +1790,7 @@ errors++;
 }
 }
 else {
-const err141 = {instancePath:instancePath+"/loudvoice/sites",schemaPath:"#/properties/loudvoice/properties/sites/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err141 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments/" + i9,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1800,7 +1802,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err142 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8+"/comments",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/properties/comments/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1812,12 +1814,72 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err143 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions/" + i8,schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err143];
 }
 else {
 vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/loudvoice/sites/" + i5+"/discussions",schemaPath:"#/properties/loudvoice/properties/sites/items/properties/discussions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/loudvoice/sites/" + i5,schemaPath:"#/properties/loudvoice/properties/sites/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/loudvoice/sites",schemaPath:"#/properties/loudvoice/properties/sites/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/loudvoice",schemaPath:"#/properties/loudvoice/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
 }
 errors++;
 }

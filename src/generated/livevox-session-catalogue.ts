@@ -339,16 +339,25 @@ export const rules = [
   },
   {
     "id": "LVX-SESSION-REQUIRED",
-    "rule": "Every LiveVox operation other than login, SSO login, validate, logout and change password requires the `LV-Session` header with a live session id: without it, or with a malformed, unknown, expired, logged-out or password-change-ended id, the request fails with 401 (an Authorization error). The error codes are LVX-ERROR-CODES.",
+    "rule": "Every LiveVox operation other than login, SSO login, validate, logout and change password requires the `LV-Session` header with a live session id: without it, or with a malformed, unknown, expired, logged-out or password-change-ended id, the request fails with an Authorization error (401 or 403) and does nothing. Which of the two is LVX-AUTH-ERROR-401; the error codes are LVX-ERROR-CODES.",
     "operation": null,
     "provenance": {
       "grade": "documented",
-      "source": "L1: LV-Session required on all other requests, not on login, IsSessionValid, ChangePassword, Logout; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.' 401 is LiveVox's status for an invalid session in its REST status table (L7 kkrbalam/LiveVox-Api LiveVoxReq.py)."
+      "source": "L1: LV-Session required on all other requests, not on login, IsSessionValid, ChangePassword, Logout; L2 / seed: 'If the session ID is not specified or invalid, API requests will fail with an Authorization error.' The docs name no status: an Authorization error is read as 401 or 403, the statuses HTTP has for refused authorization (RFC 9110 15.5.2, 15.5.4); LiveVox's own client treats 401 and 403 alike as a refusal (L5). Exactly 401 is LVX-AUTH-ERROR-401 (observed)."
+    }
+  },
+  {
+    "id": "LVX-AUTH-ERROR-401",
+    "rule": "Every Authorization error is 401: a login, SSO login or password change refused for its LV-Access or its credentials, and a request whose LV-Session is missing or not live.",
+    "operation": null,
+    "provenance": {
+      "grade": "observed",
+      "source": "LiveVox's REST status table as quoted in L7 kkrbalam/LiveVox-Api LiveVoxReq.py (401: the session is not valid, or invalid credentials); L7 checks 401 on a failed login and L5 LvSessionRestServiceImpl.java reads 401 as 'Login was denied'. L5 reads 403 and 404 the same way, and the docs (L2) say only 'an Authorization error', so the exact status does not decide."
     }
   },
   {
     "id": "LVX-EXPIRY-2H",
-    "rule": "A session expires after 2 hours of inactivity: a session whose every gap between uses is at most 2 h - 1 s stays live, and a session left unused for 2 h + 1 s or more is refused (401 on protected operations) and a new login creates a new session id. The instant inside that second is LVX-EXPIRY-BOUNDARY.",
+    "rule": "A session expires after 2 hours of inactivity: a session whose every gap between uses is at most 2 h - 1 s stays live (protected operations succeed), and a session left unused for 2 h + 1 s or more is refused (an Authorization error, 401 or 403, on protected operations) and a new login creates a new session id. The instant inside that second is LVX-EXPIRY-BOUNDARY.",
     "operation": null,
     "provenance": {
       "grade": "documented",
@@ -403,7 +412,7 @@ export const rules = [
   },
   {
     "id": "LVX-TOKEN-PER-CLIENT",
-    "rule": "Each API token belongs to exactly one client. A login (or SSO login) whose `clientName` is another client than the token's fails with 401 (an Authorization error).",
+    "rule": "Each API token belongs to exactly one client. A login (or SSO login) whose `clientName` is another client than the token's fails with an Authorization error (401 or 403) and creates no session.",
     "operation": null,
     "provenance": {
       "grade": "documented",
@@ -441,7 +450,7 @@ export const rules = [
   },
   {
     "id": "LVX-LOGOUT-ENDS",
-    "rule": "After a successful logout the session id is dead for good: protected operations answer 401, validate answers 404, and the next login of that key creates a new session id.",
+    "rule": "After a successful logout the session id is dead for good: protected operations refuse it (an Authorization error, 401 or 403), validate does not report it live, and the next login of that key creates a new session id. The exact statuses are LVX-AUTH-ERROR-401 and LVX-VALIDATE-DEAD-404.",
     "operation": null,
     "provenance": {
       "grade": "observed",
@@ -452,7 +461,7 @@ export const rules = [
   },
   {
     "id": "LVX-PASSWORD-CHANGE-ENDS-SESSIONS",
-    "rule": "A successful password change ends the live sessions of that user under every API token: from then on they are refused (401).",
+    "rule": "A successful password change ends the live sessions of that user under every API token: from then on they are refused (an Authorization error, 401 or 403, on protected operations) and validate does not report them live.",
     "operation": null,
     "provenance": {
       "grade": "documented",
@@ -542,16 +551,16 @@ export const rules = [
   },
   {
     "id": "LVX-LOGIN-ACCESS-MISSING",
-    "rule": "A login without the `LV-Access` header (or with an empty value) fails with 401 (an Authorization error).",
+    "rule": "A login without the `LV-Access` header (or with an empty value) fails with an Authorization error (401 or 403) and creates no session.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
-      "source": "L2 / seed: 'If the LV-Access header is not provided ... the login request will fail with an Authorization error.' 401: LiveVox's REST status table (L7) and its own client (L5 reads 401 as 'Login was denied')."
+      "source": "L2 / seed: 'If the LV-Access header is not provided ... the login request will fail with an Authorization error.' The docs name no status (401 or 403 are HTTP's refusals); exactly 401 is LVX-AUTH-ERROR-401 (observed)."
     }
   },
   {
     "id": "LVX-LOGIN-ACCESS-UNKNOWN",
-    "rule": "A login whose `LV-Access` value is not a configured API token fails with 401 (an Authorization error).",
+    "rule": "A login whose `LV-Access` value is not a configured API token fails with an Authorization error (401 or 403) and creates no session.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
@@ -560,7 +569,7 @@ export const rules = [
   },
   {
     "id": "LVX-LOGIN-ACCESS-FOREIGN",
-    "rule": "A login with a valid API token of client A and `clientName` of an existing client B fails with 401 (an Authorization error), even when the user name and password are right for B.",
+    "rule": "A login with a valid API token of client A and `clientName` of an existing client B fails with an Authorization error (401 or 403) and creates no session, even when the user name and password are right for B.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "documented",
@@ -568,12 +577,21 @@ export const rules = [
     }
   },
   {
+    "id": "LVX-LOGIN-WRONG-CREDENTIALS",
+    "rule": "A login whose credentials do not name a configured user of the token's client creates no session: a wrong `password`, an unknown `userName` (for the requested agent flag), an unknown `clientName`, or the user name and password of a user of another client. The login fails (no 2xx answer), the answer carries no session id, and no id it carries authenticates a protected call. What status and code the refusal has is LVX-LOGIN-BAD-CREDENTIALS and LVX-ERROR-CODES.",
+    "operation": "POST /session/login",
+    "provenance": {
+      "grade": "documented",
+      "source": "L2 / seed: 'The credentials for a configured API user must be provided when establishing a login session'; 'A successful login will establish a session for that user'; 'Tokens are uniquely associated with the requesting client and cannot be shared.' L1: after a password change 'the user must log in again with the new credentials'."
+    }
+  },
+  {
     "id": "LVX-LOGIN-BAD-CREDENTIALS",
-    "rule": "A login with an unknown `clientName`, an unknown `userName` (for the requested agent flag) or a wrong `password` fails with 401 and code 10003, one message for all three. No session is created or refreshed.",
+    "rule": "The refusal of a login with wrong credentials (LVX-LOGIN-WRONG-CREDENTIALS) is 401, one answer for an unknown client, an unknown user and a wrong password.",
     "operation": "POST /session/login",
     "provenance": {
       "grade": "observed",
-      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py checks for 401 on a failed login; L5 LvSessionRestServiceImpl.java treats 401 as 'Login was denied'. One shared message assumed."
+      "source": "L7 kkrbalam/LiveVox-Api LiveVoxReq.py checks for 401 on a failed login; L5 LvSessionRestServiceImpl.java treats 401 (and 403, 404) as 'Login was denied'. One shared answer assumed. The code (10003) is LVX-ERROR-CODES."
     }
   },
   {
@@ -670,7 +688,7 @@ export const rules = [
   },
   {
     "id": "LVX-SSO-ACCESS",
-    "rule": "SSO login requires `LV-Access` like a password login: a missing token, an unknown one or a token of another client fails with 401 (an Authorization error).",
+    "rule": "SSO login requires `LV-Access` like a password login: a missing token, an unknown one or a token of another client fails with an Authorization error (401 or 403) and creates no session.",
     "operation": "POST /session/sso/login",
     "provenance": {
       "grade": "documented",
@@ -879,11 +897,11 @@ export const rules = [
   },
   {
     "id": "LVX-PASSWORD-POLICY",
-    "rule": "With valid current credentials, a `newPassword` shorter than 8 characters, without any digit (0-9), or equal to the current password is refused (4xx) and nothing changes: the current password still logs in.",
+    "rule": "With valid current credentials, a `newPassword` shorter than 8 characters, without any digit (0-9), or equal to the current password is refused (4xx) and nothing changes: the current password still logs in. A vendor may refuse more (a password used before, within its history): the kit never depends on reusing a password.",
     "operation": "POST /session/password",
     "provenance": {
       "grade": "documented",
-      "source": "LiveVox password management infosheet (https://docs.livevox.com/productdocumentation/infosheets/latest/password-management-infosheet): minimum 8 characters including a digit, no reuse of the current password. The full history-based reuse rule (last 4) is not modelled."
+      "source": "LiveVox password management infosheet (https://docs.livevox.com/productdocumentation/infosheets/latest/password-management-infosheet): minimum 8 characters including a digit, no reuse of the last 4 passwords (the current one among them). The reference enforces the history only when its fixtures set livevox.passwordPolicy.reuseHistory; the kit restores a password by rotating through fresh ones, so it passes under either."
     }
   },
   {
@@ -896,12 +914,21 @@ export const rules = [
     }
   },
   {
+    "id": "LVX-PASSWORD-NEW-CREDENTIALS",
+    "rule": "After a successful change (a 2xx answer) the new password logs in and the old one does not: a login with the old password creates no session (LVX-LOGIN-WRONG-CREDENTIALS).",
+    "operation": "POST /session/password",
+    "provenance": {
+      "grade": "documented",
+      "source": "L1: when the password is changed, 'the session ends and the user must log in again with the new credentials'."
+    }
+  },
+  {
     "id": "LVX-PASSWORD-SUCCESS",
-    "rule": "A valid change answers 204 with no body. From then on a login with the old password fails (401, 10003) and a login with the new password succeeds with a new session id.",
+    "rule": "A valid change answers 204 with no body.",
     "operation": "POST /session/password",
     "provenance": {
       "grade": "assumed",
-      "source": "L5 LvSessionRestServiceImpl.java expects no body (Void); old/new credential behaviour follows from L1 ('must log in again with the new credentials')."
+      "source": "L5 LvSessionRestServiceImpl.java expects no body (Void); 204 is LiveVox's status for a success without a body (L7 status table). What the change does is LVX-PASSWORD-NEW-CREDENTIALS and LVX-PASSWORD-CHANGE-ENDS-SESSIONS."
     }
   },
   {
@@ -978,7 +1005,7 @@ export const rules = [
   },
   {
     "id": "LVX-CALLCENTERS-SESSION",
-    "rule": "Without `LV-Session`, or with a malformed, unknown, expired or ended session, the call fails with 401 (an Authorization error).",
+    "rule": "Without `LV-Session`, or with a malformed, unknown, expired or ended session, the call fails with an Authorization error (401 or 403).",
     "operation": "GET /configuration/callCenters",
     "provenance": {
       "grade": "documented",

@@ -1288,11 +1288,20 @@ export const rules = [
   },
   {
     "id": "LDV-SESSION-REFRESH-EXTENDS",
-    "rule": "A PUT for an author who has a live session refreshes it: same author_session_token and date_creation, date_last_update = now, expires_in = the value sent (or default), date_expiration = now + expires_in.",
+    "rule": "A session PUT for an author whose session is live is activity: the session then lives expires_in seconds from that PUT, so it is still listed after the first PUT's window has passed, and it expires only expires_in seconds after the last PUT.",
+    "operation": "PUT /loudvoice/authors/sessions.json",
+    "provenance": {
+      "grade": "documented",
+      "source": "Seed: expires_in \"defines the number of seconds before the session expires due to inactivity of the user\", and the PUT will \"create/update his session\"; O4: \"create a new or update the existing session\". How the refreshed session's token and dates read is LDV-SESSION-REFRESH-DATES and LDV-SESSION-TOKEN-KEPT-ON-REFRESH."
+    }
+  },
+  {
+    "id": "LDV-SESSION-REFRESH-DATES",
+    "rule": "A PUT for an author who has a live session refreshes it: same date_creation, date_last_update = now, expires_in = the value sent (or default), date_expiration = now + expires_in.",
     "operation": "PUT /loudvoice/authors/sessions.json",
     "provenance": {
       "grade": "assumed",
-      "source": "O4: \"create a new or update the existing session\"; token and date handling ours (see LDV-SESSION-TOKEN-KEPT-ON-REFRESH)"
+      "source": "O4: \"create a new or update the existing session\"; the date handling is ours (see LDV-SESSION-TOKEN-KEPT-ON-REFRESH)"
     }
   },
   {

@@ -25,6 +25,7 @@ import { registerCors, type CorsConfig } from './cors.js';
 import { IGNORE_CHAOS_NOTES, keepRequestBody, registerJournalCapture } from './journal-capture.js';
 import { registerJournalRoutes } from './journal-routes.js';
 import { RequestJournal } from '../journal/journal.js';
+import { JournalFile } from './journal-file.js';
 import { redactUrl } from './redact.js';
 import { ServerState } from './server-state.js';
 import { readStateFile } from '../runtime/state-file.js';
@@ -68,6 +69,11 @@ export interface AppConfig {
   latency?: LatencyRange | null;
   /** How many exchanges the request journal keeps (`/__admin/requests`); 0 turns it off. */
   journalSize: number;
+  /**
+   * Also append every exchange, redacted and judged, to this file as NDJSON (`serve --journal-file`), written in
+   * batches off the request's path and drained on close. Independent of journalSize (the ring may be off).
+   */
+  journalFile?: { path: string; onError?: (error: Error) => void };
   /** CORS for browser clients; off when absent. */
   cors?: CorsConfig;
 }
@@ -179,12 +185,19 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
 
   // The journal's capture first and CORS second: both must see every request before any other hook can answer it.
   const journal = new RequestJournal(config.journalSize);
+  const journalFile = config.journalFile ? await JournalFile.open(config.journalFile.path, config.journalFile.onError) : undefined;
+  // Registered now, so it runs after fastify's own (which stops the server and waits for requests in flight: their
+  // exchanges are queued by then); a failed final write makes close() reject.
+  if (journalFile) app.addHook('onClose', () => journalFile.close());
+  const capturing = journal.capacity > 0 || journalFile !== undefined;
   // The chaos layer records what it did to a request on the request's entry through noteChaos.
-  const { noteChaos } = journal.capacity > 0 ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api }) : { noteChaos: IGNORE_CHAOS_NOTES };
+  const { noteChaos } = capturing
+    ? registerJournalCapture(app, { journal, clock: deps.clock, api: config.api, ...(journalFile ? { onRecorded: (id, x) => journalFile.add(id, x) } : {}) })
+    : { noteChaos: IGNORE_CHAOS_NOTES };
   // Also before the onRoute hook below: CORS's catch-all OPTIONS route ('*') must not get 405 routes of its own,
   // which would swallow every unknown path.
   if (config.cors) await registerCors(app, config.cors);
-  registerBodyParser(app, config.api, journal.capacity > 0 ? { keepRaw: keepRequestBody } : {});
+  registerBodyParser(app, config.api, capturing ? { keepRaw: keepRequestBody } : {});
 
   // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
   const chaos = new ChaosRules(config.latency ?? null);

@@ -28,6 +28,8 @@ export interface JournalCaptureDeps {
   journal: RequestJournal;
   clock: Clock;
   api: ApiSelection;
+  /** Called with each exchange as recorded and the id the journal gave it (the journal file queues it here). */
+  onRecorded?: (id: number, exchange: Exchange) => void;
 }
 
 /**
@@ -46,7 +48,8 @@ export const IGNORE_CHAOS_NOTES: NoteChaos = () => {};
  * included) is then seen from its arrival, and every route's handler is wrapped.
  */
 export function registerJournalCapture(app: FastifyInstance, deps: JournalCaptureDeps): { noteChaos: NoteChaos } {
-  const { journal, clock } = deps;
+  const { journal, clock, onRecorded } = deps;
+  const record = onRecorded ? (x: Capture) => onRecorded(journal.record(x), x) : (x: Capture) => void journal.record(x);
   app.decorateRequest(kCapture, null);
 
   app.addHook('onRequest', (request, _reply, done) => {
@@ -76,7 +79,7 @@ export function registerJournalCapture(app: FastifyInstance, deps: JournalCaptur
     capture.status = reply.statusCode;
     capture.responseHeaders = headerLines(reply.getHeaders());
     keepResponseBody(capture, payload);
-    journal.record(capture);
+    record(capture);
     done(null, payload);
   });
 
@@ -90,7 +93,7 @@ export function registerJournalCapture(app: FastifyInstance, deps: JournalCaptur
         capture.recorded = true;
         capture.durationMs = Math.round((performance.now() - capture.startedAt) * 1000) / 1000;
         capture.status = 0;
-        journal.record(capture);
+        record(capture);
       });
     }
   };

@@ -2,9 +2,8 @@
 // DELETE /__admin/requests. Reading an entry judges it against its API's contract the first time (the contract is
 // loaded on the first read that needs it, never at start-up).
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ContractJudge } from '../contract/verdict.js';
-import { NO_CONTRACT, type Judge } from '../journal/entry.js';
 import { adminError, adminGuard } from './admin-routes.js';
+import { judge, loadJudges } from './journal-judges.js';
 import { MAX_READ_LIMIT, type JournalFilter, type RequestJournal } from '../journal/journal.js';
 
 /** How many entries a read returns when it names no limit. */
@@ -16,7 +15,7 @@ export interface JournalRouteDeps {
   token: string | undefined;
 }
 
-const FILTERS = new Set(['limit', 'api', 'method', 'path', 'status', 'since']);
+const FILTERS = new Set(['limit', 'api', 'method', 'path', 'status', 'since', 'after', 'before']);
 
 /** Reads the list's query; a problem is a message for a 400. */
 export function readJournalQuery(query: Record<string, unknown>): { filter: JournalFilter; limit: number } | { problem: string } {
@@ -52,28 +51,16 @@ export function readJournalQuery(query: Record<string, unknown>): { filter: Jour
         filter.sinceWallTime = at;
         break;
       }
+      case 'after':
+      case 'before': {
+        if (!/^\d{1,15}$/.test(raw)) return { problem: `${name} must be a journal entry id (an integer)` };
+        if (name === 'after') filter.afterId = Number(raw);
+        else filter.beforeId = Number(raw);
+        break;
+      }
     }
   }
   return { filter, limit };
-}
-
-const judges: Partial<Record<'livevox' | 'loudvoice', ContractJudge>> = {};
-
-/** Judges an exchange with its API's contract; only called once that contract is loaded (see {@link loadJudges}). */
-const judge: Judge = (x) => (x.api && judges[x.api] ? judges[x.api]!.judge(x) : NO_CONTRACT);
-
-/**
- * Loads (once per process) the contracts a read needs, asking again after each load, since requests recorded while
- * it loaded may need the other one. When it returns, the read can run without waiting, so the set cannot change.
- */
-async function loadJudges(needed: () => Iterable<'livevox' | 'loudvoice'>): Promise<void> {
-  for (;;) {
-    const missing = [...needed()].filter((api) => !judges[api]);
-    if (missing.length === 0) return;
-    // The contract machinery (the OpenAPI parser, Ajv) loads at the first read: it costs every start half a second.
-    const [{ loadContract }, { ContractJudge }] = await Promise.all([import('../contract/openapi-contract.js'), import('../contract/verdict.js')]);
-    for (const api of missing) judges[api] ??= new ContractJudge(await loadContract(api));
-  }
 }
 
 /** Registers the journal's admin routes. */

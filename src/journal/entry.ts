@@ -1,6 +1,6 @@
 // The journal's entry model: what is captured on the hot path (an Exchange: as received, nothing parsed) and what
 // an entry looks like when it is read (a JournalEntry: redacted, capped, with its contract verdict).
-import type { HttpExchange, Judgement, MatchedOperation, Verdict } from '../contract/verdict.js';
+import type { HttpExchange, Judgement, MatchedOperation, Verdict, Violation } from '../contract/verdict.js';
 import { redactBody, redactHeaders, redactPath, redactQuery, scrub, type FoundSecrets } from './redaction.js';
 
 /** What a chaos rule did to a request, as the chaos layer reports it. */
@@ -150,6 +150,9 @@ export function presentExchange(id: string, exchange: Exchange, judge: Judge): J
     if (response.body !== null) response.body = scrub(response.body, found);
     for (const headers of [request.headers, response.headers]) for (const name of Object.keys(headers)) headers[name] = scrub(headers[name]!, found);
   }
+  // The verdict was made on the exchange as received, and a parameter's message quotes its value: mask it there too,
+  // so what leaves the process (the admin API, the journal file, a CI report) never holds a secret the entry hides.
+  const shownVerdict = found.size === 0 ? verdict : { ...verdict, request: verdict.request.map((v) => scrubViolation(v, found)), response: verdict.response.map((v) => scrubViolation(v, found)) };
   return {
     id,
     serverTime: new Date(exchange.serverTime).toISOString(),
@@ -159,7 +162,10 @@ export function presentExchange(id: string, exchange: Exchange, judge: Judge): J
     operation,
     request,
     response,
-    verdict,
+    verdict: shownVerdict,
     chaos: exchange.chaos,
   };
 }
+
+/** A violation with every secret of its exchange masked in its text. */
+const scrubViolation = (v: Violation, found: FoundSecrets): Violation => ({ ...v, where: scrub(v.where, found), message: scrub(v.message, found) });

@@ -16,6 +16,10 @@ export interface JournalFilter {
   status?: number;
   /** Only exchanges that arrived at or after this real time (ms since the epoch). */
   sinceWallTime?: number;
+  /** Only entries with a greater id (recorded after that one): what a CI gate reads after noting the newest id. */
+  afterId?: number;
+  /** Only entries with a smaller id: the cursor for reading a ring larger than one read's limit, page by page. */
+  beforeId?: number;
 }
 
 /** How full the journal is: entries held, its capacity, and how many were pushed out since start or the last clear. */
@@ -92,9 +96,15 @@ export class RequestJournal {
     this.entries = new Array<JournalEntry | null>(capacity).fill(null);
   }
 
-  /** Keeps an exchange (as bytes), pushing out what it no longer has room for. Holds no reference to it. */
-  record(x: Exchange): void {
-    if (this.capacity === 0) return;
+  /**
+   * Keeps an exchange (as bytes), pushing out what it no longer has room for, and returns its id. Holds no reference
+   * to it. With capacity 0 nothing is kept, but the id is still given: the journal file numbers its lines with it.
+   */
+  record(x: Exchange): number {
+    if (this.capacity === 0) {
+      this.oldestSeq = this.nextSeq + 1;
+      return this.nextSeq++;
+    }
     const seq = this.nextSeq++;
     const slot = (seq - 1) % this.capacity;
     // One string, one write: each write into a Buffer is a call into C++. Each field's length is kept in UTF-16
@@ -131,6 +141,7 @@ export class RequestJournal {
     this.bodyBytes[slot] = x.responseBodyBytes ?? 0;
     this.entries[slot] = null;
     if (x.chaos) this.chaos.set(seq, x.chaos);
+    return seq;
   }
 
   private evictOldest(): void {
@@ -213,7 +224,9 @@ export class RequestJournal {
   private matching(filter: JournalFilter, limit: number): number[] {
     const found: number[] = [];
     if (this.capacity === 0 || limit <= 0) return found;
-    for (let seq = this.nextSeq - 1; seq >= this.oldestSeq && found.length < limit; seq--) {
+    const newest = filter.beforeId === undefined ? this.nextSeq - 1 : Math.min(this.nextSeq - 1, filter.beforeId - 1);
+    const oldest = filter.afterId === undefined ? this.oldestSeq : Math.max(this.oldestSeq, filter.afterId + 1);
+    for (let seq = newest; seq >= oldest && found.length < limit; seq--) {
       const slot = (seq - 1) % this.capacity;
       // Not a break: entries are kept in the order they finished, so a slow one can follow younger ones.
       if (filter.sinceWallTime !== undefined && this.wallTimes[slot]! < filter.sinceWallTime) continue;

@@ -39,6 +39,7 @@ describe('targets', () => {
       LV_AGENT_PASSWORD: 'pw-agent',
       LV_OTHER_TOKEN: 'tok-other-9',
       LV_OTHER_PASSWORD: 'pw-other',
+      LV_PASSWORD_USER_PASSWORD: 'pw-password-user',
       LOUDVOICE_PUBLIC_KEY: 'pub-key-1',
       LOUDVOICE_PRIVATE_KEY: 'priv-key-1',
     };
@@ -46,7 +47,11 @@ describe('targets', () => {
     expect(target.livevox?.primary.apiTokens).toEqual(['tok-one-1234', 'tok-two-5678']);
     expect(target.loudvoice?.identityToken).toBeUndefined();
     expect(target.secrets).toEqual(expect.arrayContaining(['tok-one-1234', 'pw-agent', 'priv-key-1']));
-    expect(target.stated).toEqual({ clock: false, reset: false, idp: false });
+    expect(target.stated).toEqual({ clock: false, reset: false, idp: false, ssoLogin: false, callCenters: true });
+    // No SESSION_KIT_ADMIN_TOKEN: an optional secret, left out rather than an error.
+    expect(target.adminToken).toBeUndefined();
+    // LoudVoice has a host of its own; LiveVox uses the top-level baseUrl.
+    expect(target.baseUrls).toEqual({ livevox: 'https://staging.example.com', loudvoice: 'https://loudvoice.staging.example.com' });
   });
 
   it('redacts every secret, longest first', () => {

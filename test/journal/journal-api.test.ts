@@ -67,6 +67,13 @@ describe('reading the journal', () => {
     expect(await ids_('?limit=2')).toEqual(['GET /session/details', 'GET /loudvoice/authors.json']);
     expect(await ids_(`?since=${Date.now() + 60_000}`)).toEqual([]);
     expect(await ids_(`?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)).toHaveLength(4);
+    // after/before: by id, exclusive; together they page through a journal larger than one read's limit.
+    const idsOf = async (query: string) => (await entries(app, query)).requests.map((e) => Number(e.id));
+    const [newest, , , oldest] = await idsOf('');
+    expect(await idsOf(`?after=${oldest}`)).toEqual([newest, newest! - 1, newest! - 2]);
+    expect(await idsOf(`?before=${newest}&limit=2`)).toEqual([newest! - 1, newest! - 2]);
+    expect(await idsOf(`?after=${oldest}&before=${newest}`)).toEqual([newest! - 1, newest! - 2]);
+    expect(await idsOf(`?after=${newest}`)).toEqual([]);
 
     const one = await app.inject({ method: 'GET', url: `/__admin/requests/${list.id}` });
     expect(one.statusCode).toBe(200);
@@ -86,7 +93,7 @@ describe('reading the journal', () => {
 
   it('refuses bad filter values and unknown filters with 400 in the admin shape', async () => {
     const { app } = await open();
-    for (const query of ['limit=0', 'limit=1001', 'limit=x', 'api=soap', 'method=P0ST', 'path=session', 'status=99', 'status=600', 'since=yesterday', 'statuscode=200', 'limit=1&limit=2']) {
+    for (const query of ['limit=0', 'limit=1001', 'limit=x', 'api=soap', 'method=P0ST', 'path=session', 'status=99', 'status=600', 'since=yesterday', 'statuscode=200', 'limit=1&limit=2', 'after=x', 'before=-1', 'after=1e3']) {
       const res = await app.inject({ method: 'GET', url: `/__admin/requests?${query}` });
       expect(res.statusCode, query).toBe(400);
       expect(res.json(), query).toEqual({ code: 'JOURNAL_FILTER_INVALID', message: expect.any(String) });

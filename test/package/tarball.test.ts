@@ -92,6 +92,8 @@ describe('npm pack', () => {
       'conformance/vitest.kit.config.ts',
       'conformance/livevox/sessions.test.ts',
       'conformance/targets/example-vendor.json',
+      'conformance/targets/target.schema.json',
+      'docs/target-file.md',
     ]) {
       expect(packedFiles, needed).toContain(needed);
     }

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../generated/livevox-session-catalogue.js';
 import type { CoreDeps } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { digestSecret, lookupKey, secretMatches, type SecretDigest } from '../secrets.js';
+import { digestSecret, lookupKey, secretEquals, secretMatches, type SecretDigest } from '../secrets.js';
 import type { FaultName } from '../faults.js';
 import type { VariantName } from '../variants.js';
 import { isUuid } from '../uuid.js';
@@ -37,6 +37,10 @@ interface User extends SessionPrincipal {
   password: string;
   /** Digest of `password`, what a login is compared against in constant time. */
   passwordDigest: SecretDigest;
+  /** The passwords before the current one, newest first, as many as the reuse policy remembers. */
+  previousPasswords: string[];
+  /** Under the test-only livevox-password-change-keeps-old-password fault: the password before the last change. */
+  staleDigest?: SecretDigest;
 }
 
 /** The credentials of a login or password change, already parsed by the edge. */
@@ -49,7 +53,8 @@ export interface Credentials {
 
 /** The LiveVox state that is not in the fixtures: changed passwords and live sessions, as plain data. */
 export interface LiveVoxSnapshot {
-  passwords: { clientName: string; userName: string; agent: boolean; password: string }[];
+  /** Users whose password changed, with the passwords before it that the reuse policy remembers (newest first). */
+  passwords: { clientName: string; userName: string; agent: boolean; password: string; previous?: string[] }[];
   /** In order of last activity, oldest first. */
   sessions: { sessionId: string; clientName: string; userName: string; agent: boolean; tokenIndex: number; createdAt: number; lastActivityAt: number }[];
 }
@@ -103,6 +108,9 @@ export class LiveVoxCore {
    */
   private readonly ttl: number;
 
+  /** How many of a user's latest passwords, the current one included, a new one may not repeat. */
+  private readonly reuseHistory: number;
+
   constructor(
     seed: LiveVoxSeed,
     private readonly deps: CoreDeps,
@@ -111,6 +119,7 @@ export class LiveVoxCore {
     this.ttl = this.fault('livevox-no-expiry')
       ? Number.POSITIVE_INFINITY
       : SESSION_TTL_MS + (this.fault('livevox-expiry-five-minutes-late') ? FIVE_MINUTES_MS : 0) + (this.variant('livevox-expiry-inclusive') ? 1 : 0);
+    this.reuseHistory = seed.passwordPolicy?.reuseHistory ?? 1;
     let index = 0;
     for (const clientSeed of seed.clients) {
       const client: Client = { seed: clientSeed, users: new Map(), agents: new Map() };
@@ -124,6 +133,7 @@ export class LiveVoxCore {
           agent: userSeed.agent,
           password: userSeed.password,
           passwordDigest: digestSecret(userSeed.password),
+          previousPasswords: [],
         };
         if (userSeed.agent) client.agents.set(agentKey(userSeed.userName), user);
         else client.users.set(userSeed.userName, user);
@@ -135,7 +145,7 @@ export class LiveVoxCore {
 
   /** Logs in without SSO: checks the API token against the client, then the credentials; reuses a live session. */
   login(access: CheckedAccess, credentials: Credentials): Result<LoginResult, ErrorCode> {
-    const checked = this.checkCredentials(access, credentials);
+    const checked = this.checkCredentials(access, credentials, true);
     return checked.ok ? ok(this.startSession(checked.value.grant, checked.value.user)) : checked;
   }
 
@@ -221,9 +231,12 @@ export class LiveVoxCore {
     const checked = this.checkCredentials(access, credentials);
     if (!checked.ok) return checked;
     const { grant, user } = checked.value;
-    const policy = this.fault('livevox-password-policy-unchecked') ? null : passwordPolicyProblem(credentials.password, newPassword);
+    const remembered = [user.password, ...user.previousPasswords].slice(0, this.reuseHistory);
+    const policy = this.fault('livevox-password-policy-unchecked') ? null : passwordPolicyProblem(newPassword, remembered);
     if (policy) return fail('PASSWORD_POLICY', { reason: policy });
-    setPassword(user, newPassword);
+    // Test-only fault livevox-password-change-keeps-old-password: the old password stays accepted by logins.
+    if (this.fault('livevox-password-change-keeps-old-password')) user.staleDigest = user.passwordDigest;
+    setPassword(user, newPassword, this.reuseHistory - 1);
     if (!this.fault('livevox-password-change-keeps-sessions')) this.endSessionsOf(grant.client, user);
     return ok(true);
   }
@@ -282,7 +295,14 @@ export class LiveVoxCore {
     const passwords: LiveVoxSnapshot['passwords'] = [];
     for (const client of this.clientsByName.values()) {
       for (const user of [...client.users.values(), ...client.agents.values()]) {
-        if (user.password !== user.seed.password) passwords.push({ clientName: client.seed.clientName, userName: user.seed.userName, agent: user.agent, password: user.password });
+        if (user.password === user.seed.password && user.previousPasswords.length === 0) continue;
+        passwords.push({
+          clientName: client.seed.clientName,
+          userName: user.seed.userName,
+          agent: user.agent,
+          password: user.password,
+          ...(user.previousPasswords.length > 0 ? { previous: [...user.previousPasswords] } : {}),
+        });
       }
     }
     const sessions = [...this.sessions.values()].map((s) => {
@@ -304,8 +324,10 @@ export class LiveVoxCore {
     };
     for (const p of snapshot.passwords) {
       const user = userOf(p.clientName, p.userName, p.agent);
-      if (user) setPassword(user, p.password);
-      else skipped++;
+      if (user) {
+        setPassword(user, p.password, 0);
+        user.previousPasswords = (p.previous ?? []).slice(0, this.reuseHistory - 1);
+      } else skipped++;
     }
     // In order of last activity: the order expire() relies on (see the class comment).
     for (const r of [...snapshot.sessions].sort((x, y) => x.lastActivityAt - y.lastActivityAt)) {
@@ -393,13 +415,20 @@ export class LiveVoxCore {
     return grant;
   }
 
-  /** The token names the client of the credentials, and the user's password is right: what logins and changes share. */
-  private checkCredentials(access: CheckedAccess, credentials: Credentials): Result<{ grant: AccessGrant; user: User }, ErrorCode> {
-    const grant = this.grant(access, credentials.clientName);
+  /**
+   * The token names the client of the credentials, and the user's password is right: what logins and changes share.
+   * `forLogin` is read only by the test-only faults that bend the login path alone.
+   */
+  private checkCredentials(access: CheckedAccess, credentials: Credentials, forLogin = false): Result<{ grant: AccessGrant; user: User }, ErrorCode> {
+    // Test-only fault livevox-client-name-ignored: the client comes from the API token; clientName is not compared.
+    const grant = this.fault('livevox-client-name-ignored') && access.grant ? ok(access.grant) : this.grant(access, credentials.clientName);
     if (!grant.ok) return grant;
     const user = this.findUser(grant.value.client, credentials.userName, credentials.agent);
     // Compare against a dummy when the user is unknown, so timing does not reveal which userNames exist.
-    const passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
+    let passwordOk = secretMatches(credentials.password, user?.passwordDigest ?? NO_SUCH_USER);
+    if (forLogin && !passwordOk && user?.staleDigest) passwordOk = secretMatches(credentials.password, user.staleDigest);
+    // Test-only fault livevox-any-password-accepted: the login path looks the user up but never compares the password.
+    if (forLogin && this.fault('livevox-any-password-accepted')) passwordOk = true;
     return user && passwordOk ? ok({ grant: grant.value, user }) : fail('CREDENTIALS_INVALID');
   }
 
@@ -491,8 +520,9 @@ export class LiveVoxCore {
 /** Compared against when the user is unknown, so timing does not reveal which userNames exist. */
 const NO_SUCH_USER = digestSecret('\u0000no-such-user');
 
-/** Changes a user's password and the digest logins compare against. */
-function setPassword(user: User, password: string): void {
+/** Changes a user's password and the digest logins compare against, remembering up to `remember` earlier ones. */
+function setPassword(user: User, password: string, remember: number): void {
+  if (remember > 0) user.previousPasswords = [user.password, ...user.previousPasswords].slice(0, remember);
   user.password = password;
   user.passwordDigest = digestSecret(password);
 }
@@ -503,12 +533,14 @@ function identityKey(user: User, tokenIndex: number): number {
 }
 
 /**
- * The password rules of the LiveVox password-management info sheet: at least 8 characters with a digit, and not the
- * current password. Returns what is wrong, or null.
+ * The password rules of the LiveVox password-management info sheet: at least 8 characters with a digit, and none of
+ * the `remembered` passwords (the current one first; LiveVox: the last 4). Returns what is wrong, or null.
  */
-export function passwordPolicyProblem(current: string, next: string): string | null {
+export function passwordPolicyProblem(next: string, remembered: readonly string[]): string | null {
   if (next.length < 8) return 'the new password must have at least 8 characters';
   if (!/[0-9]/.test(next)) return 'the new password must contain at least one digit';
-  if (next === current) return 'the new password must differ from the current one';
+  if (remembered[0] !== undefined && secretEquals(next, remembered[0])) return 'the new password must differ from the current one';
+  // Compared in constant time, like every secret: how long the refusal takes says nothing of the old passwords.
+  if (remembered.slice(1).some((old) => secretEquals(next, old))) return `the new password must differ from the last ${remembered.length} passwords`;
   return null;
 }

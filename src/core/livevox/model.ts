@@ -35,9 +35,19 @@ export interface LiveVoxClientSeed {
   sso?: LiveVoxSsoSeed;
 }
 
+/** The password rules a server enforces beyond the info sheet's minimum (8 characters with a digit). */
+export interface LiveVoxPasswordPolicy {
+  /**
+   * How many of a user's latest passwords, the current one included, a new password may not repeat: 1 (the default)
+   * refuses only the current one; LiveVox's info sheet says 4.
+   */
+  reuseHistory?: number;
+}
+
 /** The LiveVox part of a fixture file. */
 export interface LiveVoxSeed {
   clients: LiveVoxClientSeed[];
+  passwordPolicy?: LiveVoxPasswordPolicy;
 }
 
 /** At most this many API tokens per client (vendor docs: "up to 5 API Tokens may be created"). */

@@ -74,8 +74,10 @@ export class AuthorSessionStore {
         this.byToken.set(existing.token, existing);
       }
       existing.updatedAt = now;
-      existing.lastActivityAt = now;
       existing.expiresIn = expiresIn;
+      // Test-only fault loudvoice-refresh-not-extending: the refresh is recorded but the expiry never moves.
+      if (this.fault('loudvoice-refresh-not-extending')) return existing;
+      existing.lastActivityAt = now;
       existing.expiresAt = this.expiryOf(now, expiresIn);
       this.heap.update(existing);
       return existing;

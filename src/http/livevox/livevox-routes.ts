@@ -138,7 +138,7 @@ export function registerLiveVoxRoutes(app: FastifyInstance, deps: LiveVoxRouteDe
   /** A successful login's answer; the extra-response-fields variant adds a field a vendor might add. */
   const sendLogin = (reply: FastifyReply, login: LoginResult) => {
     const body = loginBody(login);
-    return reply.code(200).send(state.variant('extra-response-fields') ? { ...body, lvResult: 'OK' } : body);
+    return reply.code(state.variant('livevox-login-201') ? 201 : 200).send(state.variant('extra-response-fields') ? { ...body, lvResult: 'OK' } : body);
   };
 
   const ssoLoginWith = async (known: CheckedAccess, request: FastifyRequest, reply: FastifyReply) => {
