@@ -50,7 +50,12 @@ export const registerClient = (http: KitHttp): void => {
   clients.push(http);
 };
 
+/** The client of the running file, if one was made (admin calls note their steps in its log). */
+export const latestClient = (): KitHttp | undefined => clients[0];
+
 const MAX_KEPT_FAILURES = 3;
+/** How many of the latest exchanges a failed check shows. */
+const SHOWN_EXCHANGES = 6;
 
 function tallyOf(ruleId: string): RuleTally {
   const test = TestRunner.getCurrentTest();
@@ -59,13 +64,19 @@ function tallyOf(ruleId: string): RuleTally {
   return (all[ruleId] ??= { passed: 0, failed: 0, failures: [] });
 }
 
-/** Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there). */
-export function recordFailure(ruleId: string, text: string): void {
+/**
+ * Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there) and the
+ * ids of those exchanges (by default: the ones a failed check shows, and the earlier ones of its test or property run).
+ */
+export function recordFailure(ruleId: string, text: string, exchangeIds: string[] = clients.flatMap((c) => c.storyIds(SHOWN_EXCHANGES, scope.getStore()?.inProperty === true))): void {
   const message = plain(text);
   const tally = tallyOf(ruleId);
   tally.failed++;
   const firstLine = message.split('\n')[0]!;
-  if (tally.failures.length < MAX_KEPT_FAILURES && !tally.failures.some((f) => f.split('\n')[0] === firstLine)) tally.failures.push(message);
+  if (tally.failures.length < MAX_KEPT_FAILURES && !tally.failures.some((f) => f.split('\n')[0] === firstLine)) {
+    tally.failures.push(message);
+    (tally.exchanges ??= []).push(exchangeIds);
+  }
 }
 
 function assertNamedByTest(ruleId: string): void {
@@ -76,7 +87,7 @@ function assertNamedByTest(ruleId: string): void {
 
 const exchangesShown = () =>
   clients
-    .map((c) => c.formatLog(6))
+    .map((c) => c.formatLog(SHOWN_EXCHANGES))
     .filter(Boolean)
     .join('\n\n');
 

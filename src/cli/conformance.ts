@@ -2,6 +2,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundlePathProblem } from '../certify/bundle.js';
 import { readTargetFile, resolveTarget } from '../certify/target.js';
 import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
@@ -30,6 +31,10 @@ Options:
                       or unchecked rule is <skipped> with the reason, and the kit's own errors are <error>s
   --json FILE         every rule's verdict and every test, as JSON
   --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
+  --bundle DIR|FILE   a bundle anyone can check (a directory, or FILE.tar.gz): the certificate, the JSON, the
+                      JUnit (with --junit), every HTTP exchange as HAR (credentials redacted), and manifest.json
+                      with the target, the kit's version and hashes, the run and the sha256 of every file;
+                      see \`session-kit verify\` and \`session-kit replay\`
   --prism             send the traffic through \`prism proxy\` on each contract: an independent validator whose
                       response findings count against LVX/LDV-CONTRACT-RESPONSES
   --strict            exit 1 when any rule fails, not only documented ones
@@ -61,6 +66,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
       junit: { type: 'string' },
       json: { type: 'string' },
       report: { type: 'string' },
+      bundle: { type: 'string' },
       strict: { type: 'boolean', default: false },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -96,6 +102,11 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   const junit = out(values.junit);
   const json = out(values.json);
   const report = out(values.report);
+  const bundle = out(values.bundle);
+  if (bundle) {
+    const problem = bundlePathProblem(bundle);
+    if (problem) throw new UsageError(`--bundle: ${problem}`);
+  }
   let result;
   try {
     result = await runConformance({
@@ -108,6 +119,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     ...(junit ? { junit } : {}),
     ...(json ? { json } : {}),
     ...(report ? { report } : {}),
+    ...(bundle ? { bundle } : {}),
     prism: values.prism,
   });
   } catch (error) {
@@ -117,7 +129,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   const s = result.summary;
   const { writeCiOutput } = await import('../certify/ci-output.js');
   writeCiOutput(result, target.secrets, env, { print: (line) => console.log(line), append: (file, text) => appendFileSync(file, text) });
-  for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report]] as const) {
+  for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report], ['bundle', bundle]] as const) {
     if (file) console.log(`  ${label}: ${file}`);
   }
   if (!s.conforms) return 1;

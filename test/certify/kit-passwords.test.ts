@@ -41,17 +41,17 @@ function vendorLikeTarget(url: string): string {
   return file;
 }
 
-/** Every text the run wrote for people: console output, the JSON and the certificate. */
+/** Every text the run wrote: console output and every file below `dir` (reports, a bundle's HAR and manifest). */
 function reportsOf(dir: string, output: string): string {
-  const files = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
-  return [output, ...files].join('\n');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
+  return [output, ...files.map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');
 }
 
 describe("the kit's own passwords", () => {
-  it('never appear in the console, the JSON, the JUnit file or the certificate, even in a failure that quotes the exchanges', async () => {
+  it('never appear in the console, the JSON, the JUnit file, the certificate or the bundle (HAR included), even in a failure that quotes the exchanges', async () => {
     const server = await reference(['--fault', 'livevox-password-change-keeps-sessions']);
     const out = mkdtempSync(join(tmpdir(), 'kit-reports-'));
-    const run = await runKit(server.url, ['--api', 'livevox', '--rule', 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS', '--runs', '2', '--report', join(out, 'certificate.md'), '--junit', join(out, 'junit.xml')], {
+    const run = await runKit(server.url, ['--api', 'livevox', '--rule', 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS', '--runs', '2', '--report', join(out, 'certificate.md'), '--junit', join(out, 'junit.xml'), '--bundle', join(out, 'bundle')], {
       SESSION_KIT_WORKDIR: out,
     });
     expect(run.exitCode, run.output).toBe(1);
