@@ -3,7 +3,7 @@
 // provides. The runner, another process, turns the log into the bundle's HAR after the run.
 import { appendFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { EXCHANGE_LOG_KEY, originsOf, redactExchange, type RawExchange } from '../../src/certify/exchange-record.js';
 import type { Target } from '../../src/certify/target.js';
 
@@ -34,7 +34,7 @@ function currentLogFile(): string | undefined {
 
 /** The test that is running now, and its file, for the record. */
 export function currentTestOf(): { file: string; test: string } {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   return { file: test?.file?.name ?? '', test: test?.name ?? '' };
 }
 

@@ -65,7 +65,8 @@ function nonDecidingNote(r: RuleVerdict): string {
 }
 
 function skipReason(r: RuleVerdict): string {
-  if (r.notes.length > 0) return `${r.status}: ${r.notes.join('; ')}`;
+  // A note may already name the status ("not covered: …"): it is not said twice.
+  if (r.notes.length > 0) return r.notes[0]!.startsWith(`${r.status}:`) ? r.notes.join('; ') : `${r.status}: ${r.notes.join('; ')}`;
   return r.status === 'not covered' ? 'not covered: no test of this run checks it' : r.status;
 }
 
