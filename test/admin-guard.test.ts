@@ -10,7 +10,7 @@
 // The same attacks over real sockets, against a real server process, are in test/security/admin-attacks.test.ts.
 import { describe, expect, it } from 'vitest';
 import { admitAdminRequest, hostNameOf, isUnrebindableHost, type AdminRequestFacts } from '../src/http/admin-guard.js';
-import { parseAllowedHosts } from '../src/cli/serve.js';
+import { parseAllowedHosts, SERVE_HELP } from '../src/cli/serve.js';
 import { DEMO, LOUDVOICE_AUTH, appsClosedAfterEach } from './helpers/test-app.js';
 
 const open = appsClosedAfterEach();
@@ -203,5 +203,11 @@ describe('--allowed-host', () => {
   it('takes host names (.name for a domain and its subdomains), lower-cased, and refuses URLs and ports', () => {
     expect(parseAllowedHosts(['Mock.Test', '.dev.test', ' ', 'box.'])).toEqual(['mock.test', '.dev.test', 'box']);
     for (const bad of ['http://mock.test', 'mock.test:4010', 'a b', '*.test']) expect(() => parseAllowedHosts([bad]), bad).toThrow(/--allowed-host/);
+  });
+
+  it('is in serve --help with its environment variable and the state-change requirement', () => {
+    expect(SERVE_HELP).toMatch(/--allowed-host NAME/);
+    expect(SERVE_HELP).toContain('SESSION_KIT_ALLOWED_HOSTS');
+    expect(SERVE_HELP).toContain('X-Session-Kit: 1');
   });
 });

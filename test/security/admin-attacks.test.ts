@@ -7,7 +7,8 @@
 // - a bodyless POST without a Content-Type (what a page can send without a preflight): 415;
 // - after each refusal the state is as it was: the session made before still validates, the clock has not moved;
 // - the legitimate callers still get in: loopback names, --allowed-host (and SESSION_KIT_ALLOWED_HOSTS), the mock's
-//   own origin, an origin --cors names, and the admin token from any Host.
+//   own origin, an origin --cors names, and the admin token from any Host;
+// - on a non-loopback bind (where a token is required) the Host is not checked: the token guards the data there.
 // The in-browser version (a real attacker page on another port) is test/browser/admin-attack.browser.ts.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,7 @@ function raw(server: RunningServer, method: string, path: string, headers: Recor
 let plain: RunningServer;
 let withCors: RunningServer;
 let withToken: RunningServer;
+let everywhere: RunningServer;
 let port: string;
 let sessionId = '';
 let clockMs = START_MS;
@@ -65,17 +67,18 @@ async function expectStateUnchanged(): Promise<void> {
 }
 
 beforeAll(async () => {
-  [plain, withCors, withToken] = await Promise.all([
+  [plain, withCors, withToken, everywhere] = await Promise.all([
     startServer([...COMMON, '--allowed-host', 'mock.test']),
     startServer([...COMMON, '--cors', 'http://localhost:3000'], { SESSION_KIT_ALLOWED_HOSTS: 'env.test' }),
     startServer([...COMMON, '--admin-token', ADMIN_TOKEN]),
+    startServer([...COMMON, '--host', '0.0.0.0', '--admin-token', ADMIN_TOKEN]),
   ]);
   port = new URL(plain.url).port;
   sessionId = await loginOn(plain);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([plain?.stop(), withCors?.stop(), withToken?.stop()]);
+  await Promise.all([plain?.stop(), withCors?.stop(), withToken?.stop(), everywhere?.stop()]);
 });
 
 describe('an attacker page cannot use the admin controls', () => {
@@ -172,6 +175,12 @@ describe('the legitimate callers still get in', () => {
     expect(read.text).toContain(id);
     const reset = await raw(withToken, 'POST', '/__admin/reset', { host: REBIND(), ...bearer, 'content-type': 'application/json' }, '{}');
     expect(reset.status).toBe(204);
+  });
+
+  it('on a non-loopback bind (token required) any Host reaches the routes, and the token still guards the data', async () => {
+    const host = `mock.lan:${new URL(everywhere.url).port}`;
+    expect((await raw(everywhere, 'GET', '/__admin/sessions', { host })).status).toBe(401);
+    expect((await raw(everywhere, 'GET', '/__admin/sessions', { host, authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
   });
 
   it('a reset sent as JSON {} from curl works, and the state check above would have seen it', async () => {
