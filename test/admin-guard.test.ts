@@ -11,6 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import { admitAdminRequest, hostNameOf, isUnrebindableHost, type AdminRequestFacts } from '../src/http/admin-guard.js';
 import { parseAllowedHosts, SERVE_HELP } from '../src/cli/serve.js';
+import { mintIdToken, resetTarget } from '../conformance/harness/admin.js';
+import { cleanUp } from '../src/certify/cleanup.js';
+import { referenceTarget, resolveTarget } from '../src/certify/target.js';
 import { DEMO, LOUDVOICE_AUTH, appsClosedAfterEach } from './helpers/test-app.js';
 
 const open = appsClosedAfterEach();
@@ -209,5 +212,21 @@ describe('--allowed-host', () => {
     expect(SERVE_HELP).toMatch(/--allowed-host NAME/);
     expect(SERVE_HELP).toContain('SESSION_KIT_ALLOWED_HOSTS');
     expect(SERVE_HELP).toContain('X-Session-Kit: 1');
+  });
+});
+
+describe('the in-repo callers of the admin API send what the guard asks for', () => {
+  it('the kit resets and mints, and the certify clean-up resets a moved clock, over real sockets', async () => {
+    const { app } = await open({ admin: { enabled: true } });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const target = resolveTarget({ ...referenceTarget(base), capabilities: { clock: true, reset: true, idp: true } }, {});
+    const sessionId = String((await app.inject(login)).json().sessionId);
+    await resetTarget(target, 'livevox');
+    expect((await app.inject({ method: 'GET', url: `/session/validate/${sessionId}` })).statusCode).toBe(404);
+    expect(await mintIdToken(target, { userName: 'demo.user' })).toMatch(/^ey/);
+    // A clock the run moved (the clean-up compares it with the real time) is put back with a reset.
+    await app.inject({ method: 'POST', url: '/__admin/clock', headers: JSON_TYPE, payload: JSON.stringify({ now: new Date(Date.now() + 3_600_000).toISOString() }) });
+    const done = await cleanUp(target, 'RUN-TAG');
+    expect(done.join('\n')).toContain('POST /__admin/reset put the target back');
   });
 });
