@@ -69,7 +69,8 @@ export async function withFrozenClock<T>(http: KitHttp, body: () => Promise<T>):
 /** Puts the deployment of one API (or, without `api`, of every certified API) back to its fixtures. */
 export async function resetTarget(target: Target, api?: ApiName): Promise<void> {
   const urls = new Map((api ? [api] : target.apis).map((a) => [apiBaseUrl(target, a), a] as const));
-  for (const a of urls.values()) await adminCall(target, a, 'POST', '/__admin/reset', undefined, 'the target is reset to its fixtures via POST /__admin/reset');
+  // A JSON body, even an empty one: session-kit refuses a bodyless state change (a cross-site form could send one).
+  for (const a of urls.values()) await adminCall(target, a, 'POST', '/__admin/reset', {}, 'the target is reset to its fixtures via POST /__admin/reset');
 }
 
 /**
