@@ -18,7 +18,8 @@ for (const o of outcomes) {
     const shows = Object.entries(o.variantRules).map(([id, status]) => `${id} (${status})`);
     const others = o.failedRules.filter((r) => !(r in o.variantRules));
     if (o.kind === 'variant') variantRows.push(`| \`${o.name}\` | ${what(o.name)} | ${o.verdict} | ${[...shows, ...others].join(', ') || '-'} |`);
-    else variantRows.push(`| every variant at once | all ${Object.keys(VARIANTS).length} together, both APIs | ${o.verdict} | ${o.failedRules.length} observed/assumed rules differ, ${o.decidingFailed.length} deciding |`);
+    else if (o.kind === 'policy') variantRows.push(`| policy \`${o.name}\` | the reference's fixtures enforce it; ${o.repeat ?? 1} runs on one server, no clock or reset | ${[o.verdict, ...(o.repeats ?? []).map((r) => r.verdict)].join(', ')} | ${others.join(', ') || '-'} |`);
+    else variantRows.push(`| every variant at once | all ${o.variants.length} together, both APIs | ${o.verdict} | ${o.failedRules.length} observed/assumed rules differ, ${o.decidingFailed.length} deciding |`);
   }
 }
 console.log(faultRows.join('\n'));

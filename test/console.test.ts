@@ -149,8 +149,8 @@ describe('GET /__admin/sessions for the console', () => {
     expect(before.clock).toEqual({ now: new Date(T0).toISOString(), epochMs: T0, mode: 'fixed' });
     expect(before.livevox[0].expiresAt - before.clock.epochMs).toBe(2 * 3_600_000);
     expect(before.loudvoice[0].dateExpiration - before.clock.epochMs).toBe(expiresIn * 1000);
-    // The existing fields stay.
-    expect(before.livevox[0]).toMatchObject({ sessionId: login.json().sessionId, userName: 'demo.user', apiTokenSuffix: '1111' });
+    // The existing fields stay; the session id in the console's own short form (no admin token here).
+    expect(before.livevox[0]).toMatchObject({ sessionId: `…${String(login.json().sessionId).slice(-4)}`, userName: 'demo.user', apiTokenSuffix: '1111' });
 
     await app.inject({ method: 'POST', url: '/__admin/clock', payload: { advanceMs: 3_600_000 - 1 } });
     const later = (await app.inject({ method: 'GET', url: '/__admin/sessions' })).json();

@@ -77,7 +77,7 @@ const data = (json: any) => json.response.result.data;
 
 describe('the variants table', () => {
   it('names every variant with what it changes and the rules it exercises', () => {
-    expect(Object.keys(VARIANTS)).toHaveLength(22);
+    expect(Object.keys(VARIANTS)).toHaveLength(23);
     for (const [name, v] of Object.entries(VARIANTS)) {
       expect(isVariantName(name)).toBe(true);
       expect(v.what.length).toBeGreaterThan(10);
@@ -92,7 +92,8 @@ describe('the variants table', () => {
     for (const faults of [new Set<FaultName>(), new Set(Object.keys(FAULTS) as FaultName[])]) {
       const s = await server(all, { faults });
       const login = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, DEMO.user);
-      expect(login.statusCode).toBe(200);
+      // livevox-login-201 is among them.
+      expect(login.statusCode).toBe(201);
       expect(login.json().lvResult).toBe('OK');
       const put = await s.ldv('PUT', '/loudvoice/authors/sessions.json', sessionPut({ author_reference: 'ALL-1', name: 'All' }));
       // With every fault on, the status faults contradict each other (200 for a new author, 201 for an existing one).
@@ -102,6 +103,24 @@ describe('the variants table', () => {
       if (faults.size === 0) expect(data(put.json).author_session.ip_address).toBeNull();
       else expect(data(put.json).author_session.author_session_token).toEqual(expect.any(String));
     }
+  });
+});
+
+describe('livevox-login-201', () => {
+  it('answers a successful login with 201 and the same body; a refused login keeps its status', async () => {
+    const s = await server(['livevox-login-201']);
+    const login = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, DEMO.user);
+    expect(login.statusCode).toBe(201);
+    expect(login.json()).toMatchObject({ sessionId: expect.any(String), clientId: expect.any(Number), userId: expect.any(Number) });
+    const again = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, DEMO.user);
+    expect([again.statusCode, again.json().sessionId]).toEqual([201, login.json().sessionId]);
+    const wrong = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, { ...DEMO.user, password: 'wrong-password-1' });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('control: 200 without the variant', async () => {
+    const s = await server();
+    expect((await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, DEMO.user)).statusCode).toBe(200);
   });
 });
 

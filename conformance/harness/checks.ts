@@ -3,8 +3,8 @@
 // `decides: true`) stops the test when it fails; any other rule's failure is recorded and the test goes on, so an
 // assumed detail never hides the documented checks after it. The tallies travel to the runner in the test's meta.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { expect as vitestExpect } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+// TestRunner's static, not 'vitest/suite' (deprecated in vitest 4.1: importing it prints a warning in every run).
+import { TestRunner, expect as vitestExpect } from 'vitest';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { CHECKS_META, plain, ruleDecides, rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
@@ -50,33 +50,44 @@ export const registerClient = (http: KitHttp): void => {
   clients.push(http);
 };
 
+/** The client of the running file, if one was made (admin calls note their steps in its log). */
+export const latestClient = (): KitHttp | undefined => clients[0];
+
 const MAX_KEPT_FAILURES = 3;
+/** How many of the latest exchanges a failed check shows. */
+const SHOWN_EXCHANGES = 6;
 
 function tallyOf(ruleId: string): RuleTally {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) throw new KitError(`check(${ruleId}) outside a test`);
   const all = (test.meta[CHECKS_META] ??= {});
   return (all[ruleId] ??= { passed: 0, failed: 0, failures: [] });
 }
 
-/** Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there). */
-export function recordFailure(ruleId: string, text: string): void {
+/**
+ * Records one failure of a rule, keeping the first few distinct messages (with the exchanges that led there) and the
+ * ids of those exchanges (by default: the ones a failed check shows, and the earlier ones of its test or property run).
+ */
+export function recordFailure(ruleId: string, text: string, exchangeIds: string[] = clients.flatMap((c) => c.storyIds(SHOWN_EXCHANGES, scope.getStore()?.inProperty === true))): void {
   const message = plain(text);
   const tally = tallyOf(ruleId);
   tally.failed++;
   const firstLine = message.split('\n')[0]!;
-  if (tally.failures.length < MAX_KEPT_FAILURES && !tally.failures.some((f) => f.split('\n')[0] === firstLine)) tally.failures.push(message);
+  if (tally.failures.length < MAX_KEPT_FAILURES && !tally.failures.some((f) => f.split('\n')[0] === firstLine)) {
+    tally.failures.push(message);
+    (tally.exchanges ??= []).push(exchangeIds);
+  }
 }
 
 function assertNamedByTest(ruleId: string): void {
   if (!RULES.has(ruleId)) throw new KitError(`check names ${ruleId}, which no contract defines`);
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (test && !scope.getStore()?.precondition && !rulesOfTitle(test.name).includes(ruleId)) throw new KitError(`check(${ruleId}) in a test whose title does not name it: "${test.name}"`);
 }
 
 const exchangesShown = () =>
   clients
-    .map((c) => c.formatLog(6))
+    .map((c) => c.formatLog(SHOWN_EXCHANGES))
     .filter(Boolean)
     .join('\n\n');
 

@@ -2,9 +2,14 @@
 // and every response checked against the contract.
 import type { ApiName, ContractValidator, ContractViolation } from './contract.js';
 import { apiBaseUrl, redact, type Target } from '../../src/certify/target.js';
+import { currentTestOf, recordExchange } from './recorder.js';
 
 /** One request and its response, as a counterexample shows them; `note` marks a step that is not an API call. */
 export interface Exchange {
+  /** The exchange's id in the run (the bundle's HAR `_id`); recorded failures name the exchanges they show by it. */
+  id?: string;
+  /** The test that sent it: a failure references the exchanges of its own test. */
+  test?: string;
   note?: string;
   method: string;
   path: string;
@@ -34,6 +39,8 @@ export interface KitResponse {
 }
 
 const SHOWN_RESPONSE_HEADERS = ['content-type', 'allow'];
+/** At most this many exchange ids per recorded failure (a long property run would otherwise name thousands). */
+const MAX_STORY = 200;
 /** How often a rate-limited request is sent before the kit gives up. */
 const RATE_LIMIT_ATTEMPTS = 4;
 
@@ -41,6 +48,8 @@ const RATE_LIMIT_ATTEMPTS = 4;
 export class KitHttp {
   /** Every exchange since the last `clearLog()`. */
   readonly log: Exchange[] = [];
+  /** Where the current property run's exchanges start in the log (a failure inside a property references those). */
+  storyStart = 0;
   /** Every contract violation seen since the file started. */
   readonly violations: ContractViolation[] = [];
   /** Called with every response (a client that must clean up after itself watches what it was given). */
@@ -69,6 +78,7 @@ export class KitHttp {
     const viaProxy = this.target.apiBaseUrls?.[this.api];
     const base = viaProxy && (body === undefined || isJson(body)) ? viaProxy : apiBaseUrl(this.target, this.api);
     let res: Response;
+    const startedAt = new Date();
     for (let attempt = 1; ; attempt++) {
       try {
         res = await fetch(base + request.path, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
@@ -94,7 +104,25 @@ export class KitHttp {
         parsed = text;
       }
     }
+    const { file, test } = currentTestOf();
+    const id = recordExchange(this.target, {
+      file,
+      test,
+      api: this.api,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      method: request.method,
+      url: base + request.path,
+      requestHeaders: headers,
+      ...(body !== undefined ? { requestBody: body } : {}),
+      status: res.status,
+      statusText: res.statusText,
+      responseHeaders: [...res.headers],
+      responseBody: text,
+    });
     const exchange: Exchange = {
+      id,
+      test,
       method: request.method,
       path: request.path,
       requestHeaders: Object.fromEntries(headers.map(([n, v]) => [n, n.toLowerCase() === 'authorization' ? `${v.split(' ')[0]} «redacted»` : v])),
@@ -112,14 +140,35 @@ export class KitHttp {
     return response;
   }
 
-  /** Records a step that is part of the story but not an API call (for example: the clock moved). */
-  note(text: string): void {
-    this.log.push({ note: text, method: '', path: '', requestHeaders: {}, status: 0, responseHeaders: {}, responseBody: '' });
+  /**
+   * Records a step that is part of the story but not an API call (for example: the clock moved); `id` names the admin
+   * exchange that made the step, so a replay can send it again.
+   */
+  note(text: string, id?: string): void {
+    this.log.push({ ...(id ? { id } : {}), test: currentTestOf().test, note: text, method: '', path: '', requestHeaders: {}, status: 0, responseHeaders: {}, responseBody: '' });
   }
 
   /** Forgets the recorded exchanges (a property run starts a fresh log). */
   clearLog(): void {
     this.log.length = 0;
+    this.storyStart = 0;
+  }
+
+  /** Marks the start of a property run: a failure recorded inside it references the exchanges from here on. */
+  startStory(): void {
+    this.storyStart = this.log.length;
+  }
+
+  /**
+   * The ids a failure recorded now references: the exchanges it shows (the latest `shown`), and before them the ones
+   * of the same test (or, inside a property, of the same run) that built the state the failure depends on.
+   */
+  storyIds(shown: number, inProperty: boolean): string[] {
+    const test = currentTestOf().test;
+    const start = inProperty ? this.storyStart : 0;
+    const firstShown = Math.max(0, this.log.length - shown);
+    const ids = this.log.flatMap((e, i) => (e.id && i >= start && (i >= firstShown || e.test === test) ? [e.id] : []));
+    return ids.slice(-MAX_STORY);
   }
 
   /** The recorded exchanges as text, secrets redacted: what a failure report shows. */

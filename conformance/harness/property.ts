@@ -25,7 +25,12 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
   options: { numRuns?: number } = {},
 ): Promise<void> {
   const clients = Array.isArray(http) ? http : [http];
-  const details = await inProperty(() => fc.check(property, { seed: SEED, numRuns: options.numRuns ?? RUNS, endOnFailure: false }));
+  // Each run of the property is a story of its own: a failure recorded inside it references that run's exchanges.
+  const marked = property.beforeEach(async (previous) => {
+    for (const c of clients) c.startStory();
+    await previous();
+  });
+  const details = await inProperty(() => fc.check(marked, { seed: SEED, numRuns: options.numRuns ?? RUNS, endOnFailure: false }));
   if (!details.failed) return;
   const counterexample = details.counterexample ?? [];
   const shown = fc.stringify(counterexample);
@@ -52,7 +57,8 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
   ].join('\n');
   // Unpinned: the property broke outside any check, which is the kit's own error (the runner reports it as such).
   if (!rule) throw new Error(report);
-  recordFailure(rule, report);
+  // The log holds exactly the counterexample's replay: those are the exchanges the report shows.
+  recordFailure(rule, report, clients.flatMap((c) => c.log.flatMap((e) => (e.id ? [e.id] : []))));
   throw new Error(violationMessage(rule, report));
 }
 

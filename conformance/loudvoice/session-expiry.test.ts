@@ -50,7 +50,7 @@ async function listed(authorToken: string): Promise<boolean> {
 
 describe('author session expiry', () => {
   it(rule(['LDV-SESSION-EXPIRY-BOUNDARY', 'LDV-SESSION-LIST-LIVE-ONLY', 'LDV-SESSION-EXPIRES-IN', 'LDV-SESSION-REFRESH-EXTENDS', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'for any gaps between session PUTs, the session lives exactly while every gap is below expires_in'), async (ctx) => {
-    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; expiry and refresh are checked with real waits and a short expires_in instead`);
+    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'} (expiry and refresh are checked with real waits and a short expires_in instead)`);
     await withFrozenClock(http, async () => {
       await assertProperty(
         http,
@@ -108,7 +108,7 @@ describe('author session expiry', () => {
   }, 30_000);
 
   it(rule(['LDV-SESSION-REFRESH-EXTENDS', 'LDV-SESSION-REFRESH-DATES', 'LDV-SESSION-TOKEN-KEPT-ON-REFRESH'], 'a session PUT for a live session keeps it live for expires_in from that PUT, with the clock'), async (ctx) => {
-    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'}; checked with real waits and a short expires_in instead`);
+    if (!http.target.capabilities.clock) return ctx.skip(`${http.target.absent?.clock ?? 'no clock control'} (checked with real waits and a short expires_in instead)`);
     await withFrozenClock(http, async () => {
       const ref = `${runTag}-refresh-${++authors}`;
       const first = await session(ref, 100);

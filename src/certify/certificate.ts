@@ -1,5 +1,6 @@
 // The Markdown certificate a vendor hands a customer: the verdict and its counts first, then the failed and skipped
 // deciding rules, then everything else; sources as readable citations; secrets redacted.
+import { contractOperations, coverageMarkdown, ruleCoverage } from './coverage.js';
 import { redact, whereApisAre } from './target.js';
 import { capabilitiesText, type RuleVerdict, type RunResult } from './verdict.js';
 
@@ -70,6 +71,7 @@ export function markdownReport(result: RunResult, secrets: readonly string[]): s
     lines.push('');
   }
   if (result.cleanup && result.cleanup.length > 0) lines.push('## After the run', '', ...result.cleanup.map((c) => `- ${c}`), '');
+  lines.push(...coverageMarkdown(result.coverage ?? ruleCoverage(result.rules, contractOperations(result.target.apis))));
   for (const api of ['livevox', 'loudvoice'] as const) {
     const rows = result.rules.filter((r) => r.api === api);
     if (rows.length === 0) continue;

@@ -10,6 +10,8 @@ export interface RuleTally {
   failed: number;
   /** The first distinct failure messages (each with the exchanges or counterexample that show it). */
   failures: string[];
+  /** Beside each kept failure message, the ids of the exchanges it shows (the bundle's HAR `_id`s). */
+  exchanges?: string[][];
   /** Why the test could not check this rule on this target (`notChecked`), when it made no check of it. */
   notChecked?: string;
 }

@@ -34,7 +34,7 @@ export async function cleanUp(target: Target, runTag: string): Promise<string[]>
     const reset = new Set<string>();
     for (const url of urls) {
       if (!target.capabilities.reset || !(await clockWasMoved(target, url))) continue;
-      const { status } = await call(url, 'POST', '/__admin/reset', adminHeaders(target));
+      const { status } = await call(url, 'POST', '/__admin/reset', adminHeaders(target), {});
       const at = urls.length > 1 ? ` at ${url}` : '';
       done.push(status < 300 ? `the clock had been moved: POST /__admin/reset put the target${at} back to its fixtures and the real time` : `POST /__admin/reset${at} answered ${status}`);
       // A reset puts back everything on that deployment, the run's data included.

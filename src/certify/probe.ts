@@ -15,6 +15,16 @@ export interface ProbeResult {
   absent: Partial<Record<keyof Capabilities, string>>;
 }
 
+/** What each capability is, as a skip reason names it. */
+const CAPABILITY_LABELS: Record<keyof Capabilities, string> = {
+  clock: 'clock control',
+  reset: 'reset control',
+  idp: 'test identity provider',
+  sessionDetails: 'session details (GET /session/details)',
+  ssoLogin: "SSO login at session-kit's path",
+  callCenters: 'callCenters (Configuration API)',
+};
+
 /**
  * Checks the target can be certified at all and probes every capability the target file leaves out. Throws a
  * SetupError (exit 2) for an unreachable target, a target that is not the API, or refused credentials.
@@ -57,7 +67,7 @@ export async function probeTarget(target: Target): Promise<ProbeResult> {
   if (target.apis.includes('loudvoice') && target.loudvoice) await probeLoudVoice(target, apiBaseUrl(target, 'loudvoice'));
 
   const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, c in stated ? stated[c] === true : found[c] === true])) as unknown as Capabilities;
-  for (const c of CAPABILITY_NAMES) if (c in stated && !stated[c]) absent[c] = 'the target file says the target does not offer it';
+  for (const c of CAPABILITY_NAMES) if (c in stated && !stated[c]) absent[c] = `no ${CAPABILITY_LABELS[c]}: the target file says the target does not offer it`;
   return { capabilities, absent };
 }
 

@@ -1,23 +1,31 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type {} from 'vitest';
+import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestModule } from 'vitest/node';
+import { writeBundle } from './bundle.js';
 import { markdownReport } from './certificate.js';
 import { CHECKS_META, plain, rulesOfTitle } from './check-tally.js';
 import { cleanUp } from './cleanup.js';
 import { consoleReport } from './console-report.js';
+import { junitReport } from './junit-report.js';
+import { contractOperations, ruleCoverage } from './coverage.js';
+import { EXCHANGE_LOG_KEY, readExchangeLog, runnerRecorder } from './exchange-record.js';
 import { CONTRACTS, startPrismProxy, type PrismProxy } from './prism-proxy.js';
 import { probeTarget } from './probe.js';
 import { kitPasswords } from './kit-passwords.js';
+import { recordCalls } from './target-http.js';
 import { apiBaseUrl, newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, whereApisAre, WORKDIR_ENV, type Target } from './target.js';
-import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
+import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
 
 declare module 'vitest' {
   /** What the runner hands the suites before each run: the resolved target (JSON) and the run's tag. */
   export interface ProvidedContext {
     sessionKitTarget: string;
     sessionKitRunTag: string;
+    /** Where the suites append every exchange (NDJSON), when the run writes a bundle; empty otherwise. */
+    sessionKitExchangeLog: string;
   }
 }
 
@@ -37,6 +45,8 @@ export interface RunOptions {
   junit?: string;
   json?: string;
   report?: string;
+  /** Write a certification bundle to this directory or `.tar.gz` (absolute path). */
+  bundle?: string;
   /** Send the suites' traffic through `prism proxy` on each contract, as an independent validator. */
   prism?: boolean;
   /** Where progress and the final report go (standard output by default). */
@@ -61,6 +71,11 @@ class OutcomeCollector implements Reporter {
     this.runErrors.length = 0;
     this.print = print;
     this.ruleFilter = ruleFilter;
+  }
+
+  /** A suite's console.warn / console.error (a deprecation, a harness warning) reaches the caller instead of vanishing. */
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (log.type === 'stderr') this.print(`  ! ${log.content.trimEnd()}`);
   }
 
   onTestModuleEnd(module: TestModule): void {
@@ -107,7 +122,7 @@ function replayCommand(options: RunOptions): string {
 
 /** Runs the conformance suites against the target and writes the reports; resolves with the graded result. */
 export async function runConformance(options: RunOptions): Promise<RunResult> {
-  const session = await openKitSession({ seed: options.seed, runs: options.runs, ...(options.print ? { print: options.print } : {}), ...(options.junit ? { junit: options.junit } : {}) });
+  const session = await openKitSession({ seed: options.seed, runs: options.runs, ...(options.print ? { print: options.print } : {}) });
   try {
     return await session.run(options);
   } finally {
@@ -125,7 +140,7 @@ export interface KitSession {
  * Opens a kit session: vitest is created once, with the suites' own configuration, and every `run` sends the suites
  * to its target. Seed and runs are fixed for the session (the suites read them once).
  */
-export async function openKitSession(settings: { seed: number; runs: number; print?: (line: string) => void; junit?: string }): Promise<KitSession> {
+export async function openKitSession(settings: { seed: number; runs: number; print?: (line: string) => void }): Promise<KitSession> {
   const print = settings.print ?? ((line: string) => console.log(line));
   const { createVitest } = await import('vitest/node');
   process.env.SESSION_KIT_SEED = String(settings.seed);
@@ -138,17 +153,12 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
   // Where a note for the kit's user goes (a password the kit could not put back): the folder the kit was run from.
   process.env[WORKDIR_ENV] ??= process.cwd();
   const collector = new OutcomeCollector((line) => print(line));
-  const reporters: unknown[] = [collector];
-  if (settings.junit) {
-    mkdirSync(dirname(settings.junit), { recursive: true });
-    reporters.push(['junit', { outputFile: settings.junit, suiteName: 'session-kit conformance' }]);
-  }
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
   const vitest = await createVitest('test', {
     root,
     config: fileURLToPath(new URL('../../conformance/vitest.kit.config.ts', import.meta.url)),
     watch: false,
-    reporters: reporters as never,
+    reporters: [collector],
   });
   return {
     close: () => vitest.close(),
@@ -156,7 +166,22 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const started = Date.now();
       const replay = replayCommand(options);
       // Set-up errors (unreachable, not the API, refused credentials) throw here, before any verdict.
-      const probe = await probeTarget({ ...options.target, apis: options.apis });
+      // The suites run in another process: they append each exchange to this file, and the bundle turns it into HAR.
+      // The runner's own calls (probe, clean-up) are exchanges of the run too and go to the same file.
+      const exchangeDir = options.bundle ? mkdtempSync(join(tmpdir(), 'session-kit-exchanges-')) : undefined;
+      const exchangeLog = exchangeDir ? join(exchangeDir, 'exchanges.ndjson') : '';
+      const runnerCalls = exchangeDir ? runnerRecorder(exchangeLog, options.target) : undefined;
+      runnerCalls?.phase('the probe before the run');
+      recordCalls(runnerCalls?.record);
+      let probe;
+      try {
+        probe = await probeTarget({ ...options.target, apis: options.apis });
+      } catch (error) {
+        if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+        throw error;
+      } finally {
+        recordCalls(undefined);
+      }
       options.target.capabilities = probe.capabilities;
       options.target.absent = probe.absent;
       process.env.SESSION_KIT_REPLAY = replay;
@@ -179,9 +204,11 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       process.env[TARGET_ENV] = handedOver;
       vitest.provide('sessionKitTarget', handedOver);
       vitest.provide('sessionKitRunTag', runTag);
+      vitest.provide(EXCHANGE_LOG_KEY as 'sessionKitExchangeLog', exchangeLog);
       const print = options.print ?? ((line: string) => console.log(line));
       const selected = options.rules ?? (options.rule ? [options.rule] : []);
-      collector.reset((line) => print(line), selected);
+      // Progress lines may quote a suite's own warnings: redacted like the reports.
+      collector.reset((line) => print(redact(line, options.target.secrets)), selected);
       print(`session-kit conformance: ${options.target.name} (${whereApisAre(options.target, options.apis)}), seed ${settings.seed}, ${settings.runs} runs per property`);
       if (passwordUser) print(`  note: the password tests change ${passwordUser.userName}'s password to random ones of this run and put the original back (docs/target-file.md)`);
       if (selected.length > 0) vitest.setGlobalTestNamePattern(new RegExp(`\\b(${selected.join('|')})\\b`));
@@ -189,18 +216,13 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       const specs = await vitest.globTestSpecifications(options.apis.map((api) => `conformance/${api}/`));
       await vitest.runTestSpecifications(specs, true);
       for (const { proxy } of proxies) proxy.stop();
-      const cleanup = await cleanUp(options.target, runTag);
+      runnerCalls?.phase('the clean-up after the run');
+      recordCalls(runnerCalls?.record);
+      const cleanup = await cleanUp(options.target, runTag).finally(() => recordCalls(undefined));
       // The suites send bad requests on purpose, so only Prism's findings about responses count against the target.
       const prismViolations = proxies.flatMap(({ api, proxy }) => proxy.violations().filter((v) => v.side === 'response').map((v) => ({ api, ...v })));
       const rules = gradeRules(options.apis, collector.tests);
-      for (const v of prismViolations) {
-        const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
-        if (verdict) {
-          verdict.status = 'fail';
-          verdict.failedChecks++;
-          verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
-        }
-      }
+      applyPrismFindings(rules, prismViolations);
       const kitErrors = kitErrorsOf(collector.tests);
       const result: RunResult = {
         tool: { name: 'session-kit', version },
@@ -216,15 +238,34 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
         cleanup,
         ...(options.prism ? { prism: { responseViolations: prismViolations } } : {}),
         rules,
+        coverage: ruleCoverage(rules, contractOperations(options.apis)),
         tests: [...collector.tests],
         summary: summarise(rules, collector.tests, collector.runErrors, kitErrors, selected.join(', ') || undefined),
       };
       print(redact(consoleReport(result), options.target.secrets));
       const secrets = options.target.secrets;
-      // Assertion messages in the JUnit file may quote request bodies: redact it like the other reports.
-      if (options.junit) write(options.junit, redact(readFileSync(options.junit, 'utf8'), secrets));
+      // The JUnit file is written from the graded rules, not by vitest's reporter: one testcase per rule, as graded.
+      if (options.junit) write(options.junit, junitReport(result, secrets));
       if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
       if (options.report) write(options.report, markdownReport(result, secrets));
+      if (options.bundle && exchangeDir) {
+        try {
+          // The bundle holds every report, whichever of them the command line asked for besides.
+          await writeBundle(options.bundle, {
+            result,
+            target: options.target,
+            certificate: markdownReport(result, secrets),
+            json: redact(JSON.stringify(result, null, 2), secrets),
+            junit: junitReport(result, secrets),
+            exchanges: readExchangeLog(exchangeLog),
+            rules: selected,
+            prism: options.prism === true,
+            endedAt: new Date().toISOString(),
+          });
+        } finally {
+          rmSync(exchangeDir, { recursive: true, force: true });
+        }
+      }
       return result;
     },
   };

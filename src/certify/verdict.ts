@@ -4,6 +4,7 @@
 import { rules as livevoxRules, sources as livevoxSources } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules, sources as loudvoiceSources } from '../generated/loudvoice-catalogue.js';
 import { pinnedRule, ruleDecides, type RuleTally } from './check-tally.js';
+import type { Coverage } from './coverage.js';
 import { CAPABILITY_NAMES, type Target } from './target.js';
 
 /** How one test ended, with the tallies of the checks it made. */
@@ -44,8 +45,8 @@ export interface RuleVerdict {
   /** Checks pinned to this rule that passed and failed, over the whole run. */
   passedChecks: number;
   failedChecks: number;
-  /** Distinct failures, each with how many checks failed that way. */
-  failures: { message: string; count: number }[];
+  /** Distinct failures, each with how many checks failed that way and the ids of the exchanges it shows (in the bundle's HAR). */
+  failures: { message: string; count: number; exchanges?: string[] }[];
   notes: string[];
   tests: string[];
 }
@@ -80,6 +81,8 @@ export interface RunResult {
   summary: Summary;
   /** What the run did to leave the target as it found it. */
   cleanup?: string[];
+  /** Rule coverage in numbers: per grade and per operation of each contract. */
+  coverage?: Coverage;
 }
 
 /** The counts behind the verdict. */
@@ -137,7 +140,7 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
     const naming = tests.filter((t) => t.rules.includes(r.id) || r.id in t.checks);
     let passedChecks = 0;
     let failedChecks = 0;
-    const failures = new Map<string, { message: string; count: number }>();
+    const failures = new Map<string, RuleVerdict['failures'][number]>();
     const notCheckedReasons = new Set<string>();
     for (const t of naming) {
       const tally = t.checks[r.id];
@@ -145,9 +148,10 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
       if (tally.notChecked) notCheckedReasons.add(tally.notChecked);
       passedChecks += tally.passed;
       failedChecks += tally.failed;
-      for (const message of tally.failures) {
+      for (const [i, message] of tally.failures.entries()) {
         const key = firstLine(message);
-        const entry = failures.get(key) ?? { message, count: 0 };
+        const ids = tally.exchanges?.[i];
+        const entry = failures.get(key) ?? { message, count: 0, ...(ids ? { exchanges: ids } : {}) };
         entry.count += Math.max(1, Math.round(tally.failed / tally.failures.length));
         failures.set(key, entry);
       }
@@ -194,6 +198,18 @@ export function gradeRules(apis: readonly ('livevox' | 'loudvoice')[], tests: Te
       tests: naming.map((t) => `${t.state}: ${t.name}`),
     };
   });
+}
+
+/** Prism's findings about responses fail the contract-responses rule of their API (the same in a run and in `verify`). */
+export function applyPrismFindings(rules: RuleVerdict[], violations: readonly { api: string; request: string; message: string }[]): void {
+  for (const v of violations) {
+    const verdict = rules.find((r) => r.id === (v.api === 'livevox' ? 'LVX-CONTRACT-RESPONSES' : 'LDV-CONTRACT-RESPONSES'));
+    if (verdict) {
+      verdict.status = 'fail';
+      verdict.failedChecks++;
+      verdict.notes.push(`Prism: ${v.request}: ${v.message}`);
+    }
+  }
 }
 
 /** The verdict and its counts: a target conforms when no deciding rule fails, at least one was checked, and the kit had no error. */

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundlePathProblem } from '../certify/bundle.js';
 import { readTargetFile, resolveTarget } from '../certify/target.js';
 import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
@@ -25,9 +26,15 @@ Options:
   --seed N            seed of every property (default 20261123); the report's replay command repeats a run
   --runs N            runs per property (default 40)
   --rule ID           only the tests that name this rule (e.g. LVX-EXPIRY-2H)
-  --junit FILE        JUnit XML for CI
+  --junit FILE        JUnit XML for CI: one testcase per rule (a testsuite per API); a failing deciding rule is a
+                      <failure>, a failing non-deciding rule passes with the difference in <system-out>, a skipped
+                      or unchecked rule is <skipped> with the reason, and the kit's own errors are <error>s
   --json FILE         every rule's verdict and every test, as JSON
   --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
+  --bundle DIR|FILE   a bundle anyone can check (a directory, or FILE.tar.gz): the certificate, the JSON, the
+                      JUnit (with --junit), every HTTP exchange as HAR (credentials redacted), and manifest.json
+                      with the target, the kit's version and hashes, the run and the sha256 of every file;
+                      see \`session-kit verify\` and \`session-kit replay\`
   --prism             send the traffic through \`prism proxy\` on each contract: an independent validator whose
                       response findings count against LVX/LDV-CONTRACT-RESPONSES
   --strict            exit 1 when any rule fails, not only documented ones
@@ -39,6 +46,9 @@ Exit codes: 0 CONFORMS (every deciding rule checked holds); 1 DOES NOT CONFORM (
 --strict, any rule) or INCONCLUSIVE (the kit itself erred, or no deciding rule was checked); 2 bad usage or a
 target that cannot be certified as set up (a target file that is not valid, unreachable, not the API, refused
 credentials or admin token).
+
+In GitHub Actions (GITHUB_ACTIONS=true) the kit also prints one ::error annotation per failing deciding rule
+(and per kit error), and appends its summary as Markdown to the file $GITHUB_STEP_SUMMARY names.
 
 The kit CHANGES the password of the target file's livevox.passwordUser (and restores it): use a dedicated test
 user. Every key of a target file: docs/target-file.md (installed: node_modules/session-kit/docs/target-file.md).`;
@@ -56,6 +66,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
       junit: { type: 'string' },
       json: { type: 'string' },
       report: { type: 'string' },
+      bundle: { type: 'string' },
       strict: { type: 'boolean', default: false },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -91,6 +102,11 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   const junit = out(values.junit);
   const json = out(values.json);
   const report = out(values.report);
+  const bundle = out(values.bundle);
+  if (bundle) {
+    const problem = bundlePathProblem(bundle);
+    if (problem) throw new UsageError(`--bundle: ${problem}`);
+  }
   let result;
   try {
     result = await runConformance({
@@ -103,6 +119,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     ...(junit ? { junit } : {}),
     ...(json ? { json } : {}),
     ...(report ? { report } : {}),
+    ...(bundle ? { bundle } : {}),
     prism: values.prism,
   });
   } catch (error) {
@@ -110,7 +127,9 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     throw error;
   }
   const s = result.summary;
-  for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report]] as const) {
+  const { writeCiOutput } = await import('../certify/ci-output.js');
+  writeCiOutput(result, target.secrets, env, { print: (line) => console.log(line), append: (file, text) => appendFileSync(file, text) });
+  for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report], ['bundle', bundle]] as const) {
     if (file) console.log(`  ${label}: ${file}`);
   }
   if (!s.conforms) return 1;

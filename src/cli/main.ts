@@ -9,6 +9,8 @@ import { journal, JOURNAL_HELP } from './journal-check.js';
 import { proxy, PROXY_HELP } from './proxy.js';
 import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
+import { verify, VERIFY_HELP } from './verify.js';
+import { replay, REPLAY_HELP } from './replay.js';
 
 const HELP = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
 
@@ -16,6 +18,9 @@ Usage:
   session-kit serve [options]        run the mock (npm start)
   session-kit conformance [options]  certify a deployment against the contracts
   session-kit proxy [options]        check your own client's traffic against the contracts, through Prism
+  session-kit verify BUNDLE          check a bundle written by conformance --bundle (hashes, manifest, verdict)
+  session-kit replay BUNDLE --rule ID [--target URL|FILE]
+                                     re-send the exchanges of a rule's recorded failures and compare the answers
   session-kit journal check [...]    CI gate: exit 1 when traffic in the mock's journal broke a contract
   session-kit journal har [...]      the journal (live, or a --journal-file) as HAR 1.2
   session-kit help                   this text
@@ -26,6 +31,10 @@ ${SERVE_HELP}
 ${CONFORMANCE_HELP}
 
 ${PROXY_HELP}
+
+${VERIFY_HELP}
+
+${REPLAY_HELP}
 
 ${JOURNAL_HELP}`;
 
@@ -41,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'serve') await serve(rest, process.env);
     else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
     else if (command === 'proxy') await proxy(rest, process.env);
+    else if (command === 'verify') process.exitCode = await verify(rest);
+    else if (command === 'replay') process.exitCode = await replay(rest, process.env);
     else if (command === 'journal') process.exitCode = await journal(rest, process.env);
     else if (command.startsWith('-')) await serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);

@@ -28,6 +28,11 @@ Options:
   --clock-start ISO      where a fixed clock starts (default: now)
   --admin-token TOKEN    require "Authorization: Bearer TOKEN" on /__admin/ (or env SESSION_KIT_ADMIN_TOKEN)
   --no-admin             no /__admin/ controls and no test identity provider
+  --allowed-host NAME    on loopback the admin controls, the console and /__idp/ answer only Host localhost,
+                         *.localhost and IP addresses (against DNS rebinding); NAME is one more (repeatable;
+                         .NAME also allows its subdomains; or env SESSION_KIT_ALLOWED_HOSTS, comma-separated).
+                         A request with the admin token passes whatever its Host. State changes also need
+                         Content-Type: application/json or X-Session-Kit: 1, and no Origin of another site
   --state FILE           keep the state across restarts: load FILE at start (if it exists), save it every
                          --state-interval ms when something changed and on SIGTERM or SIGINT (atomic
                          write-then-rename); a FILE that cannot be written stops start-up
@@ -86,6 +91,18 @@ export function parseCorsOption(value: string): CorsConfig {
   return { origin: origins };
 }
 
+/** The values of --allowed-host (or SESSION_KIT_ALLOWED_HOSTS) as lower-case host names; `.NAME` keeps its dot. */
+export function parseAllowedHosts(values: string[]): string[] {
+  const hosts = values.map((v) => v.trim().toLowerCase().replace(/\.$/, '')).filter((v) => v !== '');
+  for (const host of hosts) {
+    const name = host.startsWith('.') ? host.slice(1) : host;
+    if (!HOST_NAME.test(name) && isIP(name.replace(/^\[(.*)\]$/, '$1')) === 0) {
+      throw new UsageError(`--allowed-host takes a host name such as mock.test or .mock.test (no scheme, no port), not "${host}"`);
+    }
+  }
+  return hosts;
+}
+
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
 /** A DNS name (RFC 1123 labels): what --host takes besides an IP address. */
 const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
@@ -106,6 +123,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       'clock-start': { type: 'string' },
       'admin-token': { type: 'string' },
       'no-admin': { type: 'boolean', default: false },
+      'allowed-host': { type: 'string', multiple: true, default: [] },
       'body-limit': { type: 'string', default: String(DEFAULT_CONFIG.bodyLimit) },
       latency: { type: 'string' },
       state: { type: 'string' },
@@ -189,6 +207,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     );
   }
 
+  const allowedHosts = parseAllowedHosts([...values['allowed-host'], ...(values['allowed-host'].length === 0 ? (env.SESSION_KIT_ALLOWED_HOSTS ?? '').split(',') : [])]);
+  // On loopback every Host but the unrebindable ones and the allowed is refused (src/http/admin-guard.ts). On any other
+  // bind the admin token already guards every data route, so the Host is checked only when hosts were named.
+  const hostCheck: 'any' | string[] = LOOPBACK.test(values.host) || allowedHosts.length > 0 ? allowedHosts : 'any';
+
   const fixturesPath = values.fixtures ?? DEFAULT_FIXTURES_PATH;
   const fixtures = loadFixtures(fixturesPath);
   const empty = emptyApis(fixtures).filter((a) => api === 'both' || api === a);
@@ -209,6 +232,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (variants.size > 0) console.log(`  TEST VARIANTS ON: ${[...variants].join(', ')} (legitimate vendor choices, not the reference's)`);
     if (journalFile !== undefined) console.log(`  journal file: ${journalFile} (every exchange, redacted, with its verdict)`);
     if (cors) console.log(`  CORS: on for ${cors.origin === '*' ? 'any origin' : cors.origin.join(', ')}`);
+    if (adminEnabled && allowedHosts.length > 0) console.log(`  admin hosts: localhost, IP addresses and ${allowedHosts.join(', ')}`);
     if (!adminEnabled) console.log('  admin controls: off');
     else if (adminToken !== undefined) console.log('  admin controls: on, token required');
     if (adminEnabled) console.log(`  console: ${address}/__admin/ui${adminToken !== undefined ? ' (it asks for the admin token)' : ''}`);
@@ -223,7 +247,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
       ...DEFAULT_CONFIG,
       api,
       fixtures,
-      admin: { enabled: adminEnabled, ...(adminToken !== undefined ? { token: adminToken } : {}) },
+      admin: { enabled: adminEnabled, allowedHosts: hostCheck, ...(adminToken !== undefined ? { token: adminToken } : {}) },
       bodyLimit,
       logLevel: values['log-level'],
       logRequests: values['log-requests'],

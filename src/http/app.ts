@@ -10,6 +10,7 @@ import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import type { JWK } from 'jose';
 import { registerAdminRoutes, registerHealthRoute } from '../admin/http/admin-routes.js';
+import { registerAdminGuard } from './admin-guard.js';
 import { registerConsoleRoutes } from '../admin/http/console-routes.js';
 import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
 import { registerChaosHook } from '../chaos/http/chaos-hook.js';
@@ -45,6 +46,11 @@ export interface AppConfig {
   admin: {
     enabled: boolean;
     token?: string;
+    /**
+     * Host names the admin surface answers besides loopback names and IP literals, or 'any' for no Host check
+     * (src/http/admin-guard.ts). Absent: loopback names and IP literals only.
+     */
+    allowedHosts?: 'any' | string[];
     /** Where the built console is (default: ui/ beside the compiled server, i.e. dist/ui). */
     consoleDir?: string;
   };
@@ -200,6 +206,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   // Also before the onRoute hook below: CORS's catch-all OPTIONS route ('*') must not get 405 routes of its own,
   // which would swallow every unknown path.
   if (config.cors) await registerCors(app, config.cors);
+  // After CORS (a preflight is still answered) and before the body parser: a refused state change is never read.
+  if (config.admin.enabled) {
+    registerAdminGuard(app, { allowedHosts: config.admin.allowedHosts ?? [], token: config.admin.token, corsOrigins: config.cors?.origin });
+  }
   registerBodyParser(app, config.api, capturing ? { keepRaw: keepRequestBody } : {});
 
   // Chaos first: its hook must run before the APIs' own (an overloaded service refuses before it checks credentials).
@@ -311,7 +321,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
           : notAllowed;
     // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
     // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
-    app.route({ method: missing, url, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
+    // Marked, so the admin guard lets a wrong method be answered 405 (it changes nothing) rather than 415.
+    app.route({ method: missing, url, config: { refusesMethod: true }, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
   }
 
   // The shared state is loaded once every applier is registered (the routes register LoudVoice's).

@@ -1,5 +1,5 @@
 // The kit changes a vendor's passwordUser password to check the documented password rules. These tests hold what it
-// promises about that: the passwords it invents appear in no report (console, JSON, certificate), even when a failure
+// promises about that: the passwords it invents appear in no report (console, JSON, JUnit, certificate), even when a failure
 // quotes the exchanges that carried them; it puts the original back under a policy that refuses reused passwords, on a
 // target with no reset; and when it cannot, the password that logs in goes to a file only the kit's user can read,
 // never to a report.
@@ -41,23 +41,26 @@ function vendorLikeTarget(url: string): string {
   return file;
 }
 
-/** Every text the run wrote for people: console output, the JSON and the certificate. */
+/** Every text the run wrote: console output and every file below `dir` (reports, a bundle's HAR and manifest). */
 function reportsOf(dir: string, output: string): string {
-  const files = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
-  return [output, ...files].join('\n');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
+  return [output, ...files.map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');
 }
 
 describe("the kit's own passwords", () => {
-  it('never appear in the console, the JSON or the certificate, even in a failure that quotes the exchanges', async () => {
+  it('never appear in the console, the JSON, the JUnit file, the certificate or the bundle (HAR included), even in a failure that quotes the exchanges', async () => {
     const server = await reference(['--fault', 'livevox-password-change-keeps-sessions']);
     const out = mkdtempSync(join(tmpdir(), 'kit-reports-'));
-    const run = await runKit(server.url, ['--api', 'livevox', '--rule', 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS', '--runs', '2', '--report', join(out, 'certificate.md')], { SESSION_KIT_WORKDIR: out });
+    const run = await runKit(server.url, ['--api', 'livevox', '--rule', 'LVX-PASSWORD-CHANGE-ENDS-SESSIONS', '--runs', '2', '--report', join(out, 'certificate.md'), '--junit', join(out, 'junit.xml'), '--bundle', join(out, 'bundle')], {
+      SESSION_KIT_WORKDIR: out,
+    });
     expect(run.exitCode, run.output).toBe(1);
     expect(run.failedRules).toContain('LVX-PASSWORD-CHANGE-ENDS-SESSIONS');
     const text = reportsOf(out, run.output) + JSON.stringify(run.result);
     expect(text.match(KIT_PASSWORD) ?? []).toEqual([]);
     // The failure did quote the exchanges that carried a kit password, redacted (the marker keeps its last 2 characters).
     expect(text).toContain('«redacted…9Z»');
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<failure[^>]*>[^<]*LVX-PASSWORD-CHANGE-ENDS-SESSIONS|LVX-PASSWORD-CHANGE-ENDS-SESSIONS[^]*<failure/);
     expect(run.output).toMatch(/note: the password tests change demo\.user's password/);
   }, 60_000);
 

@@ -194,7 +194,7 @@ describe('chaos rules: matching, seeds, reach', () => {
     expect((await fetch(`${s.base}/__admin/sessions`)).status).toBe(200);
     expect((await fetch(`${s.base}/__idp/jwks.json`)).status).toBe(200);
     expect((await s.rules()).rules).toHaveLength(2);
-    expect((await fetch(`${s.base}/__admin/chaos`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${s.base}/__admin/chaos`, { method: 'DELETE', headers: { 'x-session-kit': '1' } })).status).toBe(204);
     expect((await s.login()).status).toBe(200);
   });
 
@@ -202,11 +202,11 @@ describe('chaos rules: matching, seeds, reach', () => {
     const s = await server();
     const rule = await s.addRule({ operationId: 'ping', action: { type: 'error', status: 503 } });
     const other = await s.addRule({ operationId: 'login', action: { type: 'error', status: 503 } });
-    expect((await fetch(`${s.base}/__admin/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${s.base}/__admin/reset`, { method: 'POST', headers: { 'x-session-kit': '1' } })).status).toBe(204);
     expect((await s.rules()).rules.map((r) => r.id)).toEqual([rule.id, other.id]);
     expect((await s.loudvoice('GET', '/tools/ping.json')).status).toBe(503);
-    expect((await fetch(`${s.base}/__admin/chaos/${rule.id}`, { method: 'DELETE' })).status).toBe(204);
-    const unknown = await fetch(`${s.base}/__admin/chaos/${rule.id}`, { method: 'DELETE' });
+    expect((await fetch(`${s.base}/__admin/chaos/${rule.id}`, { method: 'DELETE', headers: { 'x-session-kit': '1' } })).status).toBe(204);
+    const unknown = await fetch(`${s.base}/__admin/chaos/${rule.id}`, { method: 'DELETE', headers: { 'x-session-kit': '1' } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ code: 'CHAOS_RULE_NOT_FOUND', message: `No chaos rule with id "${rule.id}"` });
     expect((await s.loudvoice('GET', '/tools/ping.json')).status).toBe(200);

@@ -77,7 +77,8 @@ describe('session-kit serve', () => {
       await vi.waitFor(() => expect(server.output()).toContain(`TEST VARIANTS ON: ${Object.keys(VARIANTS).join(', ')}`));
       expect(server.output()).toContain('TEST FAULTS ON: loudvoice-date-format');
       const login = await loginDemo(server.url);
-      expect(login.status).toBe(200);
+      // livevox-login-201 is among them.
+      expect(login.status).toBe(201);
       const { sessionId } = (await login.json()) as { sessionId: string };
       expect((await fetch(`${server.url}/session/validate/${sessionId}`)).status).toBe(200);
       expect((await fetch(`${server.url}/__idp/jwks.json`)).status).toBe(404);

@@ -83,7 +83,7 @@ describe('reading the journal', () => {
     expect(missing.json()).toEqual({ code: 'JOURNAL_ENTRY_NOT_FOUND', message: expect.any(String) });
     expect((await app.inject({ method: 'GET', url: '/__admin/requests/abc' })).statusCode).toBe(404);
 
-    expect((await app.inject({ method: 'DELETE', url: '/__admin/requests' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: '/__admin/requests', headers: { 'x-session-kit': '1' } })).statusCode).toBe(204);
     expect(await entries(app)).toEqual({ requests: [], meta: { total: 0, capacity: 1000, dropped: 0 } });
     expect((await app.inject({ method: 'GET', url: `/__admin/requests/${list.id}` })).statusCode).toBe(404);
     // Ids keep counting after a clear: an id never names two exchanges.
@@ -109,7 +109,7 @@ describe('reading the journal', () => {
     expect(read.requests.map((e) => e.id)).toEqual(['5', '4', '3']);
     expect((await app.inject({ method: 'GET', url: '/__admin/requests/2' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/__admin/requests/3' })).statusCode).toBe(200);
-    await app.inject({ method: 'DELETE', url: '/__admin/requests' });
+    await app.inject({ method: 'DELETE', url: '/__admin/requests', headers: { 'x-session-kit': '1' } });
     await app.inject({ method: 'GET', url: '/session/validate/again' });
     expect((await entries(app)).meta).toEqual({ total: 1, capacity: 3, dropped: 0 });
   });
@@ -128,7 +128,7 @@ describe('reading the journal', () => {
     await login(app);
     expect(await entries(app)).toEqual({ requests: [], meta: { total: 0, capacity: 0, dropped: 0 } });
     expect((await app.inject({ method: 'GET', url: '/__admin/requests/1' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'DELETE', url: '/__admin/requests' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: '/__admin/requests', headers: { 'x-session-kit': '1' } })).statusCode).toBe(204);
   });
 
   it('is behind the admin token when one is set', async () => {

@@ -270,7 +270,7 @@ describe('property: 201 exactly once per new reference', () => {
       fc.asyncProperty(
         fc.array(fc.record({ ref: fc.constantFrom('P-1', 'P-2', 'P-3', FIX.authorReference), advance: fc.nat(2_000_000_000), expiresIn: fc.integer({ min: 1, max: 31_536_000 }) }), { maxLength: 25 }),
         async (steps) => {
-          await lv.app.inject({ method: 'POST', url: '/__admin/reset' });
+          await lv.app.inject({ method: 'POST', url: '/__admin/reset', payload: {} });
           const seen = new Set<string>([FIX.authorReference]);
           for (const step of steps) {
             lv.clock.advance(step.advance);

@@ -1,7 +1,8 @@
 // The package as an integrator gets it (`npm run test:package`; needs the npm registry, so it is not in `npm test`):
 // `npm pack` builds and packs dist/, the contracts, fixtures, the conformance suites, README and LICENSE, and no
 // tests, benches, CI or scripts; installed into an empty folder with production dependencies only (and no engine
-// warning on Node 20), `npx session-kit --version`, `serve`, `conformance` against that server (CONFORMS), `proxy`
+// warning on Node 20), `npx session-kit --version`, `serve`, `conformance` against that server (CONFORMS, with
+// --junit, --json and --report written where asked, the JUnit valid for xmllint, no deprecation warning), `proxy`
 // (Prism in front of it) and the package's own `npm start` work; SIGTERM to npx or npm leaves no process and a saved
 // state; a TypeScript project imports the contracts' types from session-kit/livevox and session-kit/loudvoice.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/certify/prism-proxy.js';
+import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
+import { rules as loudvoiceRules } from '../../src/generated/loudvoice-catalogue.js';
 import { DEMO } from '../helpers/test-app.js';
 import { isRunning, serverPid, startCommand, type StartedCommand } from '../helpers/spawn-server.js';
+import { requireXmllint, validateJUnit, xpath } from '../helpers/junit-xml.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -46,6 +50,8 @@ const timed = <T>(name: string, f: () => T): T => {
 };
 
 beforeAll(() => {
+  // The JUnit file is checked by xmllint (libxml2-utils); this script runs in CI only, so it never skips that check.
+  requireXmllint();
   // npm pack runs the prepare script: a fresh build of dist/.
   const pack = timed('npm pack', () => run('npm', ['pack', '--json', '--pack-destination', work], root));
   expect(pack.code, pack.output).toBe(0);
@@ -139,8 +145,10 @@ describe('the tarball, installed into an empty folder with production dependenci
     }
 
     const started = Date.now();
+    // Every report flag, relative (the integrator's folder) and absolute, from the installed package.
+    const certificate = join(work, 'certificate', 'conformance.md');
     const conformance = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn('npx', ['--no-install', 'session-kit', 'conformance', '--target', server!.url], { cwd: project, env });
+      const child = spawn('npx', ['--no-install', 'session-kit', 'conformance', '--target', server!.url, '--junit', 'reports/junit.xml', '--json', 'reports/conformance.json', '--report', certificate], { cwd: project, env });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
@@ -149,6 +157,15 @@ describe('the tarball, installed into an empty folder with production dependenci
     timings['conformance'] = Date.now() - started;
     expect(conformance.code, conformance.output).toBe(0);
     expect(conformance.output).toMatch(/session-kit conformance: CONFORMS/);
+    expect(conformance.output).not.toMatch(/deprecat/i);
+    const junit = join(project, 'reports', 'junit.xml');
+    const validation = validateJUnit(junit);
+    expect(validation.ok, validation.output).toBe(true);
+    // One testcase per rule of both contracts, plus the run's verdict; nothing failed.
+    expect(Number(xpath(junit, 'count(//testcase)'))).toBe(livevoxRules.length + loudvoiceRules.length + 1);
+    expect(xpath(junit, 'count(//testcase[failure or error])')).toBe('0');
+    expect((JSON.parse(readFileSync(join(project, 'reports', 'conformance.json'), 'utf8')) as { summary: { verdict: string } }).summary.verdict).toBe('CONFORMS');
+    expect(readFileSync(certificate, 'utf8')).toMatch(/^# Conformance certificate: .*\n\n\*\*CONFORMS: /);
 
     // The kit put the server back to its fixtures (POST /__admin/reset) when it finished.
     const port = await freePort();

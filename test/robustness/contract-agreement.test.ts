@@ -331,7 +331,7 @@ describe('contract and server agree on every input', () => {
   /** Back to the fixtures with one LiveVox session and one LoudVoice author session, after any change of state. */
   async function ready(): Promise<void> {
     if (!dirty) return;
-    expect((await app.inject({ method: 'POST', url: '/__admin/reset' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset', payload: {} })).statusCode).toBe(204);
     const login = await app.inject({ method: 'POST', url: '/session/login', headers: { 'lv-access': DEMO.token1 }, payload: DEMO.user });
     const put = await app.inject({
       method: 'PUT',

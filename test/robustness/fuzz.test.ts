@@ -69,7 +69,7 @@ describe('fuzz: every operation of both contracts', () => {
 
   /** Back to the fixtures plus one LiveVox session and one LoudVoice author session, whose ids fill the placeholders. */
   async function freshState(): Promise<Record<string, string>> {
-    expect((await app.inject({ method: 'POST', url: '/__admin/reset' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset', payload: {} })).statusCode).toBe(204);
     const login = await app.inject({ method: 'POST', url: '/session/login', headers: { 'lv-access': DEMO.token1 }, payload: DEMO.user });
     const put = await app.inject({
       method: 'PUT',

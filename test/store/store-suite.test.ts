@@ -129,7 +129,7 @@ describe.each(adapters)('store: $name', (adapter) => {
     expect(back.statusCode).toBe(409);
     expect((await app.inject({ method: 'POST', url: '/__admin/clock', payload: { now: new Date(T0 + 5000).toISOString() } })).json().epochMs).toBe(T0 + 5000);
     expect((await startSession('SUITE-RESET')).statusCode).toBe(201);
-    expect((await app.inject({ method: 'POST', url: '/__admin/reset' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/__admin/reset', payload: {} })).statusCode).toBe(204);
     const after = await clock();
     expect(Math.abs(after.epochMs - Date.now())).toBeLessThan(5000);
     expect((await startSession('SUITE-RESET')).statusCode).toBe(201);

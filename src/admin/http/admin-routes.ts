@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { secretEquals } from '../../core/secrets.js';
 import type { ControlledClock } from '../../runtime/clock.js';
 import type { TestIdentityProvider } from '../../sso/test-identity-provider.js';
 import { contractsJson } from '../contracts-view.js';
-import { singleHeader } from '../../http/headers.js';
+import { carriesAdminToken } from '../../http/admin-guard.js';
+import { redactSessionsView } from '../../http/admin-redaction.js';
 import { UnreadableBody } from '../../http/request-body.js';
 import type { ServerState } from '../../state/server-state.js';
 
@@ -26,10 +26,8 @@ export const adminGuard =
   (token: string | undefined) =>
   (handler: (request: FastifyRequest, reply: FastifyReply) => unknown) =>
   (request: FastifyRequest, reply: FastifyReply): unknown => {
-    if (token !== undefined) {
-      const auth = singleHeader(request, 'authorization');
-      const given = auth.kind === 'value' && auth.value.startsWith('Bearer ') ? auth.value.slice(7) : '';
-      if (!secretEquals(given, token)) return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
+    if (token !== undefined && !carriesAdminToken(request.headers, token)) {
+      return adminError(reply, 401, 'ADMIN_UNAUTHORIZED', 'Admin controls need Authorization: Bearer <admin token>');
     }
     return handler(request, reply);
   };
@@ -125,11 +123,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   // measured against the same instant the sessions were read at.
   app.get(
     '/__admin/sessions',
-    guarded(async (_request, reply) => {
+    guarded(async (request, reply) => {
       await state.store.sync();
       // Read first: the sessions are read at this instant or later, so none listed has a time left below zero.
       const at = clockView(clock);
-      return reply.send({ livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions(), clock: at });
+      const view = { livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions(), clock: at };
+      // Full ids only to whoever holds the admin token: without one (loopback, no token) anyone on the machine reads this.
+      return reply.send(carriesAdminToken(request.headers, deps.token) ? view : redactSessionsView(view));
     }),
   );
 

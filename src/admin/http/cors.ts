@@ -10,8 +10,11 @@ export interface CorsConfig {
   origin: '*' | string[];
 }
 
-/** Request headers a browser client may send: both APIs' credentials and the JSON content type. */
-export const CORS_ALLOWED_HEADERS = ['Content-Type', 'LV-Access', 'LV-Session', 'Authorization', 'LV_REQUEST_TRACKING_ID'];
+/**
+ * Request headers a browser client may send: both APIs' credentials, the JSON content type, and the header an admin
+ * state change may send instead of a JSON body (src/http/admin-guard.ts), so a page at a listed origin can reset.
+ */
+export const CORS_ALLOWED_HEADERS = ['Content-Type', 'LV-Access', 'LV-Session', 'Authorization', 'LV_REQUEST_TRACKING_ID', 'X-Session-Kit'];
 /** Response headers a browser client may read beyond the safelisted ones: a 405's Allow and a 429/503's Retry-After. */
 export const CORS_EXPOSED_HEADERS = ['Allow', 'Retry-After'];
 /** Methods the two APIs use. */

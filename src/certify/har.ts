@@ -1,0 +1,124 @@
+// The run's exchanges as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), so any HAR viewer (browsers'
+// developer tools, Charles, Fiddler) opens the evidence. session-kit's own fields start with `_`, as the spec allows
+// for custom fields: `_id` (what failures reference), `_test`, `_file`, `_api`.
+import type { ExchangeRecord } from './exchange-record.js';
+
+/** One HAR name/value pair. */
+export interface HarPair {
+  name: string;
+  value: string;
+}
+
+/** One HAR entry, with session-kit's custom fields. */
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: HarPair[];
+    headers: HarPair[];
+    queryString: HarPair[];
+    postData?: { mimeType: string; text: string };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: HarPair[];
+    headers: HarPair[];
+    content: { size: number; mimeType: string; text: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  cache: Record<string, never>;
+  timings: { send: number; wait: number; receive: number };
+  comment?: string;
+  _id: string;
+  _api: ExchangeRecord['api'];
+  _file: string;
+  _test: string;
+}
+
+/** A HAR 1.2 document. */
+export interface Har {
+  log: { version: '1.2'; creator: { name: string; version: string }; entries: HarEntry[]; comment?: string };
+}
+
+const pairs = (list: [string, string][]): HarPair[] => list.map(([name, value]) => ({ name, value }));
+const header = (list: [string, string][], name: string) => list.find(([n]) => n.toLowerCase() === name)?.[1];
+
+function queryOf(url: string): HarPair[] {
+  const q = url.indexOf('?');
+  if (q < 0) return [];
+  // Markers (`«secret:…»`) are not percent-encoded, so the query is split by hand instead of through URL.
+  return url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const decode = (s: string) => {
+        try {
+          return decodeURIComponent(s.replaceAll('+', ' '));
+        } catch {
+          return s;
+        }
+      };
+      return eq < 0 ? { name: decode(part), value: '' } : { name: decode(part.slice(0, eq)), value: decode(part.slice(eq + 1)) };
+    });
+}
+
+/** One recorded exchange as a HAR entry. */
+export function harEntry(e: ExchangeRecord): HarEntry {
+  const requestType = header(e.requestHeaders, 'content-type') ?? 'application/octet-stream';
+  return {
+    startedDateTime: e.startedAt,
+    time: e.durationMs,
+    request: {
+      method: e.method,
+      url: e.url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: pairs(e.requestHeaders),
+      queryString: queryOf(e.url),
+      ...(e.requestBody !== undefined ? { postData: { mimeType: requestType, text: e.requestBody } } : {}),
+      headersSize: -1,
+      bodySize: e.requestBody === undefined ? 0 : Buffer.byteLength(e.requestBody),
+    },
+    response: {
+      status: e.status,
+      statusText: e.statusText,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: pairs(e.responseHeaders),
+      content: { size: Buffer.byteLength(e.responseBody), mimeType: header(e.responseHeaders, 'content-type') ?? '', text: e.responseBody },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: Buffer.byteLength(e.responseBody),
+    },
+    cache: {},
+    timings: { send: 0, wait: e.durationMs, receive: 0 },
+    ...(e.note !== undefined ? { comment: e.note } : {}),
+    _id: e.id,
+    _api: e.api,
+    _file: e.file,
+    _test: e.test,
+  };
+}
+
+/** Every exchange of a run as one HAR document, in the order the log holds them (the order they were answered). */
+export function toHar(exchanges: readonly ExchangeRecord[], creator: { name: string; version: string }): Har {
+  return {
+    log: {
+      version: '1.2',
+      creator,
+      comment: 'Every HTTP exchange of a session-kit conformance run. Credentials are replaced by markers: «secret:PLACE» (a value of the target file), «basic:PLACE:PLACE», «from:ID:POINTER» (a value an earlier response gave), «redacted».',
+      entries: exchanges.map(harEntry),
+    },
+  };
+}
