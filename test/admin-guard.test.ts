@@ -9,7 +9,7 @@
 // - GET /__admin/sessions shortens session ids and tokens to the console's "…1a2b" unless the admin token is sent.
 // The same attacks over real sockets, against a real server process, are in test/security/admin-attacks.test.ts.
 import { describe, expect, it } from 'vitest';
-import { admitAdminRequest, hostNameOf, isUnrebindableHost, type AdminRequestFacts } from '../src/http/admin-guard.js';
+import { admitAdminRequest, hostNameOf, isUnrebindableHost, type AdminRequestFacts } from '../src/admin/http/admin-guard.js';
 import { parseAllowedHosts, SERVE_HELP } from '../src/cli/serve.js';
 import { mintIdToken, resetTarget } from '../conformance/harness/admin.js';
 import { cleanUp } from '../src/certify/cleanup.js';

@@ -208,7 +208,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   }
 
   const allowedHosts = parseAllowedHosts([...values['allowed-host'], ...(values['allowed-host'].length === 0 ? (env.SESSION_KIT_ALLOWED_HOSTS ?? '').split(',') : [])]);
-  // On loopback every Host but the unrebindable ones and the allowed is refused (src/http/admin-guard.ts). On any other
+  // On loopback every Host but the unrebindable ones and the allowed is refused (src/admin/http/admin-guard.ts). On any other
   // bind the admin token already guards every data route, so the Host is checked only when hosts were named.
   const hostCheck: 'any' | string[] = LOOPBACK.test(values.host) || allowedHosts.length > 0 ? allowedHosts : 'any';
 

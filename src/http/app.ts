@@ -10,7 +10,7 @@ import { IdTokenVerifier } from '../sso/id-token-verifier.js';
 import { TestIdentityProvider } from '../sso/test-identity-provider.js';
 import type { JWK } from 'jose';
 import { registerAdminRoutes, registerHealthRoute } from '../admin/http/admin-routes.js';
-import { registerAdminGuard } from './admin-guard.js';
+import { registerAdminGuard } from '../admin/http/admin-guard.js';
 import { registerConsoleRoutes } from '../admin/http/console-routes.js';
 import { ChaosRules, type LatencyRange } from '../chaos/chaos-rules.js';
 import { registerChaosHook } from '../chaos/http/chaos-hook.js';
@@ -48,7 +48,7 @@ export interface AppConfig {
     token?: string;
     /**
      * Host names the admin surface answers besides loopback names and IP literals, or 'any' for no Host check
-     * (src/http/admin-guard.ts). Absent: loopback names and IP literals only.
+     * (src/admin/http/admin-guard.ts). Absent: loopback names and IP literals only.
      */
     allowedHosts?: 'any' | string[];
     /** Where the built console is (default: ui/ beside the compiled server, i.e. dist/ui). */

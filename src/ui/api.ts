@@ -146,7 +146,7 @@ export async function admin<T>(method: string, path: string, body?: unknown): Pr
   const token = adminToken.get();
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  // The server refuses a state change a page could send cross-site without a preflight (src/http/admin-guard.ts):
+  // The server refuses a state change a page could send cross-site without a preflight (src/admin/http/admin-guard.ts):
   // a call without a JSON body (reset, the deletes) says what it is with this header instead.
   if (method !== 'GET' && method !== 'HEAD') headers['x-session-kit'] = '1';
   let response: Response;

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlledClock } from '../../runtime/clock.js';
 import type { TestIdentityProvider } from '../../sso/test-identity-provider.js';
 import { contractsJson } from '../contracts-view.js';
-import { carriesAdminToken } from '../../http/admin-guard.js';
-import { redactSessionsView } from '../../http/admin-redaction.js';
+import { carriesAdminToken } from './admin-guard.js';
+import { redactSessionsView } from '../admin-redaction.js';
 import { UnreadableBody } from '../../http/request-body.js';
 import type { ServerState } from '../../state/server-state.js';
 

@@ -12,9 +12,9 @@
 // only feeds it and sends what it decides.
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isJsonMediaType } from '../contract/media-type.js';
-import { secretEquals } from '../core/secrets.js';
-import { isAdminPath } from './api-paths.js';
+import { isJsonMediaType } from '../../contract/media-type.js';
+import { secretEquals } from '../../core/secrets.js';
+import { isAdminPath } from '../../http/api-paths.js';
 
 /** The custom header that, like a JSON Content-Type, makes a browser preflight a cross-origin request. */
 export const ADMIN_INTENT_HEADER = 'X-Session-Kit';
