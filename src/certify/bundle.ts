@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExchangeRecord } from './exchange-record.js';
 import { toHar } from './har.js';
 import { CAPABILITY_NAMES, type Capabilities, type Target } from './target.js';
-import type { RunResult } from './verdict.js';
+import type { RunResult } from './grade-rules.js';
 
 /** The format tag of a manifest: verify refuses a format it does not know. */
 export const BUNDLE_FORMAT = 'session-kit-bundle/1';

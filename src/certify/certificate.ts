@@ -2,7 +2,7 @@
 // deciding rules, then everything else; sources as readable citations; secrets redacted.
 import { contractOperations, coverageMarkdown, ruleCoverage } from './coverage.js';
 import { redact, whereApisAre } from './target.js';
-import { capabilitiesText, type RuleVerdict, type RunResult } from './verdict.js';
+import { capabilitiesText, type RuleVerdict, type RunResult } from './grade-rules.js';
 
 const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const STATUS: Record<RuleVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', skip: 'skip', 'not reached': 'not reached', 'not covered': 'not covered', 'not observable': 'not observable' };

@@ -1,7 +1,7 @@
 // What a run shows natively inside GitHub Actions: the summary as Markdown on the job's page ($GITHUB_STEP_SUMMARY) and
 // one `::error` annotation per failing deciding rule, so the reason for a red build is on the run's front page without
 // opening logs or artifacts. The builders are pure; the CLI hands in its environment and says where things go.
-import type { RuleVerdict, RunResult } from './verdict.js';
+import type { RuleVerdict, RunResult } from './grade-rules.js';
 import { failureGist } from './junit-report.js';
 import { redact } from './target.js';
 

@@ -1,6 +1,6 @@
 // What the console shows after a run: the verdict line, one compact block per failing deciding rule (its exchanges
 // and the replay command, no stack frames of the kit), one line per non-deciding difference, kit errors counted once.
-import type { RuleVerdict, RunResult } from './verdict.js';
+import type { RuleVerdict, RunResult } from './grade-rules.js';
 
 const MAX_LINES_PER_FAILURE = 60;
 

@@ -2,7 +2,7 @@
 // operation, so "CONFORMS" can be read against what was and was not checked. A pure function of the graded rules.
 import { operations as livevoxOperations } from '../generated/livevox-session-catalogue.js';
 import { operations as loudvoiceOperations } from '../generated/loudvoice-catalogue.js';
-import type { RuleVerdict } from './verdict.js';
+import type { RuleVerdict } from './grade-rules.js';
 
 /** An operation of a contract, as the catalogues list them. */
 export interface ContractOperation {

@@ -11,7 +11,7 @@
 //   the run itself: "the kit reached a verdict", an <error> when INCONCLUSIVE, and an <error> per kit error, so CI
 //   turns red on the kit's own errors too.
 import { redact } from './target.js';
-import type { RuleVerdict, RunResult } from './verdict.js';
+import type { RuleVerdict, RunResult } from './grade-rules.js';
 
 const API_SUITE = { livevox: 'LiveVox Session API', loudvoice: 'OneAll LoudVoice API' } as const;
 

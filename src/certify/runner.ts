@@ -17,7 +17,7 @@ import { probeTarget } from './probe.js';
 import { kitPasswords } from './kit-passwords.js';
 import { recordCalls } from './target-http.js';
 import { apiBaseUrl, newRunTag, redact, RUN_TAG_ENV, TARGET_ENV, whereApisAre, WORKDIR_ENV, type Target } from './target.js';
-import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './verdict.js';
+import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from './grade-rules.js';
 
 declare module 'vitest' {
   /** What the runner hands the suites before each run: the resolved target (JSON) and the run's tag. */

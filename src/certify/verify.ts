@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_FILES, BUNDLE_FORMAT, kitFingerprint, MANIFEST, manifestDigest, sha256, type Manifest } from './bundle.js';
 import type { Har } from './har.js';
-import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult } from './verdict.js';
+import { applyPrismFindings, gradeRules, kitErrorsOf, summarise, type RunResult } from './grade-rules.js';
 
 /** One thing wrong with a bundle, naming the file it is in. */
 export interface BundleProblem {

@@ -7,7 +7,7 @@ import { BUNDLE_FILES, MANIFEST, openBundle, type Manifest } from '../certify/bu
 import type { Har } from '../certify/har.js';
 import { replayEntries, sameStatus, sideBySide } from '../certify/replay.js';
 import { readTargetFile, redact, referenceTarget, resolveTarget, TargetError, type Target } from '../certify/target.js';
-import type { RunResult } from '../certify/verdict.js';
+import type { RunResult } from '../certify/grade-rules.js';
 import { UsageError } from './usage-error.js';
 
 /** The help text of `session-kit replay`. */

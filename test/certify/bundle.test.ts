@@ -10,7 +10,7 @@ import { startReference, type RunningServer } from '../../conformance/harness/re
 import { MANIFEST, sealManifest, sha256, type Manifest } from '../../src/certify/bundle.js';
 import type { Har } from '../../src/certify/har.js';
 import { referenceTarget } from '../../src/certify/target.js';
-import type { RunResult } from '../../src/certify/verdict.js';
+import type { RunResult } from '../../src/certify/grade-rules.js';
 import { verify } from '../../src/cli/verify.js';
 import { runCli } from '../helpers/spawn-server.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownReport } from '../../src/certify/certificate.js';
 import { rulesOfTitle } from '../../src/certify/check-tally.js';
 import { contractOperations, ruleCoverage, type ContractOperation } from '../../src/certify/coverage.js';
-import { gradeRules, summarise, type RuleVerdict, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
+import { gradeRules, summarise, type RuleVerdict, type RunResult, type TestOutcome } from '../../src/certify/grade-rules.js';
 
 const rule = (id: string, grade: RuleVerdict['grade'], status: RuleVerdict['status'], operation: string | null, notes: string[] = []): RuleVerdict => ({
   id,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReference, type RunningServer } from '../../conformance/harness/reference-server.js';
-import type { RunResult } from '../../src/certify/verdict.js';
+import type { RunResult } from '../../src/certify/grade-rules.js';
 import { rules as livevoxRules } from '../../src/generated/livevox-session-catalogue.js';
 import { requireXmllint, skipWithoutXmllint, validateJUnit, xpath } from '../helpers/junit-xml.js';
 

@@ -1,5 +1,5 @@
 import { rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
-import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
+import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/grade-rules.js';
 
 /** A rule's tally inside one test. */
 export const tally = (passed: number, failed = 0, failures: string[] = []): RuleTally => ({ passed, failed, failures });

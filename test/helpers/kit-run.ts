@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunResult } from '../../src/certify/verdict.js';
+import type { RunResult } from '../../src/certify/grade-rules.js';
 
 const root = resolve(import.meta.dirname, '../..');
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownReport } from '../../src/certify/certificate.js';
 import { rulesOfTitle, type RuleTally } from '../../src/certify/check-tally.js';
 import { readTargetFile, redact, resolveTarget, TargetError } from '../../src/certify/target.js';
-import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/verdict.js';
+import { gradeRules, kitErrorsOf, summarise, type RunResult, type TestOutcome } from '../../src/certify/grade-rules.js';
 
 const tally = (passed: number, failed = 0, failures: string[] = []): RuleTally => ({ passed, failed, failures });
 
