@@ -2,7 +2,6 @@
 // operation, so "CONFORMS" can be read against what was and was not checked. A pure function of the graded rules.
 import { operations as livevoxOperations } from '../generated/livevox-session-catalogue.js';
 import { operations as loudvoiceOperations } from '../generated/loudvoice-catalogue.js';
-import type { RuleVerdict } from './grade-rules.js';
 
 /** An operation of a contract, as the catalogues list them. */
 export interface ContractOperation {
@@ -14,7 +13,7 @@ export interface ContractOperation {
 
 /** How the rules of one grade fared. */
 export interface GradeCoverage {
-  grade: RuleVerdict['grade'];
+  grade: GradedRule['grade'];
   total: number;
   /** Passed or failed: a check of the rule ran. */
   checked: number;
@@ -46,7 +45,20 @@ export interface Coverage {
   byOperation: OperationCoverage[];
 }
 
-const GRADES: readonly RuleVerdict['grade'][] = ['documented', 'observed', 'assumed'];
+/**
+ * What coverage reads of a graded rule (grade-rules.ts's RuleVerdict has these and more): declared here so that
+ * grade-rules, whose RunResult carries a Coverage, and this file do not import each other.
+ */
+export interface GradedRule {
+  id: string;
+  api: 'livevox' | 'loudvoice';
+  operation: string | null;
+  grade: 'documented' | 'observed' | 'assumed';
+  status: 'pass' | 'fail' | 'skip' | 'not reached' | 'not covered' | 'not observable';
+  notes: string[];
+}
+
+const GRADES: readonly GradedRule['grade'][] = ['documented', 'observed', 'assumed'];
 
 /** Every operation of the selected contracts, in the contracts' order. */
 export function contractOperations(apis: readonly ('livevox' | 'loudvoice')[]): ContractOperation[] {
@@ -56,14 +68,14 @@ export function contractOperations(apis: readonly ('livevox' | 'loudvoice')[]): 
   ];
 }
 
-const isChecked = (r: RuleVerdict) => r.status === 'pass' || r.status === 'fail';
+const isChecked = (r: GradedRule) => r.status === 'pass' || r.status === 'fail';
 
 /**
  * Counts, per grade, the rules checked, skipped (with reasons), not covered, not reached and not observable; and per
  * operation (a rule's `operation` is "METHOD path") how many of its rules were checked. Every operation is listed,
  * those without rules too (0 of 0), so a contract's blind spots show.
  */
-export function ruleCoverage(rules: readonly RuleVerdict[], operations: readonly ContractOperation[]): Coverage {
+export function ruleCoverage(rules: readonly GradedRule[], operations: readonly ContractOperation[]): Coverage {
   const byGrade = GRADES.map((grade): GradeCoverage => {
     const of = rules.filter((r) => r.grade === grade);
     const reasons = new Map<string, string[]>();
