@@ -1,11 +1,10 @@
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FIXTURES_PATH, emptyApis, FixtureError, loadFixtures } from '../config/fixtures.js';
-import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
-import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
-import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
+import { DEFAULT_FIXTURES_PATH, emptyApis, FixtureError } from '../config/fixtures.js';
+import { FAULTS } from '../core/faults.js';
+import { VARIANTS } from '../core/variants.js';
 import { buildApp, DEFAULT_CONFIG, type ApiSelection } from '../http/app.js';
-import type { CorsConfig } from '../admin/http/cors.js';
+import { parseAllowedHosts as parseHosts, parseCorsOption as parseCors, ServeOptionError, serveSettings } from '../http/serve-config.js';
 import { ControlledClock } from '../runtime/clock.js';
 import { StateFileError } from '../runtime/state-file.js';
 import { cryptoIds } from '../runtime/ids.js';
@@ -15,7 +14,7 @@ import { onStop } from './on-stop.js';
 import { JournalFileError } from '../journal/journal-file.js';
 import { UsageError } from './usage-error.js';
 import { redactRedisUrl } from '../store/redis-url.js';
-import { isWorker, readStore, readWorkers, reportListening, runWorkers } from './workers.js';
+import { isWorker, readWorkers, reportListening, runWorkers } from './workers.js';
 
 export const SERVE_HELP = `session-kit serve: run the LiveVox and LoudVoice mock with its fixtures
 
@@ -78,34 +77,21 @@ function withCorsValue(argv: string[]): string[] {
   return argv.flatMap((arg, i) => (arg === '--cors' && (i === argv.length - 1 || argv[i + 1]!.startsWith('--')) ? ['--cors=*'] : [arg]));
 }
 
-/** The value of --cors as a CORS configuration: `*` (or nothing) for any origin, else a comma-separated list of origins. */
-export function parseCorsOption(value: string): CorsConfig {
-  const origins = value
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o !== '');
-  if (origins.length === 0 || origins.includes('*')) return { origin: '*' };
-  for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new UsageError(`--cors takes origins such as http://localhost:3000 (scheme and host, no path), not "${origin}"`);
-  }
-  return { origin: origins };
-}
+/** The value of --cors as a CORS configuration (shared with startMock, see src/http/serve-config.ts). */
+export const parseCorsOption = (value: string) => asUsageError(() => parseCors(value));
 
-/** The values of --allowed-host (or SESSION_KIT_ALLOWED_HOSTS) as lower-case host names; `.NAME` keeps its dot. */
-export function parseAllowedHosts(values: string[]): string[] {
-  const hosts = values.map((v) => v.trim().toLowerCase().replace(/\.$/, '')).filter((v) => v !== '');
-  for (const host of hosts) {
-    const name = host.startsWith('.') ? host.slice(1) : host;
-    if (!HOST_NAME.test(name) && isIP(name.replace(/^\[(.*)\]$/, '$1')) === 0) {
-      throw new UsageError(`--allowed-host takes a host name such as mock.test or .mock.test (no scheme, no port), not "${host}"`);
-    }
-  }
-  return hosts;
-}
+/** The values of --allowed-host (shared with startMock, see src/http/serve-config.ts). */
+export const parseAllowedHosts = (values: string[]) => asUsageError(() => parseHosts(values));
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/;
-/** A DNS name (RFC 1123 labels): what --host takes besides an IP address. */
-const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+/** A serve option refused by the shared checks is a usage error of the command line (exit 2). */
+function asUsageError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof ServeOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /** How the bound address reads in a URL: IPv6 in brackets. */
 const urlOf = (bound: AddressInfo) => `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
@@ -147,73 +133,43 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     console.log(SERVE_HELP);
     return;
   }
-  const api = values.api as ApiSelection;
-  if (!['livevox', 'loudvoice', 'both'].includes(api)) throw new UsageError(`--api must be livevox, loudvoice or both, not "${values.api}"`);
-  // [::1] is how an IPv6 address reads in a URL; listening takes it bare.
-  const host = /^\[.*\]$/.test(values.host) ? values.host.slice(1, -1) : values.host;
-  if (isIP(host) === 0 && !HOST_NAME.test(host)) throw new UsageError(`--host must be an IP address or a host name (such as 127.0.0.1, ::1, 0.0.0.0 or localhost), not "${values.host}"`);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}"`);
-  const bodyLimit = Number(values['body-limit']);
-  if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be an integer of at least 1024');
-  if (values.clock !== 'system' && values.clock !== 'fixed') throw new UsageError(`--clock must be system or fixed, not "${values.clock}"`);
-  let start = Date.now();
-  if (values['clock-start'] !== undefined) {
-    start = Date.parse(values['clock-start']);
-    if (Number.isNaN(start)) throw new UsageError('--clock-start must be an ISO-8601 date-time');
-  }
-  const stateInterval = Number(values['state-interval']);
-  if (!Number.isSafeInteger(stateInterval) || stateInterval < 10) throw new UsageError('--state-interval must be an integer of at least 10 (ms)');
-  const store = readStore(values.store ?? (env.SESSION_KIT_STORE || 'memory'));
-  if (store && values.state) throw new UsageError('--state keeps one process\'s state in a file; with --store redis://... the state is in Redis: use one or the other');
+  const settings = asUsageError(() =>
+    serveSettings(
+      {
+        host: values.host,
+        port: values.port,
+        api: values.api as ApiSelection,
+        ...(values.fixtures !== undefined ? { fixtures: values.fixtures } : {}),
+        clock: values.clock as 'system' | 'fixed',
+        ...(values['clock-start'] !== undefined ? { clockStart: values['clock-start'] } : {}),
+        ...(values['admin-token'] !== undefined ? { adminToken: values['admin-token'] } : {}),
+        admin: !values['no-admin'],
+        allowedHosts: values['allowed-host'],
+        bodyLimit: values['body-limit'],
+        ...(values.latency !== undefined ? { latency: values.latency } : {}),
+        ...(values.state !== undefined ? { state: values.state } : {}),
+        stateInterval: values['state-interval'],
+        ...(values.store !== undefined ? { store: values.store } : {}),
+        logLevel: values['log-level'],
+        logRequests: values['log-requests'],
+        journalSize: values['journal-size'],
+        journal: !values['no-journal'],
+        ...(values['journal-file'] !== undefined ? { journalFile: values['journal-file'] } : {}),
+        ...(values.cors !== undefined ? { cors: values.cors } : {}),
+        faults: values.fault,
+        variants: values.variant,
+        enableTestFaults: values['enable-test-faults'],
+      },
+      env,
+    ),
+  );
+  const { store, latency, faults, variants, cors, adminEnabled, adminToken, allowedHosts, journalFile, stateInterval, host, port, config } = settings;
+  const api = config.api;
   const workers = readWorkers(values.workers, store !== undefined);
-  let latency: LatencyRange | null = null;
-  if (values.latency !== undefined) {
-    latency = parseLatency(values.latency);
-    if (!latency) throw new UsageError(`--latency must be MS or MIN-MAX in milliseconds (at most 600000, MIN <= MAX), not "${values.latency}"`);
-  }
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(values['log-level'])) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
-
-  const journalSize = Number(values['journal-size']);
-  if (!/^\d+$/.test(values['journal-size']) || !Number.isSafeInteger(journalSize) || journalSize < 1 || journalSize > 100_000) {
-    throw new UsageError('--journal-size must be an integer from 1 to 100000 (use --no-journal to turn the journal off)');
-  }
-  const journalFile = values['journal-file'];
-  if (journalFile !== undefined && journalFile.trim() === '') throw new UsageError('--journal-file needs a file name');
   // N processes emptying and appending to one file would interleave and clobber each other's lines.
   if (journalFile !== undefined && workers > 1) throw new UsageError('--journal-file is written by one process: it cannot be used with --workers');
-  const cors = values.cors === undefined ? undefined : parseCorsOption(values.cors);
-
-  const faults = new Set<FaultName>();
-  for (const name of values.fault) {
-    if (!values['enable-test-faults']) throw new UsageError('--fault is for testing the conformance kit only: it needs --enable-test-faults');
-    if (!isFaultName(name)) throw new UsageError(`unknown fault "${name}"; known: ${Object.keys(FAULTS).join(', ')}`);
-    faults.add(name);
-  }
-  const variants = new Set<VariantName>();
-  for (const name of values.variant) {
-    if (!values['enable-test-faults']) throw new UsageError('--variant is for testing the conformance kit only: it needs --enable-test-faults');
-    if (!isVariantName(name)) throw new UsageError(`unknown variant "${name}"; known: ${Object.keys(VARIANTS).join(', ')}`);
-    variants.add(name);
-  }
-
-  const adminEnabled = !values['no-admin'];
-  const adminToken = values['admin-token'] ?? (env.SESSION_KIT_ADMIN_TOKEN || undefined);
-  if (adminEnabled && adminToken === undefined && !LOOPBACK.test(values.host)) {
-    throw new UsageError(
-      `refusing to serve the admin controls on ${values.host} without a token: they move the clock and reset state.\n` +
-        'Set --admin-token TOKEN (or SESSION_KIT_ADMIN_TOKEN), or pass --no-admin.',
-    );
-  }
-
-  const allowedHosts = parseAllowedHosts([...values['allowed-host'], ...(values['allowed-host'].length === 0 ? (env.SESSION_KIT_ALLOWED_HOSTS ?? '').split(',') : [])]);
-  // On loopback every Host but the unrebindable ones and the allowed is refused (src/admin/http/admin-guard.ts). On any other
-  // bind the admin token already guards every data route, so the Host is checked only when hosts were named.
-  const hostCheck: 'any' | string[] = LOOPBACK.test(values.host) || allowedHosts.length > 0 ? allowedHosts : 'any';
-
-  const fixturesPath = values.fixtures ?? DEFAULT_FIXTURES_PATH;
-  const fixtures = loadFixtures(fixturesPath);
+  const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
+  const fixtures = config.fixtures;
   const empty = emptyApis(fixtures).filter((a) => api === 'both' || api === a);
   if (empty.length > 0 && !isWorker()) {
     const what = empty.map((a) => (a === 'livevox' ? 'no LiveVox client' : 'no LoudVoice site')).join(' and ');
@@ -240,20 +196,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   // --workers N: this process only forks and watches the workers, which run this same command.
   if (workers > 1 && !isWorker()) return runWorkers(workers, banner);
 
-  const clock = new ControlledClock(values.clock, start);
+  const clock = new ControlledClock(settings.clockMode, settings.clockStart);
   const idp = adminEnabled ? await TestIdentityProvider.create() : undefined;
   const app = await buildApp(
     {
-      ...DEFAULT_CONFIG,
-      api,
-      fixtures,
-      admin: { enabled: adminEnabled, allowedHosts: hostCheck, ...(adminToken !== undefined ? { token: adminToken } : {}) },
-      bodyLimit,
-      logLevel: values['log-level'],
-      logRequests: values['log-requests'],
-      faults,
-      variants,
-      latency,
+      ...config,
       ...(values.state
         ? {
             stateFile: {
@@ -269,11 +216,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
             },
           }
         : {}),
-      ...(store ? { redis: store } : {}),
-      journalSize: values['no-journal'] ? 0 : journalSize,
       // A write that fails is said on stderr: the file is evidence, a gap in it matters.
       ...(journalFile !== undefined ? { journalFile: { path: journalFile, onError: (error: Error) => console.error(`session-kit: WARNING: ${error.message}`) } } : {}),
-      ...(cors ? { cors } : {}),
     },
     { clock, ids: cryptoIds, ...(idp ? { idp } : {}) },
   );

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { RedisStoreOptions } from '../store/redis-store.js';
+import { readStore as readStoreOption, ServeOptionError } from '../http/serve-config.js';
 import { UsageError } from './usage-error.js';
 
 /** What a worker tells the primary once it listens. */
@@ -8,13 +9,14 @@ interface ListeningMessage {
   address: string;
 }
 
-/** The --store value: undefined for the in-process memory store, else the Redis store's options. */
+/** The --store value: undefined for the in-process memory store, else the Redis store's options (a usage error otherwise). */
 export function readStore(value: string): RedisStoreOptions | undefined {
-  if (value === 'memory') return undefined;
-  if (!/^rediss?:\/\/[^/?#\s]+(\/\d{1,2})?$/.test(value)) {
-    throw new UsageError(`--store must be memory or redis://[user:password@]HOST:PORT[/DB], not "${value.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  try {
+    return readStoreOption(value);
+  } catch (error) {
+    if (error instanceof ServeOptionError) throw new UsageError(error.message);
+    throw error;
   }
-  return { url: value };
 }
 
 /** The --workers value, refused with the memory store: each process would have its own, different state. */
