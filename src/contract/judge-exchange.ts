@@ -3,6 +3,7 @@
 // rule it breaks. Like Prism's validator it collects every problem instead of stopping at the first. Pure: it reads
 // only the exchange and the contract.
 import { isJsonMediaType, namesNonJsonFormat } from './media-type.js';
+import { nearMisses, type NearMiss, type NearMissCandidate } from './near-miss.js';
 import type { ApiName, ContractOperation, OpenApiContract, SchemaProblem } from './openapi-contract.js';
 import {
   contractResponsesRule,
@@ -76,6 +77,11 @@ export interface MatchedOperation {
 export interface Judgement {
   operation: MatchedOperation | null;
   verdict: Verdict;
+  /**
+   * For a request no operation answers (a 404 or 405 with no operation, or a path parameter off its enum such as an
+   * unserved version): the closest operations of the contract, each with what differs. Absent otherwise.
+   */
+  nearMisses?: NearMiss[];
 }
 
 /** Statuses a contract declares once at its root (its error catalogue) rather than per operation. */
@@ -89,7 +95,27 @@ const templateOfRoute = (route: string) => route.replace(/:([A-Za-z0-9_]+)/g, '{
 
 /** Judges exchanges against one API's contract. */
 export class ContractJudge {
-  constructor(private readonly contract: OpenApiContract) {}
+  /** The contract's operations as near-miss candidates, each with the values its enum path parameters allow. */
+  private readonly candidates: NearMissCandidate[];
+
+  constructor(private readonly contract: OpenApiContract) {
+    this.candidates = contract.operations.map((op) => ({
+      operationId: op.operationId,
+      method: op.method,
+      template: op.template,
+      pathEnums: Object.fromEntries(
+        op.parameters.flatMap((p) => {
+          const values = (p.schema as { enum?: unknown[] } | undefined)?.enum;
+          return p.in === 'path' && Array.isArray(values) ? [[p.name, values.map(String)]] : [];
+        }),
+      ),
+    }));
+  }
+
+  /** The closest operations to a request none answers (see src/contract/near-miss.ts). */
+  private nearMissesOf(x: HttpExchange): NearMiss[] {
+    return nearMisses({ method: x.method, path: safeDecode(x.path) }, this.candidates);
+  }
 
   /** The operation an exchange matched, and every violation of either side. */
   judge(x: HttpExchange): Judgement {
@@ -116,12 +142,19 @@ export class ContractJudge {
         message: kind === 'path' ? `no operation of the ${api} contract has the path ${x.path}` : `the ${api} contract defines no ${x.method} on ${x.path}`,
       });
       if (x.status !== 0) this.judgeUndeclaredAnswer(x, kind, response);
-      return done(null);
+      const misses = this.nearMissesOf(x);
+      return misses.length > 0 ? { ...done(null), nearMisses: misses } : done(null);
     }
     this.judgeCredentials(x, op, request);
     this.judgeParameters(x, op, request);
     this.judgeRequestBody(x, op, request, unchecked);
     if (x.status !== 0) this.judgeResponse(x, op, response, unchecked);
+    // A route that matched by its shape but names nothing the contract serves (`/session/v7.0/login`: the version is
+    // off its enum, and the server answers 404): as unmatched for the integrator, who wants the nearest real path.
+    if ((x.status === 404 || x.status === 405) && request.some((v) => v.where.startsWith('path/'))) {
+      const misses = this.nearMissesOf(x);
+      if (misses.length > 0) return { ...done(op), nearMisses: misses };
+    }
     return done(op);
   }
 

@@ -1,6 +1,7 @@
 // The journal's entry model: what is captured on the hot path (an Exchange: as received, nothing parsed) and what
 // an entry looks like when it is read (a JournalEntry: redacted, capped, with its contract verdict).
 import type { HttpExchange, Judgement, MatchedOperation, Verdict, Violation } from '../contract/judge-exchange.js';
+import type { NearMiss } from '../contract/near-miss.js';
 import { redactBody, redactHeaders, redactPath, redactQuery, scrub, type FoundSecrets } from './redaction.js';
 
 /** What a chaos rule did to a request, as the chaos layer reports it. */
@@ -105,6 +106,8 @@ export interface JournalEntry {
   request: { method: string; path: string; query: string; headers: Record<string, string>; body: string | null; bodyTruncated: boolean };
   response: { status: number; headers: Record<string, string>; body: string | null; bodyTruncated: boolean };
   verdict: Verdict;
+  /** On an exchange no operation answers: the contract's closest operations, each with what differs (else absent). */
+  nearMisses?: NearMiss[];
   chaos: ChaosNote | null;
 }
 
@@ -123,7 +126,7 @@ export const NO_CONTRACT: Judgement = { operation: null, verdict: { request: [],
  */
 export function presentExchange(id: string, exchange: Exchange, judge: Judge): JournalEntry {
   const x = asHttpExchange(exchange);
-  const { operation, verdict } = judge(x);
+  const { operation, verdict, nearMisses } = judge(x);
   const found: FoundSecrets = new Set();
   const request = {
     method: x.method,
@@ -163,6 +166,8 @@ export function presentExchange(id: string, exchange: Exchange, judge: Judge): J
     request,
     response,
     verdict: shownVerdict,
+    // The differences quote the path as sent: masked like everything else the entry shows.
+    ...(nearMisses ? { nearMisses: found.size === 0 ? nearMisses : nearMisses.map((m) => ({ ...m, differences: m.differences.map((d) => scrub(d, found)) })) } : {}),
     chaos: exchange.chaos,
   };
 }

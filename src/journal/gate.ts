@@ -3,6 +3,7 @@
 // entries as the journal shows them (already redacted), never the network or the disk, so every report holds only
 // what the journal would show.
 import type { Violation } from '../contract/judge-exchange.js';
+import { nearMissLine } from '../contract/near-miss.js';
 import { OPERATION_UNDECLARED, SCHEMA, STATUS_UNDECLARED } from '../contract/violation-rules.js';
 import { rules as livevoxRules } from '../generated/livevox-session-catalogue.js';
 import { rules as loudvoiceRules } from '../generated/loudvoice-catalogue.js';
@@ -212,6 +213,8 @@ export function textSummary(result: GateResult, context: GateContext): string {
     if (x.failures.length === 0) continue;
     lines.push(`FAIL ${x.label}`);
     for (const v of x.failures) lines.push(`     ${violationLine(v)}`);
+    // What the client probably meant, when no operation answered: the fix is usually in this line.
+    for (const m of x.entry.nearMisses ?? []) lines.push(`     near miss: ${nearMissLine(m)}`);
   }
   const allowed = result.exchanges.flatMap((x) => x.allowed.map((a) => ({ x, ...a })));
   if (allowed.length > 0) {
