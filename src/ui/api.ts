@@ -66,6 +66,8 @@ export interface Entry {
   response: Message & { status: number };
   /** `unchecked` lists the checks not made (a body cut at the cap, no contract for the path ...). */
   verdict: { request: Violation[]; response: Violation[]; ok: boolean; unchecked?: string[] } | null;
+  /** On an exchange no operation answered: the contract's closest operations, each with what differs. */
+  nearMisses?: { operationId: string; method: string; path: string; differences: string[] }[];
   chaos?: { ruleId: string; action: ChaosAction } | null;
 }
 

@@ -124,6 +124,10 @@ export function renderDetail(e: Entry, el: HTMLElement, close: () => void, hooks
         ? h('p', { class: 'verdict ok' }, '✓ Request and response conform to the contract.')
         : table(['side', 'rule', 'where', 'problem'], [...violationRows('request', v.request, hooks), ...violationRows('response', v.response, hooks)], ''),
     unchecked.length > 0 ? h('p', { class: 'note' }, `Not checked: ${unchecked.join('; ')}.`) : '',
+    // What the client probably meant: the closest operations of the contract, as text (never HTML).
+    e.nearMisses && e.nearMisses.length > 0
+      ? h('div', { class: 'near-misses' }, h('h4', null, 'Did you mean'), table(['operation', 'what differs'], e.nearMisses.map((m) => h('tr', null, h('td', null, `${m.method} ${m.path} (${m.operationId})`), h('td', null, m.differences.join('; ')))), ''))
+      : '',
     h('div', { class: 'exchange' }, message('Request', `${e.request.method} ${target}`, e.request), message('Response', statusText(e), e.response)),
   );
 }
