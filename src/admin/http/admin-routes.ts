@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlledClock } from '../../runtime/clock.js';
 import type { TestIdentityProvider } from '../../sso/test-identity-provider.js';
@@ -6,6 +8,9 @@ import { carriesAdminToken } from './admin-guard.js';
 import { redactSessionsView } from '../admin-redaction.js';
 import { UnreadableBody } from '../../http/request-body.js';
 import type { ServerState } from '../../state/server-state.js';
+
+/** openapi/admin.yaml, found from the sources (src/admin/http) and from the build (dist/admin/http) alike. */
+export const ADMIN_CONTRACT_FILE = fileURLToPath(new URL('../../../openapi/admin.yaml', import.meta.url));
 
 /** What the admin controls act on. */
 export interface AdminDeps {
@@ -130,6 +135,16 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       const view = { livevox: state.livevox.liveSessions(), loudvoice: state.loudvoice.liveSessions(), clock: at };
       // Full ids only to whoever holds the admin token: without one (loopback, no token) anyone on the machine reads this.
       return reply.send(carriesAdminToken(request.headers, deps.token) ? view : redactSessionsView(view));
+    }),
+  );
+
+  // The admin API's own contract, so a client in any language can be written (or generated) from it alone.
+  let adminContract: Buffer | undefined;
+  app.get(
+    '/__admin/openapi.yaml',
+    guarded((_request, reply) => {
+      adminContract ??= readFileSync(ADMIN_CONTRACT_FILE);
+      return reply.type('application/yaml; charset=utf-8').send(adminContract);
     }),
   );
 
