@@ -304,12 +304,12 @@ export interface components {
         ClockMode: "fixed" | "system";
         /** @description Exactly one of advanceMs, now and mode (other fields are ignored). */
         ClockChange: {
-            /** @description Milliseconds forward. */
+            /** @description Milliseconds forward; the clock stops at 9999-12-31T23:59:59.999Z (400 CLOCK_INVALID past it). */
             advanceMs: number;
         } | {
             /**
              * Format: date-time
-             * @description An ISO-8601 instant, not earlier than the clock's now (else 409).
+             * @description An RFC 3339 instant with its offset, not earlier than the clock's now (else 409 CLOCK_BACKWARDS) nor past 9999-12-31T23:59:59.999Z (else 400 CLOCK_INVALID).
              */
             now: string;
         } | {
@@ -430,6 +430,7 @@ export interface components {
                 action: Record<string, never>;
             };
         };
+        /** @description What a rule does. A delay's ms + jitterMs is at most 600000 (a sum no schema keyword says: 400 CHAOS_RULE_INVALID beyond it); retryAfterSeconds goes with 429 and 503 only. */
         ChaosAction: {
             /** @constant */
             type: "delay";
@@ -439,8 +440,13 @@ export interface components {
             /** @constant */
             type: "error";
             /** @enum {integer} */
-            status: 429 | 500 | 502 | 503;
+            status: 429 | 503;
             retryAfterSeconds?: number;
+        } | {
+            /** @constant */
+            type: "error";
+            /** @enum {integer} */
+            status: 500 | 502;
         } | {
             /** @enum {string} */
             type: "drop" | "end-session";
@@ -448,12 +454,15 @@ export interface components {
         ChaosRule: {
             /** @enum {string} */
             api?: "livevox" | "loudvoice";
-            /** @enum {string} */
-            method?: "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS" | "get" | "head" | "post" | "put" | "delete" | "patch" | "options";
+            /** @description A method, in any letter case. */
+            method?: string;
             /** @description An exact path or a pattern (* within a segment, ** for any number of segments); never /__admin or /__idp. */
             path?: string;
-            /** @description One of the API contracts' operationIds. */
-            operationId?: string;
+            /**
+             * @description One of the API contracts' operationIds (of an API this server answers; with `api`, one of that API's: 400 CHAOS_RULE_INVALID otherwise).
+             * @enum {string}
+             */
+            operationId?: "login" | "loginVersioned" | "ssoLogin" | "ssoLoginVersioned" | "validateSession" | "validateSessionVersioned" | "logout" | "logoutVersioned" | "changePassword" | "changePasswordVersioned" | "getSessionDetails" | "getSessionDetailsVersioned" | "listCallCenters" | "listCallCentersVersioned" | "listDiscussions" | "createDiscussion" | "upsertDiscussion" | "getDiscussion" | "updateDiscussion" | "deleteDiscussion" | "getDiscussionByReference" | "updateDiscussionByReference" | "deleteDiscussionByReference" | "listDiscussionComments" | "listDiscussionCommentsByDiscussionPath" | "listDiscussionCommentsByReference" | "listAuthors" | "createAuthor" | "getAuthor" | "updateAuthor" | "deleteAuthor" | "getAuthorByReference" | "updateAuthorByReference" | "deleteAuthorByReference" | "listAuthorSessions" | "startAuthorSession" | "deleteAuthorSession" | "listComments" | "createComment" | "upsertComment" | "getComment" | "updateComment" | "deleteComment" | "ping";
             action: components["schemas"]["ChaosAction"];
             probability?: number;
             times?: number | null;
@@ -650,10 +659,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Ignored (send {} to satisfy the Content-Type guard). */
         requestBody?: {
             content: {
                 /** @example {} */
-                "application/json": Record<string, never>;
+                "application/json": unknown;
             };
         };
         responses: {
@@ -748,7 +758,7 @@ export interface operations {
                 path?: string;
                 /** @description An HTTP status */
                 status?: number;
-                /** @description Arrived at or after this real time (ISO-8601 or epoch ms). */
+                /** @description Arrived at or after this real time (an RFC 3339 date-time with its offset, or epoch ms). */
                 since?: string;
                 /** @description Only entries recorded after this id (what a gate reads after noting the newest id). */
                 after?: number;

@@ -1,5 +1,11 @@
 import type { Clock } from '../core/ports.js';
 
+/**
+ * The last instant the clock reaches: past year 9999 an ISO-8601 time needs six digits and a sign (+010000-…), which
+ * no RFC 3339 date-time (the admin contract's `now`) can read.
+ */
+export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Why a clock change was refused. */
 export type ClockChangeError = 'CLOCK_BACKWARDS' | 'CLOCK_INVALID';
 
@@ -57,7 +63,7 @@ export class ControlledClock implements Clock {
   /** Moves the clock forward by `ms` (a non-negative safe integer). */
   advance(ms: number): ClockChangeError | null {
     if (!Number.isSafeInteger(ms) || ms < 0) return ms < 0 ? 'CLOCK_BACKWARDS' : 'CLOCK_INVALID';
-    if (!Number.isSafeInteger(this.now() + ms)) return 'CLOCK_INVALID';
+    if (this.now() + ms > LATEST_INSTANT) return 'CLOCK_INVALID';
     this.offset += ms;
     return null;
   }

@@ -82,13 +82,14 @@ return reply('ok', now_ms(), since)
 
 /**
  * ARGV: generation, since, instance, op (advance|set|mode), value. Moves the shared clock as ControlledClock does: never
- * back, never past the largest safe integer; a mode switch continues from the current instant.
+ * back, never past 9999-12-31T23:59:59.999Z (LATEST_INSTANT in src/runtime/clock.ts); a mode switch continues from the
+ * current instant.
  */
 export const CLOCK = `${PRELUDE}
 local since = tonumber(ARGV[2])
 local now = now_ms()
 local op, value = ARGV[4], ARGV[5]
-local MAX = 9007199254740991
+local MAX = 253402300799999
 if op == 'advance' then
   local ms = tonumber(value)
   if now + ms > MAX then return reply('CLOCK_INVALID', now, since) end
@@ -96,6 +97,7 @@ if op == 'advance' then
 elseif op == 'set' then
   local at = tonumber(value)
   if at < now then return reply('CLOCK_BACKWARDS', now, since) end
+  if at > MAX then return reply('CLOCK_INVALID', now, since) end
   offset = offset + (at - now)
 else
   if value == 'fixed' then start = now; offset = 0 else offset = now - redis_ms() end

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { ControlledClock } from '../../runtime/clock.js';
 import type { TestIdentityProvider } from '../../sso/test-identity-provider.js';
 import { contractsJson } from '../contracts-view.js';
@@ -59,6 +60,10 @@ export function registerHealthRoute(app: FastifyInstance, state: ServerState): v
 }
 
 
+const dateTimeFormat = fullFormats['date-time'] as { validate: (value: string) => boolean };
+/** RFC 3339 date-time, as ajv-formats reads JSON Schema's `date-time` (what openapi/admin.yaml says of `now`). */
+const isDateTime = (value: string): boolean => dateTimeFormat.validate(value);
+
 /** The clock as the admin API shows it. */
 const clockView = (clock: ControlledClock) => {
   const now = clock.now();
@@ -103,8 +108,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         if (typeof advanceMs !== 'number') return adminError(reply, 400, 'CLOCK_INVALID', 'advanceMs must be a non-negative integer');
         problem = await state.store.changeClock({ advanceMs });
       } else {
-        const at = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : Number.NaN;
-        if (Number.isNaN(at)) return adminError(reply, 400, 'CLOCK_INVALID', 'now must be an ISO-8601 date-time');
+        // Exactly what the admin contract's `format: date-time` admits (RFC 3339, with its offset: a time without
+        // one would be read in the server's own zone), checked by the same ajv-formats function the contract tests use.
+        const at = typeof now === 'string' && isDateTime(now) ? Date.parse(now) : Number.NaN;
+        if (Number.isNaN(at)) return adminError(reply, 400, 'CLOCK_INVALID', 'now must be an ISO-8601 date-time with its offset, e.g. 2026-01-05T11:00:00Z');
         problem = await state.store.changeClock({ at });
       }
       if (problem === 'CLOCK_BACKWARDS') return adminError(reply, 409, problem, 'The clock never goes backwards');

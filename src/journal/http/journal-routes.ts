@@ -2,6 +2,7 @@
 // DELETE /__admin/requests. Reading an entry judges it against its API's contract the first time (the contract is
 // loaded on the first read that needs it, never at start-up).
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { adminError, adminGuard } from '../../admin/http/admin-routes.js';
 import { judge, loadJudges } from '../journal-judges.js';
 import { MAX_READ_LIMIT, type JournalFilter, type RequestJournal } from '../journal.js';
@@ -14,6 +15,10 @@ export interface JournalRouteDeps {
   journal: RequestJournal;
   token: string | undefined;
 }
+
+const dateTimeFormat = fullFormats['date-time'] as { validate: (value: string) => boolean };
+/** RFC 3339 date-time, as ajv-formats reads JSON Schema's `date-time`. */
+const isDateTime = (value: string): boolean => dateTimeFormat.validate(value);
 
 const FILTERS = new Set(['limit', 'api', 'method', 'path', 'status', 'since', 'after', 'before']);
 
@@ -46,8 +51,9 @@ export function readJournalQuery(query: Record<string, unknown>): { filter: Jour
         filter.status = Number(raw);
         break;
       case 'since': {
-        const at = /^\d{1,16}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : Number.NaN;
-        if (Number.isNaN(at)) return { problem: 'since must be an ISO-8601 date-time or epoch milliseconds' };
+        // Epoch ms, or exactly what openapi/admin.yaml's `format: date-time` admits (RFC 3339 with its offset).
+        const at = /^\d{1,16}$/.test(raw) ? Number(raw) : isDateTime(raw) ? Date.parse(raw) : Number.NaN;
+        if (Number.isNaN(at)) return { problem: 'since must be an ISO-8601 date-time with its offset (e.g. 2026-01-05T09:00:00Z) or epoch milliseconds' };
         filter.sinceWallTime = at;
         break;
       }
