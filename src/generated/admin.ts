@@ -557,7 +557,10 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description Says "this is no cross-site form": a state change sends it, or Content-Type application/json (ADM-GUARD-CONTENT-TYPE). A client with no body to send sends this. */
+        IntentHeader: "1";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -655,7 +658,10 @@ export interface operations {
     reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Says "this is no cross-site form": a state change sends it, or Content-Type application/json (ADM-GUARD-CONTENT-TYPE). A client with no body to send sends this. */
+                "X-Session-Kit"?: components["parameters"]["IntentHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -797,7 +803,10 @@ export interface operations {
     clearRequests: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Says "this is no cross-site form": a state change sends it, or Content-Type application/json (ADM-GUARD-CONTENT-TYPE). A client with no body to send sends this. */
+                "X-Session-Kit"?: components["parameters"]["IntentHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -920,7 +929,10 @@ export interface operations {
     clearChaos: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Says "this is no cross-site form": a state change sends it, or Content-Type application/json (ADM-GUARD-CONTENT-TYPE). A client with no body to send sends this. */
+                "X-Session-Kit"?: components["parameters"]["IntentHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -941,7 +953,10 @@ export interface operations {
     removeChaosRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Says "this is no cross-site form": a state change sends it, or Content-Type application/json (ADM-GUARD-CONTENT-TYPE). A client with no body to send sends this. */
+                "X-Session-Kit"?: components["parameters"]["IntentHeader"];
+            };
             path: {
                 id: string;
             };
