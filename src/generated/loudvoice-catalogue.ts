@@ -585,6 +585,15 @@ export const rules = [
     }
   },
   {
+    "id": "LDV-COMMENT-TOKEN-FALSE-MEANS-NONE",
+    "rule": "In a comment write (POST and PUT /loudvoice/comments.json, PUT /loudvoice/comments/{comment_token}.json), comment_token and parent_comment_token may be the JSON value false, read as \"no token\" like \"\" and null: a PUT with \"comment_token\": false creates (or finds by comment_reference) rather than updates, and a \"parent_comment_token\": false comment is top level. Any other non-string value stays refused (400 NODE_INVALID).",
+    "operation": null,
+    "provenance": {
+      "grade": "observed",
+      "source": "oneall/loudvoice-comment-system-wordpress v1.1, commit cf931afc8a1f2bd7598a416784c7b8b1641a86b0, loudvoice-comment-system/includes/synchronize.php (comment export, lines 481-542): $comment_token = oa_loudvoice_get_token_for_commentid($commentid) and, for a reply, $parent_comment_token = oa_loudvoice_get_token_for_commentid($wp_comment->comment_parent), sent as 'comment_token' and 'parent_comment_token' in the PUT /loudvoice/comments.json body through json_encode; loudvoice-comment-system/includes/toolbox.php line 203: that function returns false for a comment never synchronized, so json_encode writes \"comment_token\": false. https://github.com/oneall/loudvoice-comment-system-wordpress/blob/cf931afc8a1f2bd7598a416784c7b8b1641a86b0/loudvoice-comment-system/includes/synchronize.php#L481"
+    }
+  },
+  {
     "id": "LDV-PAGINATION-PARAMS",
     "rule": "Lists take page (1-based, default 1), entries_per_page (default 250, at most 500) and order_direction (asc|desc, default asc): a page holds at most entries_per_page entries and never more than 500.",
     "operation": null,

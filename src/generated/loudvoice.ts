@@ -285,6 +285,8 @@ export interface components {
         Token: string;
         /** @description A reference to another object by token in a request body. The empty string and null both mean "none" (e.g. a top-level comment has parent_comment_token ""). */
         OptionalTokenRef: components["schemas"]["Token"] | string | null;
+        /** @description An optional token reference as the WordPress plugin sends it: a token, or "", null or false for none (LDV-COMMENT-TOKEN-FALSE-MEANS-NONE: PHP's false from a failed token lookup, json_encoded). */
+        PluginTokenRef: components["schemas"]["OptionalTokenRef"] | false;
         /** @description A fully qualified http(s) URL; the empty string and null both mean "no URL" (stored and returned as null). The pattern is the whole definition, the server's check included: scheme http or https (any case), "://", optional user info, a host (a name in any script, or an IP literal; never empty, so "http://" is refused), an optional port, then anything without spaces or control characters. It is an IRI rather than an ASCII URI (RFC 3986, `format: uri`), so that a host such as bücher.example is accepted. */
         UrlOrNone: string | null;
         /** @description An email address; the empty string and null both mean "no email" (stored and returned as null). The pattern pins down what `format: email` leaves to each validator: the ASCII dot-atom form with a dot in the domain (so user@localhost is refused), which every validator's email format accepts and the server checks with the same expression. The local part takes every RFC 5322 atext character, backquote and `$` included: ajv-formats' email (this project's reference checker) accepts them, so the server does too (a third-party tester whose checker refuses them reads `format: email` more narrowly than the reference; test/robustness/contract-agreement pins both sides). */
@@ -737,12 +739,12 @@ export interface components {
         };
         /** @description Writable comment fields. Unknown fields (realm, allow_create_comment_reference, allow_duplicate_comments, date_last_update, date_creation, votes, author.ip_address) are ignored. */
         CommentFields: {
-            /** @description PUT /loudvoice/comments.json only: the comment to update; "" or null = none. */
-            comment_token?: components["schemas"]["OptionalTokenRef"];
+            /** @description PUT /loudvoice/comments.json only: the comment to update; "", null or false = none (LDV-COMMENT-TOKEN-FALSE-MEANS-NONE). */
+            comment_token?: components["schemas"]["PluginTokenRef"];
             /** @description Your identifier for the comment, unique among comments. */
             comment_reference?: string | null;
-            /** @description The comment replied to; "" or null = top level. */
-            parent_comment_token?: components["schemas"]["OptionalTokenRef"];
+            /** @description The comment replied to; "", null or false = top level (LDV-COMMENT-TOKEN-FALSE-MEANS-NONE). */
+            parent_comment_token?: components["schemas"]["PluginTokenRef"];
             /** @description comment_reference of the comment replied to; "" or null = none. parent_comment_token wins when both are set. */
             parent_comment_reference?: string | null;
             text?: string;

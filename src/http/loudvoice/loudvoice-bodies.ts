@@ -156,9 +156,9 @@ function commentAuthor(node: NodeReader): CommentAuthorInput | undefined {
 function commentFields(node: NodeReader, write: boolean): CommentFieldsInput {
   const authorNode = node.object('author', write);
   return defined({
-    commentToken: node.tokenRef('comment_token'),
+    commentToken: node.pluginTokenRef('comment_token'),
     commentReference: node.nullableString('comment_reference', true),
-    parentCommentToken: node.tokenRef('parent_comment_token'),
+    parentCommentToken: node.pluginTokenRef('parent_comment_token'),
     parentCommentReference: node.nullableString('parent_comment_reference', true),
     text: write ? node.requiredString('text') : node.string('text'),
     ipAddress: node.nullableString('ip_address', true),

@@ -135,6 +135,17 @@ export class NodeReader {
     return value.toLowerCase();
   }
 
+  /**
+   * A token reference as the WordPress plugin sends it: false also means none (LDV-COMMENT-TOKEN-FALSE-MEANS-NONE, PHP's
+   * false from a failed lookup, json_encoded); true or any other non-token stays refused.
+   */
+  pluginTokenRef(key: string): string | null | undefined {
+    const value = this.node[key];
+    if (value === false) return null;
+    if (value !== undefined && value !== null && value !== '' && (typeof value !== 'string' || !isUuid(value))) return this.invalid(key, 'a UUID, an empty string, null or false is expected');
+    return this.tokenRef(key);
+  }
+
   /** A URL field: "" and null mean none (null); otherwise a fully qualified http(s) URL. */
   url(key: string): string | null | undefined {
     const value = this.node[key];
