@@ -2,50 +2,20 @@
 // through parseArgs) and `startMock()` (an options object in an integrator's test) both come here, so a mock started
 // in a test process is configured, refused and defaulted exactly as the command line's.
 import { isIP } from 'node:net';
-import { checkFixtures, DEFAULT_FIXTURES_PATH, loadFixtures, type Fixtures } from '../config/fixtures.js';
+import { checkFixtures, DEFAULT_FIXTURES_PATH, loadFixtures } from '../config/fixtures.js';
 import { FAULTS, isFaultName, type FaultName } from '../core/faults.js';
 import { isVariantName, VARIANTS, type VariantName } from '../core/variants.js';
 import { parseLatency, type LatencyRange } from '../chaos/chaos-rules.js';
 import type { CorsConfig } from '../admin/http/cors.js';
 import type { RedisStoreOptions } from '../store/redis-store.js';
-import { DEFAULT_CONFIG, type ApiSelection, type AppConfig } from './app.js';
+import { DEFAULT_CONFIG, type AppConfig } from './app.js';
+import type { ServeOptions } from './serve-options.js';
+
+export type { ServeOptions } from './serve-options.js';
 
 /** A serve option that cannot be used as given; the CLI reports it as a usage error (exit 2). */
 export class ServeOptionError extends Error {
   override name = 'ServeOptionError';
-}
-
-/**
- * The options of `session-kit serve`, one field per flag (`--journal-size` is `journalSize`, `--no-admin` is
- * `admin: false`, `--no-journal` is `journal: false`). Text is accepted wherever the flag takes text.
- */
-export interface ServeOptions {
-  host?: string;
-  port?: number | string;
-  api?: ApiSelection;
-  /** A fixture file's path, or the fixtures themselves (checked against fixtures/fixtures.schema.json). */
-  fixtures?: string | Fixtures | object;
-  clock?: 'system' | 'fixed';
-  /** Where a fixed clock starts: ISO-8601 text, a Date or epoch ms. */
-  clockStart?: string | Date | number;
-  adminToken?: string;
-  admin?: boolean;
-  allowedHosts?: string[];
-  bodyLimit?: number | string;
-  latency?: number | string;
-  state?: string;
-  stateInterval?: number | string;
-  store?: string;
-  logLevel?: string;
-  logRequests?: boolean;
-  journalSize?: number | string;
-  journal?: boolean;
-  journalFile?: string;
-  /** `true` or `'*'` for any origin, else an origin or a comma-separated list of origins. */
-  cors?: string | true;
-  faults?: string[];
-  variants?: string[];
-  enableTestFaults?: boolean;
 }
 
 /** The checked options: what buildApp takes, and what starting and the banner need besides. */

@@ -4,7 +4,10 @@
 // warning on Node 20), `npx session-kit --version`, `serve`, `conformance` against that server (CONFORMS, with
 // --junit, --json and --report written where asked, the JUnit valid for xmllint, no deprecation warning), `proxy`
 // (Prism in front of it) and the package's own `npm start` work; SIGTERM to npx or npm leaves no process and a saved
-// state; a TypeScript project imports the contracts' types from session-kit/livevox and session-kit/loudvoice.
+// state; a TypeScript project imports the contracts' types from session-kit/livevox and session-kit/loudvoice, and
+// startMock's types from session-kit; an integrator's vitest-free node:test file runs the mock in its own process
+// (`import { startMock } from 'session-kit'`): login, two idle hours, the 401, verify, and a wrong count that names
+// a near miss.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +96,11 @@ describe('npm pack', () => {
       'dist/ui/console.css',
       'openapi/livevox-session.yaml',
       'openapi/loudvoice.yaml',
+      'openapi/admin.yaml',
+      'dist/admin/http/start-mock.js',
+      'dist/admin/http/start-mock.d.ts',
+      'dist/generated/admin.d.ts',
+      'docs/in-process.md',
       'fixtures/default.json',
       'fixtures/fixtures.schema.json',
       'conformance/vitest.kit.config.ts',
@@ -107,6 +115,44 @@ describe('npm pack', () => {
     expect(unwanted).toEqual([]);
     const allowed = /^(package\.json|README\.md|LICENSE|bin\/|dist\/|src\/certify\/|src\/generated\/[\w-]+-catalogue\.ts$|openapi\/|fixtures\/|conformance\/|docs\/)/;
     expect(packedFiles.filter((f) => !allowed.test(f))).toEqual([]);
+  });
+});
+
+describe('startMock from the installed package, in an integrator\'s node:test file (no vitest)', () => {
+  it('logs in, sees the 401 after two idle hours, verifies the login, and a wrong count names a near miss', () => {
+    writeFileSync(
+      join(project, 'mock.test.mjs'),
+      [
+        "import assert from 'node:assert/strict';",
+        "import { after, before, test } from 'node:test';",
+        "import { startMock } from 'session-kit';",
+        'let mock;',
+        'before(async () => { mock = await startMock(); });',
+        'after(() => mock.close());',
+        "test('two idle hours end a LiveVox session', async () => {",
+        `  const login = await fetch(\`\${mock.livevoxUrl}/session/login\`, { method: 'POST', headers: { 'LV-Access': '${DEMO.token1}', 'Content-Type': 'application/json' }, body: JSON.stringify(${JSON.stringify(DEMO.user)}) });`,
+        '  assert.equal(login.status, 200);',
+        '  const { sessionId } = await login.json();',
+        "  await mock.clock.advance('2h');",
+        "  const details = await fetch(`${mock.livevoxUrl}/session/details`, { headers: { 'LV-Session': sessionId } });",
+        '  assert.equal(details.status, 401);',
+        "  await mock.verify({ operationId: 'login' }, { times: 1 });",
+        '});',
+        "test('a wrong count fails naming a near miss', async () => {",
+        "  await fetch(`${mock.livevoxUrl}/session/v7.0/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });",
+        "  await assert.rejects(mock.verify({ operationId: 'login' }, { times: 2 }), (error) => {",
+        "    assert.match(error.message, /expected 2 request\\(s\\) matching \\{\"operationId\":\"login\"\\}, found 1/);",
+        "    assert.match(error.message, /near misses:[\\s\\S]*POST \\/session\\/v7\\.0\\/login -> 404[\\s\\S]*the nearest is v6\\.0/);",
+        "    assert.match(error.message, /GET \\/session\\/details -> 401 \\(getSessionDetails\\)[^\\n]*: operationId is getSessionDetails, not login/);",
+        '    return true;',
+        '  });',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const result = run(process.execPath, ['--test', 'mock.test.mjs'], project);
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toMatch(/# pass 2\n# fail 0/);
   });
 });
 
@@ -222,6 +268,13 @@ describe('the tarball, installed into an empty folder with production dependenci
         "export const login: components['schemas']['LoginRequest'] = { clientName: 'DEMO', userName: 'demo.user', password: 'Demo-Pass-1' };",
         "export type Login = paths['/session/login']['post'];",
         "export type AuthorSessions = LoudVoicePaths['/loudvoice/authors/sessions.json']['put'];",
+        "import { startMock, type Mock, type JournalEntry } from 'session-kit';",
+        "import type { components as Admin } from 'session-kit/admin';",
+        "export const started: Promise<Mock> = startMock({ clock: 'fixed', journalSize: 50 });",
+        "export const verdictOf = (e: JournalEntry): Admin['schemas']['JournalEntry']['verdict'] => e.verdict;",
+        '// startMock takes the options of serve, typed: an unknown option is an error.',
+        '// @ts-expect-error',
+        "export const wrong = startMock({ jornalSize: 5 });",
         '// The types are real, not any: a path the contract lacks is an error.',
         '// @ts-expect-error',
         "export type Missing = paths['/no/such/path'];",

@@ -10,7 +10,8 @@ import type { Fixtures } from '../../config/fixtures.js';
 import { nearMissLine } from '../../contract/near-miss.js';
 import type { components, operations } from '../../generated/admin.js';
 import { buildApp } from '../../http/app.js';
-import { serveSettings, type ServeOptions } from '../../http/serve-config.js';
+import { serveSettings } from '../../http/serve-config.js';
+import type { ServeOptions } from '../../http/serve-options.js';
 import { ControlledClock } from '../../runtime/clock.js';
 import { cryptoIds } from '../../runtime/ids.js';
 import { TestIdentityProvider } from '../../sso/test-identity-provider.js';
@@ -269,5 +270,5 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   };
 }
 
-export type { ServeOptions } from '../../http/serve-config.js';
+export type { ServeOptions } from '../../http/serve-options.js';
 export type { Fixtures } from '../../config/fixtures.js';
