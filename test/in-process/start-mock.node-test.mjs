@@ -24,6 +24,12 @@ test('a LiveVox session ends after two idle hours, and the journal proves the cl
   await mock.verify({ operationId: 'login' }, { times: 1 });
 });
 
+test('the console is served from the build (dist/ui), as an installed package serves it', async () => {
+  const page = await fetch(`${mock.url}/__admin/ui`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+});
+
 test('a wrong count fails with a message that names a near miss', async () => {
   await fetch(`${mock.livevoxUrl}/session/v7.0/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   await assert.rejects(mock.verify({ operationId: 'login' }, { times: 2 }), /near misses:[\s\S]*\/session\/v7\.0\/login[\s\S]*the nearest is v6\.0/);

@@ -138,6 +138,6 @@ describe('startMock', () => {
     const root = resolve(import.meta.dirname, '../..');
     const run = spawnSync(process.execPath, ['--test', 'test/in-process/start-mock.node-test.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 2\n# fail 0/);
+    expect(run.stdout).toMatch(/# pass 3\n# fail 0/);
   });
 });
