@@ -58,7 +58,7 @@ interface Block {
 }
 
 /** The shell blocks of a page, with the `not run` marker right above each, if any. */
-export function shellBlocks(page: string, text: string): Block[] {
+function shellBlocks(page: string, text: string): Block[] {
   const lines = text.split('\n');
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -151,7 +151,7 @@ describe('the shell blocks of README.md and docs/', () => {
   for (const page of PAGES) {
     const blocks = all.filter((b) => b.page === page && b.notRun === undefined);
     if (blocks.length === 0) continue;
-    it(`${page}: every block runs and exits 0`, async (context) => {
+    it(`${page}: every block runs and exits 0`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'shell-blocks-'));
       folders.push(dir);
       const shim = join(dir, '.shim');
@@ -189,7 +189,6 @@ describe('the shell blocks of README.md and docs/', () => {
         report.push(`${where}: ran, exit 0, ${answers.length} curl answer(s)`);
       }
       console.log(report.join('\n'));
-      void context;
     }, 240_000);
   }
 });
