@@ -11,12 +11,12 @@
 //   (what a vendor's CI secrets would hold for the mock standing in as the deployment).
 // - The integrator's `npm test` is a stand-in client in the folder that makes valid LiveVox and LoudVoice calls.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { freePort, writeNpxShim } from '../helpers/cli-shims.js';
 import { assertHar12 } from '../helpers/har.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -58,22 +58,13 @@ afterAll(() => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** A fresh folder with the npx shim and the stand-in client; and how to run one shell step there. */
 async function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'ci-recipe-'));
   folders.push(dir);
   const bin = join(dir, '.shim');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\nif [ "$1" = session-kit ]; then shift; exec "${process.execPath}" "${join(root, 'bin/session-kit.js')}" "$@"; fi\necho "npx shim: only session-kit is provided" >&2; exit 127\n`);
-  chmodSync(join(bin, 'npx'), 0o755);
+  writeNpxShim(bin);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-client', private: true, type: 'module', scripts: { test: 'node client.mjs' } }));
   writeFileSync(join(dir, 'client.mjs'), CLIENT);
   const port = String(await freePort());
