@@ -16,21 +16,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { freePort, writeNpxShim } from '../helpers/cli-shims.js';
+import { freePort, writeNpxShim, FIXTURE_SECRETS } from '../helpers/cli-shims.js';
 import { assertHar12 } from '../helpers/har.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const doc = readFileSync(join(root, 'docs/ci.md'), 'utf8');
 const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Record<string, any>);
 
-/** What the recipes' secrets hold for the mock standing in as the deployment (fixtures/default.json). */
-const SECRETS: Record<string, string> = {
-  LV_TOKEN_1: '11111111-1111-4111-8111-111111111111',
-  LV_TOKEN_2: '22222222-2222-4222-8222-222222222222',
-  LV_USER_PASSWORD: 'Demo-Pass-1',
-  LOUDVOICE_PUBLIC_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
-  LOUDVOICE_PRIVATE_KEY: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
-};
+/** What the recipes' secrets hold for the mock standing in as the deployment. */
+const SECRETS = FIXTURE_SECRETS;
 
 /** The integrator's client tests, standing in: valid calls of both APIs, at the URLs the recipe gives. */
 const CLIENT = `

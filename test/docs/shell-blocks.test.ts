@@ -20,21 +20,15 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, writeCliShims } from '../helpers/cli-shims.js';
+import { freePort, writeCliShims, FIXTURE_SECRETS } from '../helpers/cli-shims.js';
 import { startCommand, type StartedCommand } from '../helpers/spawn-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const PAGES = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 
-/** The default fixtures' credentials: what a vendor's secrets would hold for the mock standing in as the deployment. */
-const SECRETS: Record<string, string> = {
-  LV_TOKEN_1: '11111111-1111-4111-8111-111111111111',
-  LV_TOKEN_2: '22222222-2222-4222-8222-222222222222',
-  LV_USER_PASSWORD: 'Demo-Pass-1',
-  LOUDVOICE_PUBLIC_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
-  LOUDVOICE_PRIVATE_KEY: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
-};
+/** What the recipes' secrets hold for the mock standing in as the deployment. */
+const SECRETS = FIXTURE_SECRETS;
 const targetFile = (baseUrl: string) => ({
   name: 'my deployment',
   baseUrl,

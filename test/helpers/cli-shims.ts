@@ -36,3 +36,12 @@ export function writeCliShims(dir: string): void {
   );
   script(dir, 'npm', `#!/bin/sh\nif [ "$1" = start ]; then shift; [ "$1" = -- ] && shift; exec session-kit serve "$@"; fi\necho "npm shim: only 'npm start' is provided here" >&2; exit 127\n`);
 }
+
+/** The default fixtures' credentials (fixtures/default.json), as the docs' recipes name them in a vendor's secrets. */
+export const FIXTURE_SECRETS: Readonly<Record<string, string>> = {
+  LV_TOKEN_1: '11111111-1111-4111-8111-111111111111',
+  LV_TOKEN_2: '22222222-2222-4222-8222-222222222222',
+  LV_USER_PASSWORD: 'Demo-Pass-1',
+  LOUDVOICE_PUBLIC_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+  LOUDVOICE_PRIVATE_KEY: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+};
