@@ -1,4 +1,4 @@
-// Prints the two tables of README.md's "The kit proves its power" section (`npm run kit:faults`, about 3 minutes):
+// Prints the two tables of docs/kit.md's "The kit proves its power" section (`npm run kit:faults`, about 3 minutes):
 // every test-only fault with the deciding rule a default run names when the variants are on, and every legitimate
 // variant with the verdict and the non-deciding rules where it shows. It runs the same matrix as npm test.
 import { FAULTS } from '../src/core/faults.js';

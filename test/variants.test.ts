@@ -77,7 +77,7 @@ const data = (json: any) => json.response.result.data;
 
 describe('the variants table', () => {
   it('names every variant with what it changes and the rules it exercises', () => {
-    expect(Object.keys(VARIANTS)).toHaveLength(23);
+    expect(Object.keys(VARIANTS)).toHaveLength(24);
     for (const [name, v] of Object.entries(VARIANTS)) {
       expect(isVariantName(name)).toBe(true);
       expect(v.what.length).toBeGreaterThan(10);
@@ -103,6 +103,23 @@ describe('the variants table', () => {
       if (faults.size === 0) expect(data(put.json).author_session.ip_address).toBeNull();
       else expect(data(put.json).author_session.author_session_token).toEqual(expect.any(String));
     }
+  });
+});
+
+describe('livevox-authorization-403', () => {
+  it('answers every LiveVox Authorization error with 403, other errors as before', async () => {
+    const s = await server(['livevox-authorization-403']);
+    const noAccess = await s.lv('POST', '/session/login', {}, DEMO.user);
+    const wrong = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, { ...DEMO.user, password: 'wrong-password-1' });
+    const noSession = await s.lv('GET', '/session/details');
+    const malformed = await s.lv('POST', '/session/login', { 'lv-access': DEMO.token1 }, { clientName: 'DEMO' });
+    expect([noAccess.statusCode, wrong.statusCode, noSession.statusCode, malformed.statusCode]).toEqual([403, 403, 403, 400]);
+    expect(noAccess.json().code).toBe(10001);
+  });
+
+  it('control: 401 without the variant', async () => {
+    const s = await server();
+    expect((await s.lv('POST', '/session/login', {}, DEMO.user)).statusCode).toBe(401);
   });
 });
 

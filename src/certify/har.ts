@@ -1,13 +1,10 @@
 // The run's exchanges as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), so any HAR viewer (browsers'
 // developer tools, Charles, Fiddler) opens the evidence. session-kit's own fields start with `_`, as the spec allows
 // for custom fields: `_id` (what failures reference), `_test`, `_file`, `_api`.
+import { queryPairs, type HarPair } from '../journal/har.js';
 import type { ExchangeRecord } from './exchange-record.js';
 
-/** One HAR name/value pair. */
-export interface HarPair {
-  name: string;
-  value: string;
-}
+export type { HarPair };
 
 /** One HAR entry, with session-kit's custom fields. */
 export interface HarEntry {
@@ -52,26 +49,8 @@ export interface Har {
 const pairs = (list: [string, string][]): HarPair[] => list.map(([name, value]) => ({ name, value }));
 const header = (list: [string, string][], name: string) => list.find(([n]) => n.toLowerCase() === name)?.[1];
 
-function queryOf(url: string): HarPair[] {
-  const q = url.indexOf('?');
-  if (q < 0) return [];
-  // Markers (`«secret:…»`) are not percent-encoded, so the query is split by hand instead of through URL.
-  return url
-    .slice(q + 1)
-    .split('&')
-    .filter(Boolean)
-    .map((part) => {
-      const eq = part.indexOf('=');
-      const decode = (s: string) => {
-        try {
-          return decodeURIComponent(s.replaceAll('+', ' '));
-        } catch {
-          return s;
-        }
-      };
-      return eq < 0 ? { name: decode(part), value: '' } : { name: decode(part.slice(0, eq)), value: decode(part.slice(eq + 1)) };
-    });
-}
+/** The query of a URL as HAR pairs (markers such as `«secret:…»` are not percent-encoded: split by hand). */
+const queryOf = (url: string): HarPair[] => (url.includes('?') ? queryPairs(url.slice(url.indexOf('?') + 1)) : []);
 
 /** One recorded exchange as a HAR entry. */
 export function harEntry(e: ExchangeRecord): HarEntry {

@@ -85,11 +85,20 @@ async function probeLiveVox(target: Target, url: string, note: (cap: keyof Capab
     const session = { 'LV-Session': sessionId };
     // Present when a live user session reads it (200), or is refused as unauthenticated although it is live (401: a
     // defect the LV-Session rules must see). Anything else (404, or 403 for the user's role) leaves it out.
-    const offered = (status: number) => status === 200 || status === 401;
-    const details = await call(url, 'GET', '/session/details', session);
-    note('sessionDetails', offered(details.status), `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
-    const centers = await call(url, 'GET', '/configuration/v6.0/callCenters', session);
-    note('callCenters', offered(centers.status), `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
+    // A 403 is either the user's role or an Authorization error of a target that answers those with 403 (the docs
+    // name no status): asked again with the login's LV-Access too, an operation that exists answers 200, and the
+    // refusal without it is the defect the LV-Session rules must see.
+    const offered = async (path: string): Promise<{ present: boolean; status: number }> => {
+      const res = await call(url, 'GET', path, session);
+      if (res.status === 200 || res.status === 401) return { present: true, status: res.status };
+      if (res.status !== 403) return { present: false, status: res.status };
+      const withAccess = await call(url, 'GET', path, { ...session, 'LV-Access': primary.apiTokens[0]! });
+      return { present: withAccess.status === 200, status: res.status };
+    };
+    const details = await offered('/session/details');
+    note('sessionDetails', details.present, `no session details operation (GET /session/details is session-kit's design; it answered ${details.status} here)`);
+    const centers = await offered('/configuration/v6.0/callCenters');
+    note('callCenters', centers.present, `no Configuration API callCenters read for the primary user (it answered ${centers.status} here)`);
     await call(url, 'DELETE', `/session/logout/${encodeURIComponent(sessionId)}`);
   } else {
     // The login broke its own rule (LVX-LOGIN-SUCCESS decides that); the operations behind it cannot be probed.

@@ -9,6 +9,10 @@ export const VARIANTS = {
     what: 'LiveVox error bodies use another numbering (catalogue code - 9000) and other wording',
     rules: ['LVX-ERROR-CODES'],
   },
+  'livevox-authorization-403': {
+    what: 'every LiveVox Authorization error (a refused LV-Access, wrong credentials, a missing or dead LV-Session) answers 403 instead of 401',
+    rules: ['LVX-AUTH-ERROR-401'],
+  },
   'livevox-login-201': {
     what: 'a successful login (password or SSO) answers 201 Created instead of 200; everything else unchanged',
     rules: ['LVX-LOGIN-SUCCESS'],

@@ -55,8 +55,11 @@ const STATUS_TEXT: Record<number, string> = {
 
 const pairs = (headers: Record<string, string>): HarPair[] => Object.entries(headers).map(([name, value]) => ({ name, value }));
 
-/** The query string as HAR's decoded pairs (a value that does not decode is kept as sent). */
-function queryPairs(query: string): HarPair[] {
+/**
+ * The query string (without `?`) as HAR's decoded pairs, split by hand so a value that does not decode (or a
+ * redaction marker) is kept as sent. The kit's evidence (src/certify/har.ts) reads queries the same way.
+ */
+export function queryPairs(query: string): HarPair[] {
   if (query === '') return [];
   const decode = (s: string) => {
     try {

@@ -11,26 +11,20 @@
 //   (what a vendor's CI secrets would hold for the mock standing in as the deployment).
 // - The integrator's `npm test` is a stand-in client in the folder that makes valid LiveVox and LoudVoice calls.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { freePort, writeNpxShim, FIXTURE_SECRETS } from '../helpers/cli-shims.js';
 import { assertHar12 } from '../helpers/har.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const doc = readFileSync(join(root, 'docs/ci.md'), 'utf8');
 const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Record<string, any>);
 
-/** What the recipes' secrets hold for the mock standing in as the deployment (fixtures/default.json). */
-const SECRETS: Record<string, string> = {
-  LV_TOKEN_1: '11111111-1111-4111-8111-111111111111',
-  LV_TOKEN_2: '22222222-2222-4222-8222-222222222222',
-  LV_USER_PASSWORD: 'Demo-Pass-1',
-  LOUDVOICE_PUBLIC_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
-  LOUDVOICE_PRIVATE_KEY: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
-};
+/** What the recipes' secrets hold for the mock standing in as the deployment. */
+const SECRETS = FIXTURE_SECRETS;
 
 /** The integrator's client tests, standing in: valid calls of both APIs, at the URLs the recipe gives. */
 const CLIENT = `
@@ -58,22 +52,13 @@ afterAll(() => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** A fresh folder with the npx shim and the stand-in client; and how to run one shell step there. */
 async function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'ci-recipe-'));
   folders.push(dir);
   const bin = join(dir, '.shim');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\nif [ "$1" = session-kit ]; then shift; exec "${process.execPath}" "${join(root, 'bin/session-kit.js')}" "$@"; fi\necho "npx shim: only session-kit is provided" >&2; exit 127\n`);
-  chmodSync(join(bin, 'npx'), 0o755);
+  writeNpxShim(bin);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-client', private: true, type: 'module', scripts: { test: 'node client.mjs' } }));
   writeFileSync(join(dir, 'client.mjs'), CLIENT);
   const port = String(await freePort());

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
- * Where the built console lives: `ui/` beside the compiled `http/` directory (dist/ui next to dist/http), so an
- * installed package finds it wherever it is installed. Running from the sources (src/http) this is src/ui, which
- * holds the sources and no bundle: the console is then reported as not built.
+ * Where the built console lives: `ui/` at the top of the compiled tree (dist/ui, two levels up from
+ * dist/admin/http), so an installed package finds it wherever it is installed. Running from the sources
+ * (src/admin/http) this is src/ui, which holds the sources and no bundle: the console is then reported as not built.
  */
-export const CONSOLE_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
+export const CONSOLE_DIR = fileURLToPath(new URL('../../ui/', import.meta.url));
 
 /** The files of the console, and their media types: nothing else under /__admin/ui is served. */
 const ASSETS = {

@@ -57,8 +57,11 @@ export function livevoxErrorBody(code: ErrorCode, detail?: Record<string, string
  * the catalogue generated from the contract.
  */
 export function liveVoxErrorSender(variants: VariantSet): SendLiveVoxError {
+  // Test-only variant livevox-authorization-403: every Authorization error is a 403 (the docs name no status).
+  const authorization403 = variants.has('livevox-authorization-403');
   return (reply, code, detail) => {
-    reply.code(errors[code].status);
+    const status = errors[code].status;
+    reply.code(authorization403 && status === 401 ? 403 : status);
     // A HEAD answer has no body (RFC 9110 section 9.3.2); Node would drop it on the wire, inject would not.
     return reply.request.method === 'HEAD' ? reply.send() : reply.send(livevoxErrorBody(code, detail, variants));
   };
