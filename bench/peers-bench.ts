@@ -16,18 +16,11 @@ import { join } from 'node:path';
 import type { Load } from './http-bench.js';
 import { fmt, type MachineNote } from './lib/machine.js';
 import { cpuTicksOf, freePort, probe, rssOf, startServer, stopServer, waitForQuiet, waitUntilAnswering, type ServerProcess } from './lib/processes.js';
-import { loadStubs, wiremockArgs, wiremockAvailability, type WiremockAvailability } from './lib/wiremock.js';
+import { loadStubs, resetRequestJournal, wiremockArgs, wiremockAvailability, type WiremockAvailability } from './lib/wiremock.js';
 import { loginSession, PEER_ROUTES, peerLoad, recordStubs, send, type PeerRoute } from './peers-stubs.js';
 
 /** The servers compared; the two WireMocks differ only in their request journal. */
 export type PeerTarget = 'session-kit' | 'session-kit --no-journal' | 'bare fastify' | 'wiremock' | 'wiremock --no-request-journal';
-
-/**
- * WireMock's journal is on by default, like session-kit's, but unbounded; ours keeps 1000 entries. Bounded the same
- * way, so the journal on both sides does the same work and WireMock's heap does not grow through the run (which would
- * slow it down round after round and flatter session-kit).
- */
-const WIREMOCK_JOURNAL_ENTRIES = 1000;
 
 /** The targets judged against each figure of issue 20. */
 export const PEER_TARGETS = {
@@ -114,6 +107,8 @@ interface TargetSpec {
   args: (port: number) => string[];
   /** The path polled for the first successful answer at start-up. */
   healthPath: string;
+  /** Run before every load, outside the timed window. */
+  beforeLoad?: (port: number) => Promise<void>;
 }
 
 const median = (values: number[]) => {
@@ -133,15 +128,19 @@ function targetSpecs(wiremock: WiremockAvailability): TargetSpec[] {
   ];
   if (wiremock.ok) {
     specs.push(
-      { name: 'wiremock', command: 'java', args: (port) => wiremockArgs(wiremock.jar, port, { journalEntries: WIREMOCK_JOURNAL_ENTRIES }), healthPath: '/__admin/health' },
-      { name: 'wiremock --no-request-journal', command: 'java', args: (port) => wiremockArgs(wiremock.jar, port, { journalEntries: null }), healthPath: '/__admin/health' },
+      // Its journal on, as by default (the like-for-like with ours on), and unbounded as by default; emptied before
+      // every load, as an integrator's tests do between tests, so its heap does not grow through the whole run (which
+      // would slow it down round after round and flatter session-kit). Ours is a ring of 1000 entries.
+      { name: 'wiremock', command: 'java', args: (port) => wiremockArgs(wiremock.jar, port, { requestJournal: true }), healthPath: '/__admin/health', beforeLoad: resetRequestJournal },
+      { name: 'wiremock --no-request-journal', command: 'java', args: (port) => wiremockArgs(wiremock.jar, port, { requestJournal: false }), healthPath: '/__admin/health' },
     );
   }
   return specs;
 }
 
 /** One autocannon load of `seconds` on a server, with the server's CPU time read from /proc before and after. */
-async function load(server: ServerProcess, request: Load, connections: number, seconds: number, round: number): Promise<PeerRound> {
+async function load(server: ServerProcess, spec: TargetSpec, request: Load, connections: number, seconds: number, round: number): Promise<PeerRound> {
+  await spec.beforeLoad?.(server.port);
   const cpuBefore = cpuTicksOf(server.pid);
   const result: Result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
@@ -173,11 +172,11 @@ async function load(server: ServerProcess, request: Load, connections: number, s
  * Loads a server in short rounds until two rounds in a row each improve by less than 3% on the round before (at
  * least three rounds), or the cap is reached.
  */
-async function warmUp(server: ServerProcess, request: Load, options: PeersBenchOptions): Promise<PeerWarmup> {
+async function warmUp(server: ServerProcess, spec: TargetSpec, request: Load, options: PeersBenchOptions): Promise<PeerWarmup> {
   const rates: number[] = [];
   const t0 = performance.now();
   for (;;) {
-    rates.push((await load(server, request, options.connections, options.warmupRoundSec, 0)).requestsPerSecond);
+    rates.push((await load(server, spec, request, options.connections, options.warmupRoundSec, 0)).requestsPerSecond);
     const n = rates.length;
     const gain = (i: number) => rates[i]! / rates[i - 1]! - 1;
     const stable = n >= 3 && gain(n - 1) < 0.03 && gain(n - 2) < 0.03;
@@ -246,7 +245,7 @@ export async function runPeersBench(
     for (const route of PEER_ROUTES.filter((r) => options.routes.includes(r.id))) {
       const expected = recorded.exchanges.find((e) => e.name === `${route.id} ${route.name}`)!.response;
       await setBareAnswer(server('bare fastify').port, expected.status, JSON.parse(expected.body));
-      const active: PeerTarget[] = [];
+      const active: TargetSpec[] = [];
       const byTarget = new Map<PeerTarget, PeerResult>();
       for (const spec of specs) {
         const result: PeerResult = { route: route.id, routeName: route.name, target: spec.name, rounds: [] };
@@ -258,16 +257,17 @@ export async function runPeersBench(
           console.log(`  ${route.id} ${route.name}, ${spec.name}: SKIPPED, ${skipped}`);
           continue;
         }
-        active.push(spec.name);
-        result.warmup = await warmUp(server(spec.name), peerLoad(route, lvSession.get(spec.name)!), options);
+        active.push(spec);
+        result.warmup = await warmUp(server(spec.name), spec, peerLoad(route, lvSession.get(spec.name)!), options);
         await waitForQuiet(pids);
         const w = result.warmup;
         console.log(`  ${route.id} ${route.name}, ${spec.name}: warm after ${w.seconds} s${w.stable ? '' : ' (cap reached, still improving)'}: ${w.roundsRequestsPerSecond.map((x) => fmt.int(x)).join(' → ')} req/s`);
       }
       for (let round = 1; round <= options.rounds; round++) {
         // The order flips every round, so a slow moment of the shared machine does not always hit the same server.
-        for (const target of round % 2 === 1 ? active : [...active].reverse()) {
-          const measured = await load(server(target), peerLoad(route, lvSession.get(target)!), options.connections, options.durationSec, round);
+        for (const spec of round % 2 === 1 ? active : [...active].reverse()) {
+          const target = spec.name;
+          const measured = await load(server(target), spec, peerLoad(route, lvSession.get(target)!), options.connections, options.durationSec, round);
           byTarget.get(target)!.rounds.push(measured);
           await waitForQuiet(pids);
           console.log(
@@ -275,7 +275,7 @@ export async function runPeersBench(
           );
         }
       }
-      for (const target of active) {
+      for (const { name: target } of active) {
         const result = byTarget.get(target)!;
         result.best = result.rounds.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
         result.rssBytes = rssOf(server(target).pid);
@@ -400,7 +400,7 @@ function render(results: PeerResult[], firstAnswers: FirstAnswer[], checks: Peer
     `Peers: ${options.connections} connections, warm-up rounds of ${options.warmupRoundSec} s until two in a row improve < 3% (cap ${options.warmupCapSec} s), then best of ${options.rounds} rounds of ${options.durationSec} s, servers taking turns; loopback, autocannon in the benchmark process`,
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.date}; ${options.buildNote}`,
     wiremock.ok
-      ? `wiremock: ${wiremock.jar.split('/').pop()} on ${wiremock.java}, defaults, journal bounded to ${WIREMOCK_JOURNAL_ENTRIES} entries like session-kit's (and a second one with --no-request-journal); stubs match method, path, credential header and body fields`
+      ? `wiremock: ${wiremock.jar.split('/').pop()} on ${wiremock.java}, its defaults (request journal on, emptied before each load), and a second one with --no-request-journal; stubs match method, path, credential header and body fields`
       : `wiremock: SKIPPED, ${wiremock.reason}`,
     'CPU: the server process (all threads: for WireMock the JVM, JIT and GC included), user + system from /proc/PID/stat; RSS: VmRSS after the route\'s rounds',
     '',

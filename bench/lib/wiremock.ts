@@ -37,10 +37,9 @@ export function wiremockAvailability(root: string): WiremockAvailability {
   return { ok: true, jar, java };
 }
 
-/** How a WireMock is run: with its request journal (bounded to `journalEntries`) or without one. */
+/** How a WireMock is run: with its request journal (its default) or with `--no-request-journal`. */
 export interface WiremockMode {
-  /** null: `--no-request-journal`; a number: the journal on, keeping at most that many entries. */
-  journalEntries: number | null;
+  requestJournal: boolean;
 }
 
 /**
@@ -48,8 +47,9 @@ export interface WiremockMode {
  * pool, no per-request logging without --verbose, the JVM's default heap), as an integrator would run it.
  */
 export function wiremockArgs(jar: string, port: number, mode: WiremockMode): string[] {
-  const journal = mode.journalEntries === null ? ['--no-request-journal'] : ['--max-request-journal-entries', String(mode.journalEntries)];
-  return ['-jar', jar, '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', ...journal];
+  // Not --max-request-journal-entries: WireMock 3.13 then counts the whole journal (a stream over every entry) on every
+  // request to trim it, a cost its default, unbounded journal does not have. Reset it between loads instead.
+  return ['-jar', jar, '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', ...(mode.requestJournal ? [] : ['--no-request-journal'])];
 }
 
 /** One exchange as an integrator records it from the real API (here: from session-kit) to stub it in WireMock. */
@@ -104,6 +104,12 @@ export async function loadStubs(port: number, stubs: StubMapping[]): Promise<voi
     const res = await fetch(`${admin}/mappings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stub), signal: AbortSignal.timeout(10_000) });
     if (res.status !== 201) throw new Error(`WireMock refused the stub "${stub.name}" (${res.status}): ${(await res.text()).slice(0, 300)}`);
   }
+}
+
+/** Empties WireMock's request journal (`DELETE /__admin/requests`), as an integrator's test does between tests. */
+export async function resetRequestJournal(port: number): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/__admin/requests`, { method: 'DELETE', signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`WireMock refused to reset its request journal (${res.status})`);
 }
 
 /** The value at a simple JSON path (`$.a.b`, no wildcards or filters) of a parsed body, as a string; undefined when absent. */

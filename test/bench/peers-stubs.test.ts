@@ -43,7 +43,7 @@ describe.skipIf(skip)('the WireMock stubs of bench:peers', () => {
     // Under CI=true a missing Java fails here instead of skipping: the comparison is published, so it must be checked.
     if (!availability.ok) throw new Error(`WireMock cannot run: ${availability.reason}`);
     wiremockPort = await freePort();
-    wiremock = spawn('java', wiremockArgs(availability.jar, wiremockPort, { journalEntries: 1000 }), { stdio: 'ignore' });
+    wiremock = spawn('java', wiremockArgs(availability.jar, wiremockPort, { requestJournal: true }), { stdio: 'ignore' });
     sessionKit = await startReference();
     sessionKitPort = Number(new URL(sessionKit.url).port);
     const recorded = await recordStubs(sessionKitPort);
