@@ -27,7 +27,7 @@ const LDV_BASIC = `Basic ${Buffer.from('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa:bbb
 const EXISTING_AUTHOR = 'USER-123456';
 
 /** A benchmarked request, before it is pointed at a server. */
-interface Load {
+export interface Load {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   headers: Record<string, string>;
