@@ -156,6 +156,39 @@ describe('startMock from the installed package, in an integrator\'s node:test fi
   });
 });
 
+describe('startMock from the installed package, in an integrator\'s vitest file', () => {
+  it('logs in, sees the 401 after two idle hours, verifies the login, and a wrong count names a near miss', () => {
+    // vitest comes with session-kit (the kit runs on it), so an integrator who installed the tarball can run it.
+    writeFileSync(
+      join(project, 'mock.vitest.test.mjs'),
+      [
+        "import { afterAll, beforeAll, expect, test } from 'vitest';",
+        "import { startMock } from 'session-kit';",
+        'let mock;',
+        'beforeAll(async () => { mock = await startMock(); });',
+        'afterAll(() => mock.close());',
+        "test('two idle hours end a LiveVox session', async () => {",
+        `  const login = await fetch(\`\${mock.livevoxUrl}/session/login\`, { method: 'POST', headers: { 'LV-Access': '${DEMO.token1}', 'Content-Type': 'application/json' }, body: JSON.stringify(${JSON.stringify(DEMO.user)}) });`,
+        '  expect(login.status).toBe(200);',
+        '  const { sessionId } = await login.json();',
+        "  await mock.clock.advance('2h');",
+        "  const details = await fetch(`${mock.livevoxUrl}/session/details`, { headers: { 'LV-Session': sessionId } });",
+        '  expect(details.status).toBe(401);',
+        "  await mock.verify({ operationId: 'login' }, { times: 1 });",
+        '});',
+        "test('a wrong count fails naming a near miss', async () => {",
+        "  await fetch(`${mock.livevoxUrl}/session/v7.0/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });",
+        "  await expect(mock.verify({ operationId: 'login' }, { times: 2 })).rejects.toThrow(/near misses:[\\s\\S]*POST \\/session\\/v7\\.0\\/login -> 404[\\s\\S]*the nearest is v6\\.0/);",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const result = run('npx', ['--no-install', 'vitest', 'run', 'mock.vitest.test.mjs', '--root', project], project);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests\s+\S*2 passed/);
+  });
+});
+
 describe('the tarball, installed into an empty folder with production dependencies only', () => {
   it('installs without an engine warning, and without the dev tools (typescript, tsx)', () => {
     expect(installOutput).not.toMatch(/EBADENGINE/);
