@@ -113,16 +113,17 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** The contracts a run is judged against, as the manifest names them. */
+const JUDGED_CONTRACTS = ['openapi/livevox-session.yaml', 'openapi/loudvoice.yaml'] as const;
+
 /** The identity of the kit: its version, and sha256 of its suites (a digest over each file's) and of both contracts. */
 export function kitFingerprint(kitRoot: string = root): Manifest['kit'] {
   const version = (JSON.parse(readFileSync(join(kitRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const files = suiteFiles(kitRoot).map((path) => ({ path, sha256: sha256(readFileSync(join(kitRoot, path))) }));
   // sha256sum's own line format, so `sha256sum` output of the same files, sorted, hashes to the same digest.
   const digest = sha256(files.map((f) => `${f.sha256}  ${f.path}\n`).join(''));
-  const contracts = readdirSync(join(kitRoot, 'openapi'))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => ({ path: `openapi/${f}`, sha256: sha256(readFileSync(join(kitRoot, 'openapi', f))) }));
+  // The two APIs' contracts, which the verdict was judged against (openapi/ also holds the admin API's own).
+  const contracts = JUDGED_CONTRACTS.map((path) => ({ path, sha256: sha256(readFileSync(join(kitRoot, path))) }));
   return { name: 'session-kit', version, suites: { sha256: digest, files }, contracts };
 }
 
