@@ -169,6 +169,9 @@ export function admitAdminRequest(facts: AdminRequestFacts, policy: AdminGuardPo
   return undefined;
 }
 
+/** Whether a request URL can reach a guarded route at all: a cheap test before the request's facts are gathered. */
+const mayRouteToAdmin = (url: string): boolean => url.includes('__') || url.includes('%');
+
 /** Facts of a fastify request, for `admitAdminRequest`. */
 const factsOf = (request: FastifyRequest): AdminRequestFacts => ({
   method: request.method,
@@ -185,6 +188,10 @@ const factsOf = (request: FastifyRequest): AdminRequestFacts => ({
  */
 export function registerAdminGuard(app: FastifyInstance, policy: AdminGuardPolicy): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    // This hook runs on every API request too: only a URL that can route to an admin or idp route pays for the
+    // facts (request.routeOptions builds an object per call). Such a URL holds `__` as written, or percent-escapes
+    // that fastify decodes while routing (`/%5F%5Fadmin/...`).
+    if (!mayRouteToAdmin(request.url)) return done();
     const refusal = admitAdminRequest(factsOf(request), policy);
     if (!refusal) return done();
     void reply.code(refusal.status).send({ code: refusal.code, message: refusal.message });
