@@ -1,50 +1,22 @@
 // The run's exchanges as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), so any HAR viewer (browsers'
 // developer tools, Charles, Fiddler) opens the evidence. session-kit's own fields start with `_`, as the spec allows
 // for custom fields: `_id` (what failures reference), `_test`, `_file`, `_api`.
-import { queryPairs, type HarPair } from '../journal/har.js';
+import { queryPairs, type HarDocument, type HarEntryBase, type HarPair } from '../journal/har.js';
 import type { ExchangeRecord } from './exchange-record.js';
 
 export type { HarPair };
 
-/** One HAR entry, with session-kit's custom fields. */
-export interface HarEntry {
-  startedDateTime: string;
-  time: number;
-  request: {
-    method: string;
-    url: string;
-    httpVersion: string;
-    cookies: HarPair[];
-    headers: HarPair[];
-    queryString: HarPair[];
-    postData?: { mimeType: string; text: string };
-    headersSize: number;
-    bodySize: number;
-  };
-  response: {
-    status: number;
-    statusText: string;
-    httpVersion: string;
-    cookies: HarPair[];
-    headers: HarPair[];
-    content: { size: number; mimeType: string; text: string };
-    redirectURL: string;
-    headersSize: number;
-    bodySize: number;
-  };
-  cache: Record<string, never>;
-  timings: { send: number; wait: number; receive: number };
-  comment?: string;
+/** One HAR entry, with session-kit's custom fields; the kit keeps every response body, so `content.text` is always there. */
+export interface HarEntry extends HarEntryBase {
+  response: HarEntryBase['response'] & { content: { text: string } };
   _id: string;
   _api: ExchangeRecord['api'];
   _file: string;
   _test: string;
 }
 
-/** A HAR 1.2 document. */
-export interface Har {
-  log: { version: '1.2'; creator: { name: string; version: string }; entries: HarEntry[]; comment?: string };
-}
+/** A HAR 1.2 document of a run's exchanges. */
+export type Har = HarDocument<HarEntry>;
 
 const pairs = (list: [string, string][]): HarPair[] => list.map(([name, value]) => ({ name, value }));
 const header = (list: [string, string][], name: string) => list.find(([n]) => n.toLowerCase() === name)?.[1];

@@ -10,41 +10,56 @@ export interface HarPair {
   value: string;
 }
 
-/** One HAR 1.2 entry, with the journal's id, operation, verdict and chaos note as custom `_sessionKit` fields. */
-export interface HarEntry {
+/** A HAR 1.2 request, as every archive session-kit writes has it (the journal's and the kit's evidence alike). */
+export interface HarRequest {
+  method: string;
+  url: string;
+  httpVersion: string;
+  cookies: HarPair[];
+  headers: HarPair[];
+  queryString: HarPair[];
+  postData?: { mimeType: string; text: string };
+  headersSize: number;
+  bodySize: number;
+}
+
+/** A HAR 1.2 response (`content.text` absent when there was no body). */
+export interface HarResponse {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  cookies: HarPair[];
+  headers: HarPair[];
+  content: { size: number; mimeType: string; text?: string };
+  redirectURL: string;
+  headersSize: number;
+  bodySize: number;
+}
+
+/** A HAR 1.2 entry's fields, before the custom `_` fields each archive adds. */
+export interface HarEntryBase {
   startedDateTime: string;
   time: number;
-  request: {
-    method: string;
-    url: string;
-    httpVersion: string;
-    cookies: never[];
-    headers: HarPair[];
-    queryString: HarPair[];
-    postData?: { mimeType: string; text: string };
-    headersSize: number;
-    bodySize: number;
-  };
-  response: {
-    status: number;
-    statusText: string;
-    httpVersion: string;
-    cookies: never[];
-    headers: HarPair[];
-    content: { size: number; mimeType: string; text?: string };
-    redirectURL: string;
-    headersSize: number;
-    bodySize: number;
-  };
+  request: HarRequest;
+  response: HarResponse;
   cache: Record<string, never>;
-  timings: { blocked: number; dns: number; connect: number; send: number; wait: number; receive: number; ssl: number };
+  /** send, wait and receive are required; the other phases are -1 when unknown. */
+  timings: { blocked?: number; dns?: number; connect?: number; send: number; wait: number; receive: number; ssl?: number };
+  comment?: string;
+}
+
+/** A HAR 1.2 document of some kind of entry. */
+export interface HarDocument<Entry extends HarEntryBase> {
+  log: { version: '1.2'; creator: { name: string; version: string }; entries: Entry[]; comment?: string };
+}
+
+/** One HAR 1.2 entry, with the journal's id, operation, verdict and chaos note as custom `_sessionKit` fields. */
+export interface HarEntry extends HarEntryBase {
   _sessionKit: Pick<JournalEntry, 'id' | 'api' | 'operation' | 'verdict' | 'chaos'> & { requestBodyTruncated: boolean; responseBodyTruncated: boolean };
 }
 
-/** A HAR 1.2 document. */
-export interface Har {
-  log: { version: '1.2'; creator: { name: string; version: string }; entries: HarEntry[]; comment?: string };
-}
+/** A HAR 1.2 document of journal entries. */
+export type Har = HarDocument<HarEntry>;
 
 /** Reason phrases of the statuses the two APIs answer (HAR wants one; the journal keeps only the number). */
 const STATUS_TEXT: Record<number, string> = {
