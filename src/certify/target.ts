@@ -1,6 +1,7 @@
 // What the conformance kit runs against: where each API is served, credentials (read from environment variables, never
 // from the file itself unless they are public test fixtures), and which capabilities the deployment offers. The file's
 // shape is conformance/targets/target.schema.json; docs/target-file.md explains every key.
+import { TargetError } from './target-error.js';
 import { readFileSync } from 'node:fs';
 import { jsonErrorLine, targetFileProblems } from './target-schema.js';
 
@@ -104,10 +105,7 @@ export interface ResolvedPrincipal {
   password: string;
 }
 
-/** A target that cannot be used, with the reason. */
-export class TargetError extends Error {
-  override name = 'TargetError';
-}
+export { TargetError };
 
 /** The environment variable through which the runner hands every suite file the same run tag. */
 export const RUN_TAG_ENV = 'SESSION_KIT_RUN_TAG';

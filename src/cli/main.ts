@@ -1,18 +1,49 @@
 import { readFileSync } from 'node:fs';
-import { TargetError } from '../certify/target.js';
+import { TargetError } from '../certify/target-error.js';
 import { FixtureError } from '../config/fixtures.js';
 import { StateFileError } from '../runtime/state-file.js';
 import { JournalFileError } from '../journal/journal-file.js';
-import { conformance, CONFORMANCE_HELP } from './conformance.js';
 import { CannotStartError } from './cannot-start.js';
-import { journal, JOURNAL_HELP } from './journal-check.js';
-import { proxy, PROXY_HELP } from './proxy.js';
-import { serve, SERVE_HELP } from './serve.js';
 import { UsageError } from './usage-error.js';
-import { verify, VERIFY_HELP } from './verify.js';
-import { replay, REPLAY_HELP } from './replay.js';
 
-const HELP = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
+// Each command's module is loaded only when that command runs: `serve` (npm start) then loads nothing of the kit
+// (vitest, the contracts' validator, the bundle code), which took about a tenth of its start-up time.
+type Env = NodeJS.ProcessEnv;
+const COMMANDS = {
+  serve: async (args: string[], env: Env) => void (await (await import('./serve.js')).serve(args, env)),
+  conformance: async (args: string[], env: Env) => (await import('./conformance.js')).conformance(args, env),
+  proxy: async (args: string[], env: Env) => void (await (await import('./proxy.js')).proxy(args, env)),
+  verify: async (args: string[]) => (await import('./verify.js')).verify(args),
+  replay: async (args: string[], env: Env) => (await import('./replay.js')).replay(args, env),
+  journal: async (args: string[], env: Env) => (await import('./journal-check.js')).journal(args, env),
+} satisfies Record<string, (args: string[], env: Env) => Promise<number | void>>;
+
+/** The whole help: the usage lines and every command's own help (which loads every command). */
+async function help(): Promise<string> {
+  const [serve, conformance, proxy, verify, replay, journal] = await Promise.all([
+    import('./serve.js'),
+    import('./conformance.js'),
+    import('./proxy.js'),
+    import('./verify.js'),
+    import('./replay.js'),
+    import('./journal-check.js'),
+  ]);
+  return `${USAGE}
+
+${serve.SERVE_HELP}
+
+${conformance.CONFORMANCE_HELP}
+
+${proxy.PROXY_HELP}
+
+${verify.VERIFY_HELP}
+
+${replay.REPLAY_HELP}
+
+${journal.JOURNAL_HELP}`;
+}
+
+const USAGE = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
 
 Usage:
   session-kit serve [options]        run the mock (npm start)
@@ -24,19 +55,8 @@ Usage:
   session-kit journal check [...]    CI gate: exit 1 when traffic in the mock's journal broke a contract
   session-kit journal har [...]      the journal (live, or a --journal-file) as HAR 1.2
   session-kit help                   this text
-  session-kit --version              the version of session-kit
+  session-kit --version              the version of session-kit`;
 
-${SERVE_HELP}
-
-${CONFORMANCE_HELP}
-
-${PROXY_HELP}
-
-${VERIFY_HELP}
-
-${REPLAY_HELP}
-
-${JOURNAL_HELP}`;
 
 /** The version in the package.json beside dist/ (or src/), the one npm installed. */
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,15 +65,12 @@ const version = (): string => (JSON.parse(readFileSync(new URL('../../package.js
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   try {
-    if (command === 'help' || command === '--help' || command === '-h') console.log(HELP);
+    if (command === 'help' || command === '--help' || command === '-h') console.log(await help());
     else if (command === '--version' || command === '-v' || command === 'version') console.log(version());
-    else if (command === 'serve') await serve(rest, process.env);
-    else if (command === 'conformance') process.exitCode = await conformance(rest, process.env);
-    else if (command === 'proxy') await proxy(rest, process.env);
-    else if (command === 'verify') process.exitCode = await verify(rest);
-    else if (command === 'replay') process.exitCode = await replay(rest, process.env);
-    else if (command === 'journal') process.exitCode = await journal(rest, process.env);
-    else if (command.startsWith('-')) await serve(argv, process.env);
+    else if (Object.hasOwn(COMMANDS, command)) {
+      const exitCode = await COMMANDS[command as keyof typeof COMMANDS](rest, process.env);
+      if (exitCode !== undefined) process.exitCode = exitCode;
+    } else if (command.startsWith('-')) await COMMANDS.serve(argv, process.env);
     else throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     // A target file's problem is one line naming the key and its path: the options were right, so no help hint.

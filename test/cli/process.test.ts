@@ -47,6 +47,17 @@ describe('session-kit serve, as a process', () => {
     }
   });
 
+  it('help prints the usage and every command\'s own help (each command is loaded only when it runs); an unknown command is exit 2', async () => {
+    const [help, unknown] = await Promise.all([runCli(['help']), runCli(['frobnicate'])]);
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/^session-kit: mock server and conformance kit/);
+    for (const section of ['session-kit serve:', 'session-kit conformance:', 'session-kit proxy:', 'session-kit verify BUNDLE:', 'session-kit replay BUNDLE', 'session-kit journal:']) {
+      expect(help.output).toContain(section);
+    }
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toBe('session-kit: unknown command "frobnicate"\nRun "session-kit help" for the options.\n');
+  });
+
   it('a bad --host is one clear line: not a host at all (exit 2), no such name or not this machine (exit 1)', async () => {
     const [malformed, unknown, foreign] = await Promise.all([
       runCli(['serve', '--port', '0', '--host', 'http://127.0.0.1']),
