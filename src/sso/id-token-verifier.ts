@@ -1,6 +1,8 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { LiveVoxSsoSeed } from '../core/livevox/model.js';
 import { BUILTIN_ISSUER, type TestIdentityProvider } from './test-identity-provider.js';
+
+type Jose = typeof import('jose');
 
 /** Why an ID token was refused, in words fit for the error message. */
 export type VerifyOutcome = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
@@ -11,14 +13,15 @@ export type VerifyOutcome = { ok: true; claims: Record<string, unknown> } | { ok
  */
 export class IdTokenVerifier {
   private readonly remoteKeySets = new Map<string, JWTVerifyGetKey>();
-  private readonly localKeys: JWTVerifyGetKey | undefined;
+  private localKeys: JWTVerifyGetKey | undefined;
 
-  constructor(builtin: TestIdentityProvider | undefined) {
-    this.localKeys = builtin ? createLocalJWKSet(builtin.jwks()) : undefined;
-  }
+  constructor(private readonly builtin: TestIdentityProvider | undefined) {}
 
   async verify(idToken: string, sso: LiveVoxSsoSeed, nowMs: number): Promise<VerifyOutcome> {
-    const keys = this.keysFor(sso);
+    // jose is loaded at the first SSO login, not at start-up (issue 20).
+    const jose = await import('jose');
+    const { jwtVerify, errors } = jose;
+    const keys = this.keysFor(sso, jose);
     if (!keys) return { ok: false, reason: 'no keys are configured for this issuer' };
     try {
       const { payload } = await jwtVerify(idToken, keys, {
@@ -33,22 +36,23 @@ export class IdTokenVerifier {
       if (typeof payload.iat !== 'number' || payload.iat > Math.floor(nowMs / 1000)) return { ok: false, reason: 'the ID token was issued in the future' };
       return { ok: true, claims: payload as Record<string, unknown> };
     } catch (error) {
-      return { ok: false, reason: describe(error) };
+      return { ok: false, reason: describe(error, errors) };
     }
   }
 
-  private keysFor(sso: LiveVoxSsoSeed): JWTVerifyGetKey | undefined {
+  private keysFor(sso: LiveVoxSsoSeed, jose: Jose): JWTVerifyGetKey | undefined {
     if (sso.jwksUri) {
       let keys = this.remoteKeySets.get(sso.jwksUri);
-      if (!keys) this.remoteKeySets.set(sso.jwksUri, (keys = createRemoteJWKSet(new URL(sso.jwksUri))));
+      if (!keys) this.remoteKeySets.set(sso.jwksUri, (keys = jose.createRemoteJWKSet(new URL(sso.jwksUri))));
       return keys;
     }
-    return sso.issuer === BUILTIN_ISSUER ? this.localKeys : undefined;
+    if (sso.issuer !== BUILTIN_ISSUER || !this.builtin) return undefined;
+    return (this.localKeys ??= jose.createLocalJWKSet(this.builtin.jwks()));
   }
 }
 
 /** A short reason that says which check failed without echoing the token. */
-function describe(error: unknown): string {
+function describe(error: unknown, errors: Jose['errors']): string {
   if (error instanceof errors.JWTExpired) return 'the ID token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return 'the ID token was issued by an issuer this client does not trust';

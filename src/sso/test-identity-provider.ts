@@ -1,6 +1,16 @@
-import { SignJWT, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
+import { webcrypto } from 'node:crypto';
+import type { JSONWebKeySet, JWK, JWTPayload } from 'jose';
 
-type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+type CryptoKey = webcrypto.CryptoKey;
+type JsonWebKey = webcrypto.JsonWebKey;
+const { subtle } = webcrypto;
+
+// The key is made and moved with the platform's WebCrypto; jose (tens of modules) is loaded only to sign a token,
+// so a server that never mints one never loads it (start-up time, issue 20).
+const ES256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+/** The fields of an EC JWK (RFC 7518 section 6.2): WebCrypto's export adds `ext` and `key_ops`, which a JWKS leaves out. */
+const ecJwk = ({ kty, crv, x, y, d }: JsonWebKey): JWK => ({ kty, crv, x, y, ...(d !== undefined ? { d } : {}) });
 
 /** The issuer of the built-in test identity provider; a client's SSO fixture names it to trust this provider. */
 export const BUILTIN_ISSUER = 'urn:session-kit:test-idp';
@@ -23,15 +33,15 @@ export interface MintRequest {
  */
 export class TestIdentityProvider {
   private constructor(
-    private readonly privateKey: PrivateKey,
+    private readonly privateKey: CryptoKey,
     private readonly publicJwks: JSONWebKeySet,
     private readonly kid: string,
   ) {}
 
   /** Creates a provider with a fresh key pair. */
   static async create(kid = 'session-kit-test-idp-1'): Promise<TestIdentityProvider> {
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    const { privateKey, publicKey } = await subtle.generateKey(ES256, true, ['sign', 'verify']);
+    const jwk = { ...ecJwk(await subtle.exportKey('jwk', publicKey)), kid, alg: 'ES256', use: 'sig' };
     return new TestIdentityProvider(privateKey, { keys: [jwk] }, kid);
   }
 
@@ -40,14 +50,15 @@ export class TestIdentityProvider {
    * so a token minted by one instance logs in on another.
    */
   static async fromPrivateJwk(privateJwk: JWK): Promise<TestIdentityProvider> {
-    const privateKey = (await importJWK(privateJwk, 'ES256', { extractable: true })) as PrivateKey;
+    const { kid: _kid, alg: _alg, use: _use, ...keyFields } = privateJwk;
+    const privateKey = await subtle.importKey('jwk', keyFields as JsonWebKey, ES256, true, ['sign']);
     const { d: _d, ...publicJwk } = privateJwk;
     return new TestIdentityProvider(privateKey, { keys: [{ ...publicJwk, alg: 'ES256', use: 'sig' }] }, privateJwk.kid ?? 'session-kit-test-idp-1');
   }
 
   /** The private key as a JWK (with its kid), to share with the other instances of a store. */
   async privateJwk(): Promise<JWK> {
-    return { ...(await exportJWK(this.privateKey)), kid: this.kid };
+    return { ...ecJwk(await subtle.exportKey('jwk', this.privateKey)), kid: this.kid };
   }
 
   /** The public keys, as the JWKS document an issuer publishes. */
@@ -60,6 +71,7 @@ export class TestIdentityProvider {
     const iat = Math.floor(nowMs / 1000);
     const claims: JWTPayload = { ...(request.claims ?? {}) };
     const subject = request.subject ?? String(claims.preferred_username ?? claims.email ?? 'test-subject');
+    const { SignJWT } = await import('jose');
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: this.kid, typ: 'JWT' })
       .setIssuer(request.issuer ?? BUILTIN_ISSUER)

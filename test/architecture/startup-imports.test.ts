@@ -53,10 +53,10 @@ describe('what npm start loads (start-up time)', () => {
     expect(commands.filter((c) => files.has(c))).toEqual([]);
   });
 
-  it('serve loads no part of the kit, no contract validator and no Redis client until asked', () => {
+  it('serve loads no part of the kit, no contract validator, no Redis client and no JOSE library until asked', () => {
     const serve = loadedAtStart('src/cli/serve.ts');
     expect([...serve.files].filter((f) => f.startsWith('src/certify/') || f === 'src/contract/openapi-contract.ts' || f.startsWith('src/store/redis-store'))).toEqual([]);
-    expect([...serve.packages].filter((p) => /^(ajv\/dist\/2020|ajv$|vitest|@redis\/|yaml|tar)/.test(p))).toEqual([]);
+    expect([...serve.packages].filter((p) => /^(ajv\/dist\/2020|ajv$|vitest|@redis\/|yaml|tar|jose)/.test(p))).toEqual([]);
     // It does load the server itself: the walk reaches the app.
     expect(serve.files.has('src/http/app.ts')).toBe(true);
     expect(serve.packages.has('fastify')).toBe(true);
