@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import FindMyWay from 'find-my-way';
 import { METHODS, ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Fixtures } from '../config/fixtures.js';
@@ -113,6 +114,12 @@ const SWEEP_CHUNK = 10_000;
  * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
  * 400 and closes the connection, see README).
  */
+/** How fastify's router matches paths; the catch-all that refuses unused methods matches with the same. */
+const ROUTER_OPTIONS = { maxParamLength: 512 } as const;
+
+/** How a defined path refuses a method it does not have, given the path's parameters. */
+type Refusal = (request: FastifyRequest, reply: FastifyReply, params: Record<string, string | undefined>) => unknown;
+
 const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', ...METHODS])];
 
 /**
@@ -144,7 +151,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     // each building a pino child (measurable at tens of thousands of requests a second).
     ...(config.logRequests ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: config.bodyLimit,
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: ROUTER_OPTIONS,
     return503OnClosing: true,
     requestIdHeader: false,
     // A path fastify cannot decode (bad percent-encoding) or with an over-long parameter: no route can own it, so it
@@ -236,7 +243,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     return sendLiveVoxError(reply, code);
   };
 
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     // Test-only fault loudvoice-plain-404: LoudVoice's unknown paths left to fastify's default not-found body.
     if (apiOfPath(request.url, config.api) === 'loudvoice' && state.loudvoice.fault('loudvoice-plain-404')) {
       return reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
@@ -246,7 +253,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       return sendLoudVoiceData(request, reply, now(), 200, {});
     }
     return nativeError(request, reply, 'ROUTE_NOT_FOUND');
-  });
+  };
+  app.setNotFoundHandler(notFound);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // The store could not be reached: nothing was acknowledged, the client may retry (503 in the API's own shape).
     if (error instanceof StoreUnavailable) return storeUnavailable(request, reply);
@@ -302,9 +310,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     registerJournalRoutes(app, { journal, token: config.admin.token });
   }
 
+  // A defined path called with another method answers 405 with Allow. The methods some route uses (GET, POST, PUT,
+  // DELETE and the like) are refused by a route per path and method; each method no route uses (PROPFIND, LOCK and the
+  // other 26 Node knows) by one catch-all route, which finds the path among the defined ones with a router of its own
+  // (find-my-way, fastify's, with fastify's options: the same paths match). Registering those 28 methods on each of the
+  // ~40 paths put over a thousand entries in the router and took half of the server's own start-up (issue 20).
+  // OPTIONS counts as used: with CORS on, its catch-all OPTIONS route (answering preflights) is already there.
+  const used = new Set(['OPTIONS', ...[...methodsByUrl.values()].flatMap((methods) => [...methods])]);
+  const unused = ALL_METHODS.filter((m) => !used.has(m));
+  const definedPaths = FindMyWay<FindMyWay.HTTPVersion.V1>(ROUTER_OPTIONS);
   for (const [url, defined] of [...methodsByUrl]) {
-    const missing = ALL_METHODS.filter((m) => !defined.has(m));
-    if (missing.length === 0) continue;
     const allow = ALL_METHODS.filter((m) => defined.has(m)).join(', ');
     const api = isAdminPath(url) ? 'admin' : apiOfPath(url, config.api);
     // Test-only variants: a LoudVoice wrong method as an unknown route; 405s of both APIs without Allow.
@@ -313,16 +328,30 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     // A LiveVox path with a version segment exists only for the versions served (LVX-VERSION-SEGMENT): with any other
     // segment it is an unknown route whatever the method, as its own handlers answer.
     const versioned = url.includes(':version');
-    const refuse =
+    const refuse: Refusal =
       api === 'loudvoice' && variants.has('loudvoice-method-not-allowed-404')
         ? routeNotFound
         : versioned
-          ? (request: FastifyRequest, reply: FastifyReply) => (LIVEVOX_VERSION_SET.has((request.params as { version?: string }).version ?? '') ? notAllowed(request, reply) : routeNotFound(request, reply))
+          ? (request, reply, params) => (LIVEVOX_VERSION_SET.has(params.version ?? '') ? notAllowed(request, reply) : routeNotFound(request, reply))
           : notAllowed;
+    definedPaths.on('GET', url, () => undefined, refuse);
+    const missing = ALL_METHODS.filter((m) => !defined.has(m) && used.has(m));
+    if (missing.length === 0) continue;
+    const refuseHere = (request: FastifyRequest, reply: FastifyReply) => refuse(request, reply, request.params as Record<string, string | undefined>);
     // Answered in the route's onRequest hook, after the app's own (LoudVoice credentials) and before the body is read:
     // the method is refused before the body's size or type is looked at (LDV-ERROR-PRECEDENCE).
     // Marked, so the admin guard lets a wrong method be answered 405 (it changes nothing) rather than 415.
-    app.route({ method: missing, url, config: { refusesMethod: true }, onRequest: (request, reply, _done) => void refuse(request, reply), handler: refuse });
+    app.route({ method: missing, url, config: { refusesMethod: true }, onRequest: (request, reply, _done) => void refuseHere(request, reply), handler: refuseHere });
+  }
+  if (unused.length > 0) {
+    // A defined path is refused before its body is read, as above; any other goes on as an unknown route would (its
+    // body read, so one too large is still 413), to the not-found answer.
+    const refuseDefinedPath = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      const found = definedPaths.find('GET', request.url);
+      if (found) void (found.store as Refusal)(request, reply, found.params);
+      else done();
+    };
+    app.route({ method: unused, url: '/*', config: { refusesMethod: true }, onRequest: refuseDefinedPath, handler: notFound });
   }
 
   // The shared state is loaded once every applier is registered (the routes register LoudVoice's).

@@ -96,6 +96,29 @@ describe('405 with Allow for every method a path does not define', () => {
     expect([known.statusCode, known.headers['allow']]).toEqual([405, 'POST']);
   });
 
+  it('answers a method no route uses on an unknown path as an unknown route in the API\'s shape (a body too large: 413)', async () => {
+    for (const method of ['PROPFIND', 'LOCK', 'TRACE', 'MKCOL']) {
+      const lv = await app.inject({ method: method as 'GET', url: '/session/nope', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+      expect([lv.statusCode, lv.json().code, lv.headers['allow']], method).toEqual([404, livevoxErrors.ROUTE_NOT_FOUND.code, undefined]);
+      const ldv = await app.inject({ method: method as 'GET', url: '/loudvoice/nope.json?x=1', headers: { authorization: LOUDVOICE_AUTH } });
+      expect([ldv.statusCode, ldv.json().response.request.status.code, ldv.headers['allow']], method).toEqual([404, 404, undefined]);
+      const admin = await app.inject({ method: method as 'GET', url: '/__admin/nope' });
+      expect([admin.statusCode, admin.json().code], method).toEqual([404, 'ROUTE_NOT_FOUND']);
+    }
+    // A defined path with its parameters, a query and a trailing slash (not the same path in fastify's router).
+    const param = await app.inject({ method: 'PROPFIND' as 'GET', url: '/loudvoice/authors/abc.json?limit=2', headers: { authorization: LOUDVOICE_AUTH } });
+    expect([param.statusCode, param.headers['allow']]).toEqual([405, 'GET, HEAD, PUT, DELETE']);
+    const slash = await app.inject({ method: 'PROPFIND' as 'GET', url: '/session/login/' });
+    expect(slash.statusCode).toBe(404);
+    // Those methods are one catch-all route each, not one route per path and method (start-up time, issue 20).
+    expect([app.hasRoute({ method: 'PROPFIND', url: '/session/login' }), app.hasRoute({ method: 'PROPFIND', url: '/*' })]).toEqual([false, true]);
+    // As for any method on an unknown path, the body is read first: one over the limit is 413.
+    for (const method of ['POST', 'PROPFIND']) {
+      const huge = await app.inject({ method: method as 'GET', url: '/session/nope', headers: { 'content-type': 'application/json' }, payload: 'x'.repeat(2 * 1024 * 1024) });
+      expect([huge.statusCode, huge.json().code], method).toEqual([413, livevoxErrors.PAYLOAD_TOO_LARGE.code]);
+    }
+  });
+
   it('checks LoudVoice credentials before the method, and refuses the method before reading the body', async () => {
     const noCredentials = await app.inject({ method: 'TRACE' as 'GET', url: '/loudvoice/authors.json' });
     expect(noCredentials.statusCode).toBe(401);
