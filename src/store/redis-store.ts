@@ -6,6 +6,7 @@ import type { CoreDeps, IdSource } from '../core/ports.js';
 import type { ClockChangeError, ControlledClock } from '../runtime/clock.js';
 import { CLOCK, COMMIT, INIT, LOAD, RESET, SNAPSHOT, SYNC } from './redis-scripts.js';
 import { ReplayClock, SeededIds } from './replay-ports.js';
+import { readSnapshot, SnapshotFormatUnknown, writeSnapshot, type SavedSnapshot } from './redis-snapshot.js';
 import { StoreUnavailable, type Applier, type ClockChange, type StateCommand, type Store, type StoreHealth } from './store.js';
 
 /** How to reach and use a Redis (or Valkey) store. */
@@ -78,7 +79,8 @@ type Waiter = { resolve: (value: unknown) => void; reject: (error: unknown) => v
  * shared clock's time and returns every entry this instance has not applied yet, its own last; the instance applies
  * them in log order to its own cores, so every instance runs the same commands, at the same times, in the same
  * order (exactly one 201 out of 100 concurrent PUTs, wherever they land). A read first fetches what it misses. One
- * instance at a time writes a snapshot of the state (the `--state` format) and trims the log behind it.
+ * instance at a time writes a snapshot of the state (its own compact writing: src/store/redis-snapshot.ts) and trims
+ * the log behind it.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
@@ -179,7 +181,12 @@ export class RedisStore implements Store {
 
   /** Loads the shared state into the cores (once every applier is registered) and starts the snapshots. */
   async open(): Promise<void> {
-    await this.reload();
+    try {
+      await this.reload();
+    } catch (error) {
+      await this.client.close().catch(() => this.client.destroy());
+      throw error;
+    }
     this.timer = setInterval(() => void this.compactIfLeased().catch(() => undefined), this.snapshotIntervalMs);
     this.timer.unref();
   }
@@ -360,7 +367,16 @@ export class RedisStore implements Store {
     this.deps.clock.follow(Number(now), mode as 'system' | 'fixed', Number(epoch));
     this.epoch = epoch;
     this.snapSeq = Number(snapSeq);
-    const saved = snapshot === '' ? undefined : (JSON.parse(snapshot) as { seq: number; time: number; state: unknown });
+    let saved: SavedSnapshot | undefined;
+    try {
+      saved = readSnapshot(snapshot);
+    } catch (error) {
+      if (!(error instanceof SnapshotFormatUnknown)) throw error;
+      // At start the server stops with the reason; once serving, requests are answered 503 and health says why.
+      const reason = `${redactRedisUrl(this.options.url)}: ${error.message}`;
+      this.lastError = reason;
+      throw this.timer === undefined ? new StoreMismatch(reason) : new StoreUnavailable(reason);
+    }
     this.replayClock.pin(saved?.time ?? Number(now));
     this.seededIds.begin(undefined);
     this.applier.load(saved?.state);
@@ -391,7 +407,7 @@ export class RedisStore implements Store {
     const live = liveCount(this.applier);
     if (this.applied === this.snapSeq && this.applied === this.lastSnapshot.seq && live === this.lastSnapshot.live) return;
     const seq = this.applied;
-    const data = JSON.stringify({ seq, time: this.replayClock.now(), state: this.applier.snapshot() });
+    const data = writeSnapshot({ seq, time: this.replayClock.now(), state: this.applier.snapshot() });
     await this.run('SNAPSHOT', [this.gen, String(seq), data, String(this.keepEntries)]);
     this.lastSnapshot = { at: Date.now(), seq, live };
   }
