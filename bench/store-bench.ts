@@ -1,8 +1,10 @@
 /**
  * `npm run bench:store`: the shared store measured beside the memory store in one run, on this machine.
- *   - requests/s and p99 per hot route, memory vs Redis (50 connections, autocannon on loopback);
- *   - Redis round trips per request on each route (total_commands_processed / requests);
- *   - bytes per live LiveVox session and per LoudVoice author session in Redis (MEMORY USAGE of the snapshot), and
+ *   - requests/s and p99 per hot route, memory vs Redis (50 connections, autocannon on loopback), both servers up and
+ *     each route measured on one right after the other;
+ *   - Redis script calls per request on each route (EVALSHA calls / requests: below 1 when requests share a call);
+ *   - bytes per live LiveVox session and per LoudVoice author session in Redis (MEMORY USAGE of the snapshot, and its
+ *     STRLEN, which the allocator's size classes do not round), and
  *     Redis memory back near its empty figure once every session has expired (the clock moved);
  *   - --workers 2 against one process on the Redis store (the load generator shares the cores: said so).
  * Writes bench/results/store-latest.json. Options: --duration S (default 3), --sessions N (default 2000).
@@ -78,6 +80,8 @@ async function login(port: number, userName = 'demo.user', password = 'Demo-Pass
 const roundTripsSoFar = (redis: TestRedis) => Number(/cmdstat_evalsha:calls=(\d+)/.exec(redis.cli('INFO', 'commandstats'))?.[1] ?? 0);
 const usedMemory = (redis: TestRedis) => Number(/used_memory:(\d+)/.exec(redis.cli('INFO', 'memory'))?.[1] ?? 0);
 const memoryUsage = (redis: TestRedis, key: string) => Number(redis.cli('MEMORY', 'USAGE', key, 'SAMPLES', '0') || 0);
+/** The snapshot's length itself: MEMORY USAGE rounds it up to the allocator's size class (up to a quarter more). */
+const stringLength = (redis: TestRedis, key: string) => Number(redis.cli('STRLEN', key) || 0);
 
 async function load(port: number, route: Route, lvSession: string, seconds: number, connections = 50): Promise<Result> {
   const r = route.request(lvSession);
@@ -95,23 +99,26 @@ const figures: RouteFigure[] = [];
 const out: Record<string, unknown> = { machine, build: build.note, settings: { durationSec, connections: 50, sessions, redis: 'redis-server, appendonly yes, appendfsync everysec, on loopback' } };
 try {
   // ---- requests/s, p99 and round trips per route, memory vs Redis ----
-  for (const store of ['memory', 'redis'] as const) {
-    redis.cli('FLUSHALL');
-    const server = await serve(store === 'redis' ? ['--store', redis.url] : []);
-    try {
-      const lvSession = await login(server.port);
-      for (const route of ROUTES) {
-        await load(server.port, route, lvSession, 1);
+  // Both servers run side by side and each route is measured on one right after the other, so the ratio of a route
+  // compares two periods seconds apart: the machine is shared, and its load drifts over a run.
+  redis.cli('FLUSHALL');
+  const servers = { memory: await serve([]), redis: await serve(['--store', redis.url]) };
+  try {
+    const lvSessions = { memory: await login(servers.memory.port), redis: await login(servers.redis.port) };
+    for (const route of ROUTES) {
+      for (const store of ['memory', 'redis'] as const) await load(servers[store].port, route, lvSessions[store], 1);
+      for (const store of ['memory', 'redis'] as const) {
         const before = roundTripsSoFar(redis);
-        const result = await load(server.port, route, lvSession, durationSec);
+        const result = await load(servers[store].port, route, lvSessions[store], durationSec);
         const roundTrips = store === 'redis' ? (roundTripsSoFar(redis) - before) / result.requests.total : undefined;
         const figure: RouteFigure = { route: route.id, store, requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx, ...(roundTrips !== undefined ? { roundTripsPerRequest: roundTrips } : {}) };
         figures.push(figure);
         console.log(`${route.id} ${store}: ${fmt.int(figure.requestsPerSecond)} req/s, p99 ${figure.p99Ms} ms${roundTrips !== undefined ? `, ${roundTrips.toFixed(2)} Redis round trips/request` : ''}${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`);
       }
-    } finally {
-      stopServer(server);
     }
+  } finally {
+    stopServer(servers.memory);
+    stopServer(servers.redis);
   }
   out.routes = figures;
 
@@ -119,15 +126,25 @@ try {
   redis.cli('FLUSHALL');
   const fixtures = benchFixtures(dir, sessions);
   const server = await serve(['--store', redis.url, '--fixtures', fixtures, '--clock', 'fixed']);
-  const settle = () => new Promise((r) => setTimeout(r, 2500)); // a snapshot interval and a bit: the store compacts
+  // A snapshot interval and a bit, then until the snapshot covers the whole log: on a loaded machine compaction lags,
+  // and a snapshot missing the last sessions would understate the bytes per session.
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 2500));
+    for (let tries = 0; tries < 100; tries++) {
+      const [seq, snapseq] = redis.cli('HMGET', '{session-kit}:meta', 'seq', 'snapseq').split('\n');
+      if (seq === snapseq) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.warn('bench: the snapshot did not catch up with the log within 10 s; the byte figures below may be low');
+  };
   try {
     await settle();
     const snap = '{session-kit}:snap';
     const log = '{session-kit}:log';
-    const empty = { used: usedMemory(redis), snap: memoryUsage(redis, snap) };
+    const empty = { used: usedMemory(redis), snap: memoryUsage(redis, snap), snapLength: stringLength(redis, snap) };
     for (let i = 0; i < sessions; i += 50) await Promise.all(Array.from({ length: Math.min(50, sessions - i) }, (_, j) => login(server.port, `bench.${i + j}`, 'Bench-Pass-1')));
     await settle();
-    const withLiveVox = { used: usedMemory(redis), snap: memoryUsage(redis, snap), log: memoryUsage(redis, log) };
+    const withLiveVox = { used: usedMemory(redis), snap: memoryUsage(redis, snap), snapLength: stringLength(redis, snap), log: memoryUsage(redis, log) };
     for (let i = 0; i < sessions; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, sessions - i) }, async (_, j) => {
@@ -137,15 +154,28 @@ try {
       );
     }
     await settle();
-    const withBoth = { used: usedMemory(redis), snap: memoryUsage(redis, snap), log: memoryUsage(redis, log) };
+    const withBoth = { used: usedMemory(redis), snap: memoryUsage(redis, snap), snapLength: stringLength(redis, snap), log: memoryUsage(redis, log) };
     // Two hours and a minute later: every LiveVox session (2 h) and author session (expires_in 1 h) has expired.
     await call(server.port, 'POST', '/__admin/clock', JSON_TYPE, JSON.stringify({ advanceMs: 2 * 3_600_000 + 60_000 }));
     await settle();
     const expired = { used: usedMemory(redis), snap: memoryUsage(redis, snap), log: memoryUsage(redis, log) };
     const perLiveVox = (withLiveVox.snap - empty.snap) / sessions;
     const perLoudVoice = (withBoth.snap - withLiveVox.snap) / sessions;
-    out.memory = { sessions, empty, withLiveVox, withBoth, expired, bytesPerLiveVoxSession: perLiveVox, bytesPerLoudVoiceAuthorSession: perLoudVoice };
+    const lengthPerLiveVox = (withLiveVox.snapLength - empty.snapLength) / sessions;
+    const lengthPerLoudVoice = (withBoth.snapLength - withLiveVox.snapLength) / sessions;
+    out.memory = {
+      sessions,
+      empty,
+      withLiveVox,
+      withBoth,
+      expired,
+      bytesPerLiveVoxSession: perLiveVox,
+      bytesPerLoudVoiceAuthorSession: perLoudVoice,
+      snapshotCharactersPerLiveVoxSession: lengthPerLiveVox,
+      snapshotCharactersPerLoudVoiceAuthorSession: lengthPerLoudVoice,
+    };
     console.log(`\nMEMORY USAGE of the snapshot: empty ${empty.snap} B; +${sessions} LiveVox sessions ${withLiveVox.snap} B (${perLiveVox.toFixed(0)} B each); +${sessions} LoudVoice author sessions ${withBoth.snap} B (${perLoudVoice.toFixed(0)} B each, author included)`);
+    console.log(`STRLEN of the snapshot (before the allocator rounds it up): ${lengthPerLiveVox.toFixed(0)} B per LiveVox session, ${lengthPerLoudVoice.toFixed(0)} B per LoudVoice author session`);
     console.log(`Redis used_memory: empty ${fmt.mb(empty.used)} MB, with both ${fmt.mb(withBoth.used)} MB (log tail ${withBoth.log} B), after every session expired ${fmt.mb(expired.used)} MB (snapshot ${expired.snap} B: the ${sessions} LoudVoice authors stay, they are site data)`);
   } finally {
     stopServer(server);

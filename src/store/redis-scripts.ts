@@ -1,7 +1,8 @@
 /**
  * The Lua scripts of the Redis store. Redis runs a script alone, start to end, so each one is an atomic step over
  * the store's keys: the only way the log, the clock and the snapshot change. Every script that answers a request
- * also returns the log entries the caller has not applied yet, so a request costs one round trip.
+ * also returns the log entries the caller has not applied yet, so a request costs one round trip at most: under load
+ * an instance sends the commands and reads that arrived meanwhile together, in one COMMIT (or SYNC).
  *
  * Keys: KEYS[1] meta (a hash: seq, base, gen, fp, the clock: mode, initmode, offset, start, last, epoch; snapseq),
  * KEYS[2] log (a list of entries "time seed json"; the entry at index i has seq base+1+i), KEYS[3] snap (a string).
@@ -61,14 +62,20 @@ end
 return redis.call('HGET', KEYS[1], 'fp')
 `;
 
-/** ARGV: generation, since, instance, entry payload ("seed json"). Appends a command stamped with the store's time. */
+/**
+ * ARGV: generation, since, instance, entry payload ("seed json")... Appends one or more commands, in ARGV's order, each
+ * stamped with the store's time: consecutive positions, the last at the reply's seq.
+ */
 export const COMMIT = `${PRELUDE}
 if gen ~= ARGV[1] then return {'reload', fmt(seq), '0', mode, epoch, snapseq, '0'} end
 local since = tonumber(ARGV[2])
 local now = now_ms()
-seq = seq + 1
+local stamp = fmt(now) .. ' '
+local entries = {}
+for i = 4, #ARGV do entries[#entries + 1] = stamp .. ARGV[i] end
+seq = seq + #entries
 redis.call('HSET', KEYS[1], 'seq', seq, 'last', fmt(now))
-redis.call('RPUSH', KEYS[2], fmt(now) .. ' ' .. ARGV[4])
+redis.call('RPUSH', KEYS[2], unpack(entries))
 if not can_follow(since) then return reply('reload', now, since) end
 return reply('ok', now, since)
 `;

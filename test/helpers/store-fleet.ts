@@ -1,6 +1,5 @@
 // Several session-kit instances on one real Redis store, each on its own loopback port: the fleet the store suites
 // spread their requests over.
-import type { FastifyInstance } from 'fastify';
 import { loadFixtures } from '../../src/config/fixtures.js';
 import { buildApp, DEFAULT_CONFIG } from '../../src/http/app.js';
 import type { ControlledClock } from '../../src/runtime/clock.js';
@@ -11,7 +10,7 @@ import { startRedis, type TestRedis } from './redis-server.js';
 /** A running fleet: its Redis server and its instances. */
 export interface TestFleet {
   redis: TestRedis;
-  servers: { app: FastifyInstance; base: string }[];
+  servers: { app: Awaited<ReturnType<typeof buildApp>>; base: string }[];
   /** Closes every instance, then stops and removes the Redis server. */
   close(): Promise<void>;
 }
