@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/config/fixtures.js';
-import { secretEquals } from '../../src/core/secrets.js';
+import { digestSecret, digestsEqual, secretEquals, secretMatches } from '../../src/core/secrets.js';
 import { buildApp, DEFAULT_CONFIG } from '../../src/http/app.js';
 import { ControlledClock } from '../../src/runtime/clock.js';
 import { cryptoIds } from '../../src/runtime/ids.js';
@@ -57,6 +57,19 @@ describe('secret comparison', () => {
   it('is exact for equal, different, prefix and longer secrets', () => {
     expect(secretEquals('s3cret', 's3cret')).toBe(true);
     for (const other of ['s3cre', 's3cret!', 'S3cret', '', 's3cret\u0000']) expect(secretEquals(other, 's3cret')).toBe(false);
+  });
+
+  it('matches a secret against its stored digest, exactly; digests differing anywhere, or of another length, differ', () => {
+    const stored = digestSecret('pässwörd-✓');
+    expect(stored).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(secretMatches('pässwörd-✓', stored)).toBe(true);
+    for (const other of ['pässwörd-', 'passwörd-✓', 'pässwörd-✓ ', '']) expect(secretMatches(other, stored)).toBe(false);
+    for (let i = 0; i < stored.length; i++) {
+      const changed = stored.slice(0, i) + (stored[i] === 'A' ? 'B' : 'A') + stored.slice(i + 1);
+      expect(digestsEqual(changed, stored), `differs at ${i}`).toBe(false);
+    }
+    expect(digestsEqual(stored.slice(0, 43), stored)).toBe(false);
+    expect(digestsEqual(`${stored}=`, stored)).toBe(false);
   });
 });
 

@@ -1,11 +1,20 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LoudVoiceSite } from '../../core/loudvoice/loudvoice-site.js';
 import type { LoudVoiceCore } from '../../core/loudvoice/loudvoice-core.js';
 import { apiOfPath, isAdminPath, type ApiSelection } from '../api-paths.js';
 import { singleHeader } from '../headers.js';
 
-/** The site each authenticated request was let in for; a WeakMap, so nothing outlives its request. */
-const sites = new WeakMap<FastifyRequest, LoudVoiceSite>();
+/**
+ * The site an authenticated request was let in for, kept on the request itself (a slot every request has, see
+ * decorateSiteSlot): nothing outlives its request, and unlike a WeakMap entry it costs the garbage collector nothing.
+ */
+const kSite = Symbol('session-kit.loudvoice.site');
+type SiteCarrier = FastifyRequest & { [kSite]: LoudVoiceSite | null };
+
+/** Gives every request the slot its site is kept in (one shape for all requests). Call once, before the hooks. */
+export function decorateSiteSlot(app: FastifyInstance): void {
+  app.decorateRequest(kSite, null);
+}
 
 /** Reads `Authorization: Basic base64(public:private)`; anything else is no credentials. */
 function basicCredentials(request: FastifyRequest): { publicKey: string; privateKey: string } | undefined {
@@ -25,7 +34,7 @@ export function authenticateSite(core: LoudVoiceCore, request: FastifyRequest): 
   // Malformed credentials still cost one lookup and one comparison, like wrong ones.
   const result = core.authenticate(credentials?.publicKey ?? '', credentials?.privateKey ?? '');
   if (!result.ok || !credentials) return false;
-  sites.set(request, result.value);
+  (request as SiteCarrier)[kSite] = result.value;
   return true;
 }
 
@@ -40,5 +49,5 @@ export function lacksLoudVoiceCredentials(core: LoudVoiceCore, request: FastifyR
 
 /** The site the request was authenticated for by the onRequest hook. */
 export function siteOf(request: FastifyRequest): LoudVoiceSite | undefined {
-  return sites.get(request);
+  return (request as SiteCarrier)[kSite] ?? undefined;
 }

@@ -9,7 +9,7 @@ import type { components } from '../../generated/loudvoice.js';
 import type { ApiSelection } from '../api-paths.js';
 import { UnreadableBody } from '../request-body.js';
 import type { ServerState } from '../../state/server-state.js';
-import { lacksLoudVoiceCredentials, siteOf } from './loudvoice-auth.js';
+import { decorateSiteSlot, lacksLoudVoiceCredentials, siteOf } from './loudvoice-auth.js';
 import {
   readAuthor,
   readCommentUpdate,
@@ -122,6 +122,7 @@ export function registerLoudVoiceRoutes(app: FastifyInstance, deps: LoudVoiceRou
   // Credentials come before everything else, unknown paths and wrong methods included (LDV-AUTH-BASIC-EVERY-CALL);
   // under the loudvoice-routing-before-auth variant an unknown path is answered 404 first.
   // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+  decorateSiteSlot(app);
   app.addHook('onRequest', (request, reply, done) => {
     if ((routingBeforeAuth && request.is404) || !lacksLoudVoiceCredentials(state.loudvoice, request, deps.api)) return done();
     sendLoudVoiceError(request, reply, now(), 'CREDENTIALS_INVALID');
