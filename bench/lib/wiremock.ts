@@ -6,7 +6,8 @@
  * benchmark and the stub test run the same WireMock everywhere; Java is the machine's (`java` on PATH).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Whether WireMock can run here: the jar and the Java runtime, or the reason it cannot. */
@@ -49,7 +50,9 @@ export interface WiremockMode {
 export function wiremockArgs(jar: string, port: number, mode: WiremockMode): string[] {
   // Not --max-request-journal-entries: WireMock 3.13 then counts the whole journal (a stream over every entry) on every
   // request to trim it, a cost its default, unbounded journal does not have. Reset it between loads instead.
-  return ['-jar', jar, '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', ...(mode.requestJournal ? [] : ['--no-request-journal'])];
+  // Its own root folder (mappings/, __files/) under the system's temporary directory, not the project's working copy.
+  const rootDir = mkdtempSync(join(tmpdir(), 'session-kit-wiremock-'));
+  return ['-jar', jar, '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', '--root-dir', rootDir, ...(mode.requestJournal ? [] : ['--no-request-journal'])];
 }
 
 /** One exchange as an integrator records it from the real API (here: from session-kit) to stub it in WireMock. */
