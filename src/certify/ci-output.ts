@@ -18,19 +18,20 @@ const clip = (s: string, max: number) => {
   return lines.length <= max ? s : [...lines.slice(0, max), `… (${lines.length - max} more lines in the reports)`].join('\n');
 };
 
-const failingDeciding = (result: RunResult) => result.rules.filter((r) => r.decides && r.status === 'fail');
+/** The rules whose failure fails the run: the deciding ones, and under --strict every one. */
+const failingDeciding = (result: RunResult, strict = false) => result.rules.filter((r) => (r.decides || strict) && r.status === 'fail');
 
 function annotationMessage(r: RuleVerdict): string {
   const first = r.failures[0]?.message ?? r.notes[0] ?? '';
   // The gist first: GitHub shows an annotation's first line on the run's page, the rest when it is opened.
-  return clip(`${failureGist(first)}\n${r.rule} (${r.grade}, deciding): ${r.failedChecks} failed check(s)\n${first}`, MAX_ANNOTATION_LINES);
+  return clip(`${failureGist(first)}\n${r.rule} (${r.grade}, ${r.decides ? 'deciding' : 'not deciding, failing under --strict'}): ${r.failedChecks} failed check(s)\n${first}`, MAX_ANNOTATION_LINES);
 }
 
-/** One `::error` workflow command per failing deciding rule and per kit error; secrets redacted. */
-export function githubAnnotations(result: RunResult, secrets: readonly string[]): string[] {
+/** One `::error` workflow command per failing deciding rule (any failing rule under --strict) and per kit error; secrets redacted. */
+export function githubAnnotations(result: RunResult, secrets: readonly string[], options: { strict?: boolean } = {}): string[] {
   const command = (title: string, message: string) => `::error title=${escapeProperty(redact(title, secrets))}::${escapeData(redact(message, secrets))}`;
   return [
-    ...failingDeciding(result).map((r) => command(r.id, annotationMessage(r))),
+    ...failingDeciding(result, options.strict).map((r) => command(r.id, annotationMessage(r))),
     // The kit's own errors make the run INCONCLUSIVE and the build red: say so where the build's reason is read.
     ...result.kitErrors.map((e) => command('session-kit kit error', clip(`${e.count}x (an error of the kit, not of the target): ${e.message}`, MAX_ANNOTATION_LINES))),
     ...result.runErrors.map((e) => command('session-kit run error', clip(e, MAX_ANNOTATION_LINES))),
@@ -87,8 +88,14 @@ export interface CiSinks {
  * Inside GitHub Actions (`GITHUB_ACTIONS=true`): prints the annotations and appends the summary to `$GITHUB_STEP_SUMMARY`
  * when set. Elsewhere it does nothing, so a local run's output stays as it was.
  */
-export function writeCiOutput(result: RunResult, secrets: readonly string[], env: Readonly<Record<string, string | undefined>>, sinks: CiSinks): void {
+export function writeCiOutput(
+  result: RunResult,
+  secrets: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  sinks: CiSinks,
+  options: { strict?: boolean } = {},
+): void {
   if (env.GITHUB_ACTIONS !== 'true') return;
-  for (const line of githubAnnotations(result, secrets)) sinks.print(line);
+  for (const line of githubAnnotations(result, secrets, options)) sinks.print(line);
   if (env.GITHUB_STEP_SUMMARY) sinks.append(env.GITHUB_STEP_SUMMARY, githubStepSummary(result, secrets));
 }

@@ -1,12 +1,14 @@
 // The JUnit XML a CI server reads, written from the graded result rather than from vitest's tests: a CI page then shows
-// what the certificate says, one testcase per contract rule, and turns red exactly when the verdict is not CONFORMS.
+// what the certificate says, one testcase per contract rule, and turns red exactly when the exit code is not 0: the
+// verdict is not CONFORMS, or (with --strict) any rule failed.
 // The shape is the common Ant/Jenkins one (junit-10.xsd, test/fixtures/junit-10.xsd), which Jenkins, GitLab, Azure
 // DevOps and the GitHub Actions JUnit reporters all read:
 //   <testsuites>  one <testsuite> per API (+ one "session-kit" suite for the run itself)
 //     <testcase classname="API.OPERATION" name="RULE-ID: rule text">
 //       pass: nothing (a <system-out> with grade and counts)
 //       deciding rule failed: <failure message="first failure">every distinct failure</failure>
-//       non-deciding rule failed: passes, with the difference in <system-out> (see nonDecidingNote)
+//       non-deciding rule failed: passes, with the difference in <system-out> (see nonDecidingNote); under --strict,
+//         a <failure> like a deciding one's (type "…, not deciding (fails the run under --strict)")
 //       skip / not reached / not covered / not observable: <skipped message="reason"/>
 //   the run itself: "the kit reached a verdict", an <error> when INCONCLUSIVE, and an <error> per kit error, so CI
 //   turns red on the kit's own errors too.
@@ -70,20 +72,21 @@ function skipReason(r: RuleVerdict): string {
   return r.status === 'not covered' ? 'not covered: no test of this run checks it' : r.status;
 }
 
-function ruleCase(r: RuleVerdict, timeMs: number): Case {
+function ruleCase(r: RuleVerdict, timeMs: number, strict: boolean): Case {
   const base = { classname: `${r.api}.${r.operation ?? 'every operation'}`, name: `${r.id}: ${short(r.rule)}`, timeMs };
   const about = `${r.rule}\n\nGrade: ${grade(r)}. Source: ${r.source}${r.citations.map((c) => `\n[${c.id}] ${c.citation}${c.url ? ` <${c.url}>` : ''}`).join('')}`;
   switch (r.status) {
     case 'pass':
       return { ...base, out: `${r.passedChecks} check(s) held. ${about}` };
     case 'fail': {
-      if (!r.decides) return { ...base, out: `${nonDecidingNote(r)}\n\n${about}` };
+      // Under --strict any failing rule makes the exit code 1, so the JUnit file says the same: a failure.
+      if (!r.decides && !strict) return { ...base, out: `${nonDecidingNote(r)}\n\n${about}` };
       const messages = r.failures.map((f) => `${f.count > 1 ? `${f.count}x like this:` : 'failure:'}\n${f.message}`);
       return {
         ...base,
         failure: {
           message: `${r.failedChecks} failed check(s): ${failureGist(r.failures[0]?.message ?? r.notes[0] ?? 'failed')}`,
-          type: r.grade,
+          type: r.decides ? r.grade : `${r.grade}, not deciding (fails the run under --strict)`,
           body: [`${r.failedChecks} failed check(s), ${r.passedChecks} passed.`, ...messages, about].join('\n\n'),
         },
       };
@@ -157,7 +160,8 @@ function suiteXml(name: string, cases: Case[], timestamp: string, properties: [s
 }
 
 /** The run as JUnit XML: one testcase per rule of the selected contracts, as graded; secrets redacted. */
-export function junitReport(result: RunResult, secrets: readonly string[]): string {
+export function junitReport(result: RunResult, secrets: readonly string[], options: { strict?: boolean } = {}): string {
+  const strict = options.strict === true;
   // Redact before escaping: a secret with a markup character would no longer match once escaped.
   const esc = (s: string) => text(redact(s, secrets));
   const at = (s: string) => attr(redact(s, secrets));
@@ -168,6 +172,7 @@ export function junitReport(result: RunResult, secrets: readonly string[]): stri
       cases: runCases(result),
       properties: [
         ['verdict', result.summary.verdict],
+        ['strict', String(strict)],
         ['headline', result.summary.headline],
         ['target', `${result.target.name} (${result.target.baseUrl})`],
         ['seed', String(result.seed)],
@@ -179,7 +184,7 @@ export function junitReport(result: RunResult, secrets: readonly string[]): stri
   ];
   for (const api of result.target.apis) {
     const rules = result.rules.filter((r) => r.api === api);
-    if (rules.length > 0) suites.push({ name: API_SUITE[api], cases: rules.map((r) => ruleCase(r, times.get(r.id) ?? 0)), properties: [] });
+    if (rules.length > 0) suites.push({ name: API_SUITE[api], cases: rules.map((r) => ruleCase(r, times.get(r.id) ?? 0, strict)), properties: [] });
   }
   const all = suites.flatMap((s) => s.cases);
   const count = (f: (c: Case) => unknown) => all.filter(f).length;

@@ -49,6 +49,8 @@ export interface RunOptions {
   bundle?: string;
   /** Send the suites' traffic through `prism proxy` on each contract, as an independent validator. */
   prism?: boolean;
+  /** `--strict`: any failing rule fails the run, so the JUnit file reports every failing rule as a failure. */
+  strict?: boolean;
   /** Where progress and the final report go (standard output by default). */
   print?: (line: string) => void;
 }
@@ -245,7 +247,8 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
       print(redact(consoleReport(result), options.target.secrets));
       const secrets = options.target.secrets;
       // The JUnit file is written from the graded rules, not by vitest's reporter: one testcase per rule, as graded.
-      if (options.junit) write(options.junit, junitReport(result, secrets));
+      const junit = () => junitReport(result, secrets, { strict: options.strict === true });
+      if (options.junit) write(options.junit, junit());
       if (options.json) write(options.json, redact(JSON.stringify(result, null, 2), secrets));
       if (options.report) write(options.report, markdownReport(result, secrets));
       if (options.bundle && exchangeDir) {
@@ -256,7 +259,7 @@ export async function openKitSession(settings: { seed: number; runs: number; pri
             target: options.target,
             certificate: markdownReport(result, secrets),
             json: redact(JSON.stringify(result, null, 2), secrets),
-            junit: junitReport(result, secrets),
+            junit: junit(),
             exchanges: readExchangeLog(exchangeLog),
             rules: selected,
             prism: options.prism === true,

@@ -27,8 +27,9 @@ Options:
   --runs N            runs per property (default 40)
   --rule ID           only the tests that name this rule (e.g. LVX-EXPIRY-2H)
   --junit FILE        JUnit XML for CI: one testcase per rule (a testsuite per API); a failing deciding rule is a
-                      <failure>, a failing non-deciding rule passes with the difference in <system-out>, a skipped
-                      or unchecked rule is <skipped> with the reason, and the kit's own errors are <error>s
+                      <failure>, a failing non-deciding rule passes with the difference in <system-out> (with
+                      --strict it is a <failure> too), a skipped or unchecked rule is <skipped> with the reason, and
+                      the kit's own errors are <error>s
   --json FILE         every rule's verdict and every test, as JSON
   --report FILE       the Markdown certificate (every rule with its grade and source; secrets redacted)
   --bundle DIR|FILE   a bundle anyone can check (a directory, or FILE.tar.gz): the certificate, the JSON, the
@@ -121,6 +122,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
     ...(report ? { report } : {}),
     ...(bundle ? { bundle } : {}),
     prism: values.prism,
+    strict: values.strict,
   });
   } catch (error) {
     if (error instanceof SetupError) throw new UsageError(`cannot certify this target: ${error.message}`);
@@ -128,7 +130,7 @@ export async function conformance(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   const s = result.summary;
   const { writeCiOutput } = await import('../certify/ci-output.js');
-  writeCiOutput(result, target.secrets, env, { print: (line) => console.log(line), append: (file, text) => appendFileSync(file, text) });
+  writeCiOutput(result, target.secrets, env, { print: (line) => console.log(line), append: (file, text) => appendFileSync(file, text) }, { strict: values.strict });
   for (const [label, file] of [['JUnit', junit], ['JSON', json], ['report', report], ['bundle', bundle]] as const) {
     if (file) console.log(`  ${label}: ${file}`);
   }

@@ -36,6 +36,12 @@ describe('githubAnnotations', () => {
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
   });
 
+  it('under --strict also annotates a failing non-deciding rule (it fails the run then), saying so', () => {
+    const strict = githubAnnotations(result, [SECRET], { strict: true }).filter((l) => l.startsWith('::error title=LVX-'));
+    expect(strict.map((l) => l.slice(0, l.indexOf('::', 2)))).toEqual(['::error title=LVX-EXPIRY-2H', '::error title=LVX-ERROR-CODES']);
+    expect(strict[1]).toContain('not deciding, failing under --strict');
+  });
+
   it("annotates the kit's own errors too (they make the run INCONCLUSIVE and the build red), and redacts secrets", () => {
     expect(lines.some((l) => l.startsWith('::error title=session-kit kit error::') && l.includes('TypeError: boom'))).toBe(true);
     expect(lines.join('\n')).not.toContain(SECRET);

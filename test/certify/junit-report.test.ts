@@ -54,6 +54,16 @@ describe('junitReport', () => {
     expect(codes).toContain('code 10001 expected, got 1001');
   });
 
+  it('under --strict (any failing rule exits 1) makes a failing non-deciding rule a <failure> too, and says strict', () => {
+    const strict = junitReport(result, [SECRET], { strict: true });
+    const codes = /<testcase [^>]*name="LVX-ERROR-CODES[^"]*"[^>]*>([\s\S]*?)<\/testcase>/.exec(strict)![1]!;
+    expect(codes).toContain('<failure message="1 failed check(s): code 10001 expected, got 1001" type="assumed, not deciding (fails the run under --strict)">');
+    expect(strict).toContain('<property name="strict" value="true"/>');
+    expect(xml).toContain('<property name="strict" value="false"/>');
+    // The suites count the extra failure, so a CI page's totals match the exit code.
+    expect(/<testsuites [^>]*failures="(\d+)"/.exec(strict)![1]).toBe(String(Number(/<testsuites [^>]*failures="(\d+)"/.exec(xml)![1]) + 1));
+  });
+
   it('makes skipped, not reached, not covered and not observable rules <skipped> with the reason', () => {
     expect(xml).toMatch(/name="LVX-EXPIRY-2H: [^"]*"[^>]*>\s*<skipped message="skip: no clock control \(the target has no \/__admin\/clock\)"\/>/);
     expect(xml).toMatch(/name="LVX-LOGOUT-ENDS: [^"]*"[^>]*>\s*<skipped message="not reached: /);

@@ -172,6 +172,32 @@ describe('session-kit conformance in GitHub Actions', () => {
     expect(xpath(junit, 'count(//testcase[failure])')).toBe('1');
   }, 60_000);
 
+  it('--strict: a failing non-deciding rule exits 1, and the JUnit file and the annotations say so; without it, exit 0 and a passing testcase', async () => {
+    // A legitimate vendor that answers authorization errors 403: only the observed, non-deciding LVX-AUTH-ERROR-401 fails.
+    const vendor = await startReference(['--enable-test-faults', '--variant', 'livevox-authorization-403']);
+    try {
+      const cwd = tempDir();
+      const args = ['--target', vendor.url, '--rule', 'LVX-AUTH-ERROR-401'];
+      // One after the other: two kit runs on one target would change each other's passwords.
+      const strict = await kit(cwd, [...args, '--strict', '--junit', 'strict.xml'], { GITHUB_ACTIONS: 'true' });
+      const lenient = await kit(cwd, [...args, '--junit', 'lenient.xml'], { GITHUB_ACTIONS: 'true' });
+      expect(strict.code, strict.output).toBe(1);
+      expect(lenient.code, lenient.output).toBe(0);
+      // The tests that check it also check assumed rules (the 401 of a wrong password, say): those fail alike.
+      const annotated = strict.stdout.split('\n').filter((l) => l.startsWith('::error title=LVX-'));
+      expect(annotated.some((l) => l.startsWith('::error title=LVX-AUTH-ERROR-401::')), strict.output).toBe(true);
+      for (const line of annotated) expect(line).toContain('not deciding, failing under --strict');
+      expect(lenient.stdout).not.toMatch(/^::error/m);
+      const testcase = (file: string) => /<testcase [^>]*name="LVX-AUTH-ERROR-401[^"]*"[^>]*>([\s\S]*?)<\/testcase>/.exec(readFileSync(join(cwd, file), 'utf8'))![1]!;
+      expect(testcase('strict.xml')).toContain('type="observed, not deciding (fails the run under --strict)"');
+      expect(testcase('lenient.xml')).not.toContain('<failure');
+      if (skipWithoutXmllint) return;
+      expect(validateJUnit(join(cwd, 'strict.xml')).ok).toBe(true);
+    } finally {
+      await vendor.stop();
+    }
+  }, 60_000);
+
   it('outside GitHub Actions the same run prints no workflow command and writes no summary', async () => {
     const cwd = tempDir();
     const summary = join(cwd, 'step-summary.md');
