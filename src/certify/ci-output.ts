@@ -19,7 +19,7 @@ const clip = (s: string, max: number) => {
 };
 
 /** The rules whose failure fails the run: the deciding ones, and under --strict every one. */
-const failingDeciding = (result: RunResult, strict = false) => result.rules.filter((r) => (r.decides || strict) && r.status === 'fail');
+const rulesFailingTheRun = (result: RunResult, strict = false) => result.rules.filter((r) => (r.decides || strict) && r.status === 'fail');
 
 function annotationMessage(r: RuleVerdict): string {
   const first = r.failures[0]?.message ?? r.notes[0] ?? '';
@@ -31,7 +31,7 @@ function annotationMessage(r: RuleVerdict): string {
 export function githubAnnotations(result: RunResult, secrets: readonly string[], options: { strict?: boolean } = {}): string[] {
   const command = (title: string, message: string) => `::error title=${escapeProperty(redact(title, secrets))}::${escapeData(redact(message, secrets))}`;
   return [
-    ...failingDeciding(result, options.strict).map((r) => command(r.id, annotationMessage(r))),
+    ...rulesFailingTheRun(result, options.strict).map((r) => command(r.id, annotationMessage(r))),
     // The kit's own errors make the run INCONCLUSIVE and the build red: say so where the build's reason is read.
     ...result.kitErrors.map((e) => command('session-kit kit error', clip(`${e.count}x (an error of the kit, not of the target): ${e.message}`, MAX_ANNOTATION_LINES))),
     ...result.runErrors.map((e) => command('session-kit run error', clip(e, MAX_ANNOTATION_LINES))),
@@ -57,7 +57,7 @@ export function githubStepSummary(result: RunResult, secrets: readonly string[])
     `| ${d.total} | ${d.checked} | ${d.passed} | ${d.failed} | ${d.skipped} | ${d.notReached + d.notCovered} | ${s.otherFailures} | ${s.kitErrors} |`,
     '',
   ];
-  const failed = failingDeciding(result);
+  const failed = rulesFailingTheRun(result);
   if (failed.length > 0) {
     lines.push('### Deciding rules that fail', '', '| rule | grade | failed checks | what it says | what went wrong |', '|---|---|---|---|---|');
     for (const r of failed) lines.push(`| ${r.id} | ${r.grade} | ${r.failedChecks} | ${cell(r.rule)} | ${cell(failureGist(r.failures[0]?.message ?? ''))} |`);

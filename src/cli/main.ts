@@ -9,38 +9,34 @@ import { UsageError } from './usage-error.js';
 // Each command's module is loaded only when that command runs: `serve` (npm start) then loads nothing of the kit
 // (vitest, the contracts' validator, the bundle code), which took about a tenth of its start-up time.
 type Env = NodeJS.ProcessEnv;
+const MODULES = {
+  serve: () => import('./serve.js'),
+  conformance: () => import('./conformance.js'),
+  proxy: () => import('./proxy.js'),
+  verify: () => import('./verify.js'),
+  replay: () => import('./replay.js'),
+  journal: () => import('./journal-check.js'),
+};
 const COMMANDS = {
-  serve: async (args: string[], env: Env) => void (await (await import('./serve.js')).serve(args, env)),
-  conformance: async (args: string[], env: Env) => (await import('./conformance.js')).conformance(args, env),
-  proxy: async (args: string[], env: Env) => void (await (await import('./proxy.js')).proxy(args, env)),
-  verify: async (args: string[]) => (await import('./verify.js')).verify(args),
-  replay: async (args: string[], env: Env) => (await import('./replay.js')).replay(args, env),
-  journal: async (args: string[], env: Env) => (await import('./journal-check.js')).journal(args, env),
-} satisfies Record<string, (args: string[], env: Env) => Promise<number | void>>;
+  serve: async (args: string[], env: Env) => void (await (await MODULES.serve()).serve(args, env)),
+  conformance: async (args: string[], env: Env) => (await MODULES.conformance()).conformance(args, env),
+  proxy: async (args: string[], env: Env) => void (await (await MODULES.proxy()).proxy(args, env)),
+  verify: async (args: string[]) => (await MODULES.verify()).verify(args),
+  replay: async (args: string[], env: Env) => (await MODULES.replay()).replay(args, env),
+  journal: async (args: string[], env: Env) => (await MODULES.journal()).journal(args, env),
+} satisfies Record<keyof typeof MODULES, (args: string[], env: Env) => Promise<number | void>>;
 
 /** The whole help: the usage lines and every command's own help (which loads every command). */
 async function help(): Promise<string> {
   const [serve, conformance, proxy, verify, replay, journal] = await Promise.all([
-    import('./serve.js'),
-    import('./conformance.js'),
-    import('./proxy.js'),
-    import('./verify.js'),
-    import('./replay.js'),
-    import('./journal-check.js'),
+    MODULES.serve(),
+    MODULES.conformance(),
+    MODULES.proxy(),
+    MODULES.verify(),
+    MODULES.replay(),
+    MODULES.journal(),
   ]);
-  return `${USAGE}
-
-${serve.SERVE_HELP}
-
-${conformance.CONFORMANCE_HELP}
-
-${proxy.PROXY_HELP}
-
-${verify.VERIFY_HELP}
-
-${replay.REPLAY_HELP}
-
-${journal.JOURNAL_HELP}`;
+  return [USAGE, serve.SERVE_HELP, conformance.CONFORMANCE_HELP, proxy.PROXY_HELP, verify.VERIFY_HELP, replay.REPLAY_HELP, journal.JOURNAL_HELP].join('\n\n');
 }
 
 const USAGE = `session-kit: mock server and conformance kit for the LiveVox Session API and the OneAll LoudVoice API
@@ -56,7 +52,6 @@ Usage:
   session-kit journal har [...]      the journal (live, or a --journal-file) as HAR 1.2
   session-kit help                   this text
   session-kit --version              the version of session-kit`;
-
 
 /** The version in the package.json beside dist/ (or src/), the one npm installed. */
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

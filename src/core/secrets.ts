@@ -37,10 +37,10 @@ export function digestsEqual(a: SecretDigest, b: SecretDigest): boolean {
 }
 
 /**
- * The key a secret is looked up by (SHA-256, base64): a map keyed by it says nothing, through its timing, about how
- * much of a guessed secret was right.
+ * The key a secret is looked up by: its digest (SHA-256, base64). A map keyed by it says nothing, through its timing,
+ * about how much of a guessed secret was right.
  */
-export const lookupKey = (secret: string): string => hash('sha256', secret, 'base64');
+export const lookupKey: (secret: string) => string = digestSecret;
 
 /** Shortest secret whose last four characters may be shown: below it, four characters would give too much away. */
 const SHOWN_TAIL_MIN_LENGTH = 16;

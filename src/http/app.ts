@@ -109,17 +109,17 @@ const LIVEVOX_VERSION_SET: ReadonlySet<string> = new Set(LIVEVOX_VERSIONS);
 /** How many expired sessions one sweep step forgets before yielding to requests. */
 const SWEEP_CHUNK = 10_000;
 
-/**
- * Every method Node's HTTP parser accepts (extension methods such as TRACE, QUERY, PROPFIND and LINK included), the
- * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
- * 400 and closes the connection, see README).
- */
 /** How fastify's router matches paths; the catch-all that refuses unused methods matches with the same. */
 const ROUTER_OPTIONS = { maxParamLength: 512 } as const;
 
 /** How a defined path refuses a method it does not have, given the path's parameters. */
 type Refusal = (request: FastifyRequest, reply: FastifyReply, params: Record<string, string | undefined>) => unknown;
 
+/**
+ * Every method Node's HTTP parser accepts (extension methods such as TRACE, QUERY, PROPFIND and LINK included), the
+ * common ones first: the order of the Allow header. A method the parser refuses never reaches the app (Node answers
+ * 400 and closes the connection, see README).
+ */
 const ALL_METHODS = [...new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', ...METHODS])];
 
 /**
