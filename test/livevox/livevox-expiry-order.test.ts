@@ -73,7 +73,14 @@ describe('LiveVox expiry order', () => {
         const liveCount = [...model.keys()].filter((who) => live(who)).length;
         expect(core.liveSessionCount()).toBe(liveCount);
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        examples: [
+          // Found by this property in CI: a session read at T0+1 and moved to the end by a sweep after a newer login
+          // sat behind that login's session and outlived its expiry until the newer one expired too.
+          [[{ kind: 'login', who: 1 }, { kind: 'advance', ms: 1 }, { kind: 'read', who: 1 }, { kind: 'advance', ms: 7_199_999 }, { kind: 'login', who: 0 }, { kind: 'sweep', limit: 1 }, { kind: 'advance', ms: 1 }]],
+        ],
+      },
     );
   });
 

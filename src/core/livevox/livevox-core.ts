@@ -52,10 +52,10 @@ export interface SessionView extends SessionDetails {
  * The LiveVox Session Management domain: API tokens, logins, sessions and their 2-hour inactivity expiry.
  * Pure apart from its ports: time comes from `deps.clock`, session ids from `deps.ids`.
  *
- * Sessions live in a Map in the order they last took their place at its end (`orderedAt`, never after their last
- * activity), so the expired ones are at the front: forgetting them costs time proportional to what expired, never
- * a scan. A request only stamps its activity; the sweep moves a stamped session to the end when it meets one at
- * the front, so the Map is not rewritten on every request.
+ * Sessions live in a Map in the order of their last activity (a request that counts as activity moves its session to
+ * the end; the clock never goes back), so the expired ones are at the front: forgetting them costs time proportional
+ * to what expired, never a scan. (Moving a session only when the sweep met it, as before, let a session moved late
+ * sit behind a newer one and outlive its expiry until that one expired too.)
  */
 export class LiveVoxCore {
   private readonly clientsByName = new Map<string, Client>();
@@ -305,7 +305,6 @@ export class LiveVoxCore {
         tokenIndex: r.tokenIndex,
         createdAt: r.createdAt,
         lastActivityAt: r.lastActivityAt,
-        orderedAt: r.lastActivityAt,
       };
       this.sessions.set(session.sessionId, session);
       this.sessionByIdentity.set(this.identityKey(user, session.tokenIndex), session);
@@ -315,20 +314,17 @@ export class LiveVoxCore {
   }
 
   /**
-   * Forgets expired sessions, in at most `limit` steps (a step forgets one, or moves one that was active since it
-   * was placed); true when more are due. The server sweeps on a timer in bounded chunks, so memory comes back
+   * Forgets expired sessions, at most `limit` of them; true when more are due. The server sweeps on a timer in bounded chunks, so memory comes back
    * without traffic and without blocking requests.
    */
   expire(limit = Number.POSITIVE_INFINITY): boolean {
     const deadline = this.deps.clock.now() - this.ttl;
     let steps = 0;
     for (const session of this.sessions.values()) {
-      // Invariant: orderedAt never decreases along the Map and never exceeds a session's lastActivityAt, so once the
-      // front session is live and unmoved since its activity, every session behind it is live too.
-      if (session.lastActivityAt > deadline && session.orderedAt === session.lastActivityAt) return false;
+      // In order of last activity: once the front session is live, every session behind it is live too.
+      if (session.lastActivityAt > deadline) return false;
       if (steps++ >= limit) return true;
-      if (session.lastActivityAt > deadline) this.placeAtEnd(session);
-      else this.forget(session);
+      this.forget(session);
     }
     return false;
   }
@@ -429,7 +425,7 @@ export class LiveVoxCore {
     if (session) {
       if (!this.variant('livevox-login-no-refresh')) this.touch(session);
     } else {
-      session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now, orderedAt: now };
+      session = { sessionId: this.deps.ids.uuid(), principal: user, tokenIndex: grant.tokenIndex, createdAt: now, lastActivityAt: now };
       this.sessions.set(session.sessionId, session);
       this.sessionByIdentity.set(identity, session);
     }
@@ -453,14 +449,11 @@ export class LiveVoxCore {
     return session;
   }
 
+  /** Counts a request as the session's activity: stamps it and moves the session to the end of the activity order. */
   private touch(session: LiveVoxSession): void {
-    if (!this.fault('livevox-activity-no-refresh')) session.lastActivityAt = this.deps.clock.now();
-  }
-
-  /** Moves a session to the end of the activity order, stamped with its last activity. */
-  private placeAtEnd(session: LiveVoxSession): void {
+    if (this.fault('livevox-activity-no-refresh')) return;
+    session.lastActivityAt = this.deps.clock.now();
     this.sessions.delete(session.sessionId);
-    session.orderedAt = session.lastActivityAt;
     this.sessions.set(session.sessionId, session);
   }
 

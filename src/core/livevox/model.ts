@@ -71,8 +71,6 @@ export interface LiveVoxSession {
   readonly tokenIndex: number;
   readonly createdAt: number;
   lastActivityAt: number;
-  /** lastActivityAt when the session last took its place at the end of the core's activity order (see expire()). */
-  orderedAt: number;
 }
 
 /** What a successful login returns, in the contract's words. */
